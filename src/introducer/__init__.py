@@ -1,0 +1,3 @@
+"""introducer: a command-line matchmaker for proactive introductions."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,109 @@
+"""Naming contacts on the command line: by id, by name (any case, any accents), or fuzzily.
+
+An ambiguous or unknown name is an error that lists the closest candidates, so
+the user can retype with the id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process, utils
+
+from introducer.book.schema import Contact, slugify
+from introducer.errors import ContactLookupError
+
+FUZZY_CUTOFF = 80.0
+FUZZY_MARGIN = 8.0
+MAX_CANDIDATES = 5
+
+
+def _plain(text: str) -> str:
+    """Case- and accent-free words: `Zoë  Ødegaard` -> `zoe odegaard`."""
+    return slugify(text).replace("-", " ")
+
+
+def _label(contact: Contact) -> str:
+    return f'"{contact.name}" ({contact.id})'
+
+
+def _listing(contacts: Sequence[Contact]) -> str:
+    shown = ", ".join(_label(c) for c in contacts[:MAX_CANDIDATES])
+    more = len(contacts) - MAX_CANDIDATES
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def find_contact(contacts: Sequence[Contact], query: str) -> Contact:
+    """The one contact `query` names; raises ContactLookupError listing candidates otherwise."""
+    wanted = query.strip()
+    if not wanted:
+        raise ContactLookupError("empty contact name; give an id or a name")
+    for contact in contacts:
+        if contact.id == wanted:
+            return contact
+    folded = wanted.casefold()
+    plain = _plain(wanted)
+    for matcher in (
+        lambda c: c.id.casefold() == folded,
+        lambda c: c.name.casefold() == folded,
+        lambda c: _plain(c.name) == plain or _plain(c.id) == plain,
+    ):
+        found = [c for c in contacts if matcher(c)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise ContactLookupError(
+                f'"{query}" names {len(found)} contacts: {_listing(found)}; use the id'
+            )
+    words = plain.split()
+    by_prefix = [
+        c for c in contacts
+        if words and all(any(n.startswith(w) for n in _plain(c.name).split()) for w in words)
+    ]
+    if len(by_prefix) == 1:
+        return by_prefix[0]
+    if len(by_prefix) > 1:
+        raise ContactLookupError(
+            f'"{query}" matches {len(by_prefix)} contacts: {_listing(by_prefix)}; use the id'
+        )
+    return _fuzzy(contacts, query, plain)
+
+
+def _fuzzy(contacts: Sequence[Contact], query: str, plain: str) -> Contact:
+    choices = [_plain(c.name) for c in contacts]
+    scored = process.extract(
+        plain, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=MAX_CANDIDATES
+    )
+    close = [(contacts[index], score) for _, score, index in scored if score >= FUZZY_CUTOFF]
+    if close and (len(close) == 1 or close[0][1] - close[1][1] >= FUZZY_MARGIN):
+        return close[0][0]
+    if len(close) > 1:
+        raise ContactLookupError(
+            f'"{query}" is ambiguous: {_listing([c for c, _ in close])}; use the id'
+        )
+    hints = [contacts[index] for _, score, index in scored if score >= 50]
+    hint = f"; did you mean {_listing(hints)}?" if hints else ""
+    raise ContactLookupError(f'unknown contact "{query}"{hint}')
+
+
+def search_contacts(contacts: Sequence[Contact], query: str | None) -> list[Contact]:
+    """Contacts matching `query` on name, id, company, email or business; all when no query.
+
+    Plain substring hits come first (in book order), then fuzzy hits by score.
+    """
+    if not query or not query.strip():
+        return list(contacts)
+    plain = _plain(query)
+
+    def haystack(contact: Contact) -> str:
+        fields = (contact.name, contact.id, contact.company, contact.email, contact.business)
+        return " | ".join(_plain(f) for f in fields if f)
+
+    texts = [haystack(c) for c in contacts]
+    exact = [c for c, text in zip(contacts, texts, strict=True) if plain and plain in text]
+    if exact:
+        return exact
+    scored = process.extract(
+        plain, texts, scorer=fuzz.partial_ratio, processor=None, limit=None, score_cutoff=75
+    )
+    return [contacts[index] for _, _, index in sorted(scored, key=lambda s: (-s[1], s[2]))]

@@ -1,0 +1,36 @@
+"""The loaded book: validated models plus where each came from in the file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from introducer.book.schema import Contact, Me, Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """A validated contact book.
+
+    `contact_lines[i]` is the line (from 1) where contact i starts and
+    `field_lines[i]` maps each of its keys to the key's line, so later checks
+    (`introducer check` warnings) can point at the exact place.
+    """
+
+    path: Path
+    me: Me = field(default_factory=Me)
+    settings: Settings = field(default_factory=Settings)
+    contacts: tuple[Contact, ...] = ()
+    contact_lines: tuple[int, ...] = ()
+    field_lines: tuple[Mapping[str, int], ...] = ()
+
+    def line_of(self, index: int, key: str | None = None) -> int | None:
+        """Line of contact `index` (or of one of its keys); None when unknown."""
+        if index >= len(self.contact_lines):
+            return None
+        if key is not None and index < len(self.field_lines):
+            line = self.field_lines[index].get(key)
+            if line is not None:
+                return line
+        return self.contact_lines[index]

@@ -1,0 +1,190 @@
+"""Typed models of the contact book: the YAML becomes these once, at the boundary.
+
+The loader hands these models plain strings for every scalar (it never lets YAML
+guess types), so the models decide what is a date, a number or a flag.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+NULL_WORDS = frozenset({"", "~", "null", "none"})
+
+# Letters NFKD does not decompose but every reader would spell in ASCII.
+_TRANSLITERATE = str.maketrans(
+    {"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ß": "ss", "đ": "d", "Đ": "d",
+     "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "œ": "oe", "Œ": "oe", "ı": "i"}
+)
+
+
+def slugify(text: str) -> str:
+    """A readable, stable id from a name: `Zoë Ødegaard` -> `zoe-odegaard`.
+
+    Letters outside Latin (Korean, Greek, ...) are kept rather than dropped, so
+    every non-empty name has a non-empty slug.
+    """
+    folded = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = unicodedata.normalize("NFKC", folded).casefold()
+    return re.sub(r"[^\w]+|_+", "-", folded).strip("-")
+
+
+def _none_if_blank(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().casefold() in NULL_WORDS:
+        return None
+    return value
+
+
+def _as_text_list(value: Any) -> Any:
+    """A list field also takes one string: `hobbies: sailing, chess`."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _strip_text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+Text = Annotated[str, BeforeValidator(_strip_text), Field(min_length=1)]
+OptionalText = Annotated[Text | None, BeforeValidator(_none_if_blank)]
+OptionalDate = Annotated[dt.date | None, BeforeValidator(_none_if_blank)]
+TextList = Annotated[list[Text], BeforeValidator(_as_text_list)]
+
+FORBID = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class LifeEvent(BaseModel):
+    """A trigger event in a contact's own life, optionally dated so it can fade."""
+
+    model_config = FORBID
+
+    event: Text
+    date: OptionalDate = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_name(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"event": value}
+        return value
+
+
+class Me(BaseModel):
+    """The book owner, used to sign drafts."""
+
+    model_config = FORBID
+
+    name: OptionalText = None
+    email: OptionalText = None
+
+
+class Weights(BaseModel):
+    """Points per unit of each reason kind; `same_business` is subtracted."""
+
+    model_config = FORBID
+
+    shared_clients: float = 3.0
+    shared_referral_sources: float = 3.0
+    shared_hobbies: float = 1.0
+    same_trigger_event: float = 2.0
+    needs_service: float = 4.0
+    both_active: float = 1.0
+    wants: float = 5.0
+    referral_source: float = 4.0
+    potential_client: float = 3.0
+    same_business: float = 2.0
+
+    @field_validator("*")
+    @classmethod
+    def _finite_non_negative(cls, value: float) -> float:
+        if not 0 <= value <= 1000:
+            raise ValueError("a weight must be a number from 0 to 1000")
+        return value
+
+
+class Settings(BaseModel):
+    """Book-wide settings; every key has a default."""
+
+    model_config = FORBID
+
+    weekly_goal: Annotated[int, Field(ge=0, le=1000)] = 5
+    follow_up_days: Annotated[int, Field(ge=1, le=3650)] = 7
+    stale_days: Annotated[int, Field(ge=1, le=36500)] = 365
+    weights: Weights = Weights()
+    aliases: dict[Text, Text] = {}
+    events: dict[Text, TextList] = {}
+
+    @field_validator("weights", mode="before")
+    @classmethod
+    def _weights_default(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @field_validator("aliases", "events", mode="before")
+    @classmethod
+    def _mapping_default(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+
+Networker = Literal["active", "passive"]
+NetworkKind = Literal["information", "support", "referral"]
+
+
+class Contact(BaseModel):
+    """One person in the book, as the user wrote them (not yet normalised)."""
+
+    model_config = FORBID
+
+    name: Text
+    id: Text
+    email: OptionalText = None
+    company: OptionalText = None
+    business: OptionalText = None
+    clients: TextList = []
+    referral_sources: TextList = []
+    hobbies: TextList = []
+    serves: TextList | None = None
+    events: Annotated[list[LifeEvent], BeforeValidator(_as_text_list)] = []
+    wants: TextList = []
+    networker: Annotated[Networker | None, BeforeValidator(_none_if_blank)] = None
+    closeness: Annotated[int | None, BeforeValidator(_none_if_blank), Field(ge=1, le=5)] = None
+    last_contact: OptionalDate = None
+    groups: TextList = []
+    network: Annotated[list[NetworkKind], BeforeValidator(_as_text_list)] = []
+    introduce: Annotated[bool, BeforeValidator(lambda v: True if v is None else v)] = True
+    avoid: TextList = []
+    notes: OptionalText = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_id(cls, value: Any) -> Any:
+        if isinstance(value, dict) and value.get("id") in (None, "") and isinstance(
+            value.get("name"), str
+        ):
+            return {**value, "id": slugify(value["name"]) or value["name"].strip()}
+        return value
+
+    @field_validator("id")
+    @classmethod
+    def _id_has_no_spaces(cls, value: str) -> str:
+        if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in value):
+            raise ValueError("an id may not contain spaces or control characters")
+        return value
+
+    @field_validator("serves", mode="before")
+    @classmethod
+    def _serves_list(cls, value: Any) -> Any:
+        return None if value is None else _as_text_list(value)
+
+
+CONTACT_FIELDS: tuple[str, ...] = tuple(Contact.model_fields)
+SETTINGS_FIELDS: tuple[str, ...] = tuple(Settings.model_fields)
+WEIGHT_FIELDS: tuple[str, ...] = tuple(Weights.model_fields)
+TOP_LEVEL_FIELDS: tuple[str, ...] = ("me", "settings", "contacts")

@@ -1,0 +1,72 @@
+"""The Typer application: parses arguments, calls the core, renders. Nothing else."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from introducer import __version__
+from introducer.cli import commands_book, commands_match
+
+app = typer.Typer(
+    name="introducer",
+    help="Proactive introductions: who in your contact book should meet, and why.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"introducer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    book: Annotated[
+        Path | None,
+        typer.Option(
+            "--book",
+            "-b",
+            help="Contact book to read (default: $INTRODUCER_BOOK, ./contacts.yaml, "
+            "then the user config folder).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Proactive introductions: who in your contact book should meet, and why."""
+    ctx.obj = {"book": book}
+
+
+app.command("init")(commands_book.init)
+app.command("check")(commands_book.check)
+app.command("contacts")(commands_book.contacts)
+app.command("suggest")(commands_match.suggest)
+app.command("explain")(commands_match.explain)
+
+
+def run(args: list[str]) -> int:
+    """Run the app and return its exit status (0 ok, 1 data problem, 2 usage)."""
+    try:
+        app(args=args, prog_name="introducer")
+    except SystemExit as done:
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except BrokenPipeError:
+        # The reader (`| head`) went away: stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    return 0

@@ -1,0 +1,109 @@
+"""Commands about the book itself: init, check, contacts."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from introducer.cli.console import say
+from introducer.cli.options import BookOption, FormatOption
+from introducer.cli.render import OutputFormat, emit_csv, emit_json, emit_markdown, emit_rows
+from introducer.cli.session import book_path, open_book, user_errors
+from introducer.errors import BookError, Problem
+
+
+def init(
+    path: Annotated[
+        Path, typer.Argument(help="Where to write the starter book (a file or a folder).")
+    ] = Path("contacts.yaml"),
+) -> None:
+    """Write a starter contact book to edit; never overwrites an existing file."""
+    from introducer.fileio import write_new
+
+    with user_errors():
+        target = path / "contacts.yaml" if path.is_dir() else path
+        starter = files("introducer.book").joinpath("starter.yaml").read_bytes()
+        write_new(target, starter)
+    say(f"wrote {target}: add your contacts, then run `introducer check` and "
+        "`introducer suggest`")
+
+
+def _problem_record(problem: Problem) -> dict[str, object]:
+    return {"severity": problem.severity, "file": problem.file, "line": problem.line,
+            "contact": problem.contact, "message": problem.message}
+
+
+def check(
+    ctx: typer.Context,
+    output: FormatOption = OutputFormat.table,
+    book: BookOption = None,
+) -> None:
+    """Validate the book: list every error and warning; exit 1 if there is any error."""
+    from introducer.book.check import check_book
+    from introducer.book.load import load_book
+
+    contact_count: int | None = None
+    with user_errors():
+        path = book_path(ctx, book)
+        try:
+            loaded = load_book(path)
+        except BookError as error:
+            problems = list(error.problems)
+        else:
+            contact_count = len(loaded.contacts)
+            problems = check_book(loaded)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    ordered = errors + warnings
+    header = ["severity", "file", "line", "contact", "message"]
+    rows = [[p.severity, p.file, p.line, p.contact, p.message] for p in ordered]
+    if output is OutputFormat.json:
+        emit_json({"book": str(path), "contacts": contact_count,
+                   "errors": [_problem_record(p) for p in errors],
+                   "warnings": [_problem_record(p) for p in warnings]})
+    elif output is OutputFormat.csv:
+        emit_csv(header, rows)
+    elif output is OutputFormat.markdown:
+        emit_markdown(header, rows)
+    else:
+        for problem in ordered:
+            typer.echo(str(problem))
+    counted = f"{contact_count} contacts" if contact_count is not None else "not loaded"
+    say(f"{path}: {counted}, {_plural(len(errors), 'error')}, "
+        f"{_plural(len(warnings), 'warning')}")
+    if errors:
+        raise typer.Exit(1)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def contacts(
+    ctx: typer.Context,
+    query: Annotated[
+        str | None, typer.Argument(help="Find by name, id, company, email or business (fuzzy).")
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    book: BookOption = None,
+) -> None:
+    """List contacts, or find them by a (fuzzy) query."""
+    from introducer.book.find import search_contacts
+
+    with user_errors():
+        loaded = open_book(ctx, book)
+        found = search_contacts(loaded.contacts, query)
+    header = ["id", "name", "business", "company", "email"]
+    rows = [[c.id, c.name, c.business, c.company, c.email] for c in found]
+    emit_rows(
+        output, header, rows,
+        json_key="contacts",
+        json_rows=[c.model_dump(mode="json", exclude_none=True) for c in found],
+        title=f"{len(found)} of {len(loaded.contacts)} contacts",
+    )
+    if query and not found:
+        say(f'no contact matches "{query}"')
+        raise typer.Exit(1)

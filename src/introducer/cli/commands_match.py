@@ -1,0 +1,127 @@
+"""Commands about introductions: suggest and explain."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from introducer.cli.console import say, stdout_console
+from introducer.cli.options import BookOption, FormatOption
+from introducer.cli.render import OutputFormat, emit_json, emit_rows, emit_table
+from introducer.cli.session import open_book, today, user_errors
+
+if TYPE_CHECKING:
+    from introducer.book.schema import Contact
+    from introducer.match.score import Reason
+
+
+def _person(contact: Contact) -> dict[str, str]:
+    return {"id": contact.id, "name": contact.name}
+
+
+def _reason_record(reason: Reason) -> dict[str, Any]:
+    return {"kind": reason.kind, "values": list(reason.values), "points": reason.points,
+            "text": reason.text}
+
+
+def _who(contact: Contact) -> str:
+    return f"{contact.name} ({contact.business})" if contact.business else contact.name
+
+
+def suggest(
+    ctx: typer.Context,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="How many suggestions.")] = 10,
+    per_person: Annotated[
+        int,
+        typer.Option(min=0, help="At most this many suggestions per person (0: no cap)."),
+    ] = 2,
+    focus: Annotated[
+        str | None,
+        typer.Option("--for", help="Only this contact's best matches (id or name).",
+                     show_default=False),
+    ] = None,
+    min_score: Annotated[
+        float, typer.Option(min=0.0, help="Hide suggestions scoring below this.")
+    ] = 0.0,
+    output: FormatOption = OutputFormat.table,
+    book: BookOption = None,
+) -> None:
+    """Ranked introduction suggestions, each with the common thread behind it."""
+    from introducer.book.find import find_contact
+    from introducer.match.rank import Matchmaker
+
+    with user_errors():
+        loaded = open_book(ctx, book)
+        focus_contact = find_contact(loaded.contacts, focus) if focus else None
+        matchmaker = Matchmaker(loaded, today=today())
+        found = matchmaker.suggest(
+            top=top, per_person=per_person, focus=focus_contact, min_score=min_score
+        )
+    header = ["rank", "score", "a", "b", "common thread"]
+    rows = [[rank, f"{s.score:g}", _who(s.a), _who(s.b), s.common_thread]
+            for rank, s in enumerate(found, 1)]
+    if output is OutputFormat.csv:
+        header = ["rank", "score", "a_id", "a_name", "b_id", "b_name", "kinds", "common_thread"]
+        rows = [[rank, s.score, s.a.id, s.a.name, s.b.id, s.b.name,
+                 " ".join(r.kind for r in s.reasons), s.common_thread]
+                for rank, s in enumerate(found, 1)]
+    emit_rows(
+        output, header, rows,
+        json_key="suggestions",
+        json_rows=[
+            {"rank": rank, "score": s.score, "a": _person(s.a), "b": _person(s.b),
+             "reasons": [_reason_record(r) for r in s.reasons]}
+            for rank, s in enumerate(found, 1)
+        ],
+        title="Introductions worth making" + (f" for {focus_contact.name}" if focus_contact
+                                              else ""),
+        numeric=("rank", "score"),
+    )
+    if not found and output is OutputFormat.table:
+        say("no suggestions: add clients, referral sources, hobbies or events to your "
+            "contacts (see `introducer check`)")
+
+
+def explain(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Argument(metavar="A", help="A contact (id or name).")],
+    second: Annotated[str, typer.Argument(metavar="B", help="Another contact (id or name).")],
+    output: FormatOption = OutputFormat.table,
+    book: BookOption = None,
+) -> None:
+    """Every reason two contacts should (or should not) meet, with its points."""
+    from introducer.book.find import find_contact
+    from introducer.match.rank import Matchmaker
+
+    with user_errors():
+        loaded = open_book(ctx, book)
+        a = find_contact(loaded.contacts, first)
+        b = find_contact(loaded.contacts, second)
+        if a.id == b.id:
+            from introducer.errors import UsageError
+
+            raise UsageError(f'"{first}" and "{second}" are the same contact ({a.id})')
+        result = Matchmaker(loaded, today=today()).explain(a, b)
+    if output is OutputFormat.json:
+        payload: dict[str, Any] = {"a": _person(result.a), "b": _person(result.b),
+                                   "score": result.score,
+                                   "reasons": [_reason_record(r) for r in result.reasons]}
+        if result.excluded:
+            payload["excluded"] = result.excluded
+        emit_json(payload)
+        return
+    header = ["kind", "points", "why"]
+    rows = [[r.kind, f"{r.points:+g}", r.text] for r in result.reasons]
+    if output is OutputFormat.table:
+        console = stdout_console()
+        console.print(f"{_who(result.a)}  ↔  {_who(result.b)}", markup=False)
+        if rows:
+            emit_table(header, rows, numeric=("points",))
+        else:
+            console.print("nothing in common yet", markup=False)
+        console.print(f"score {result.score:g}", markup=False)
+    else:
+        emit_rows(output, header, rows, json_key="reasons", json_rows=[], numeric=("points",))
+    if result.excluded:
+        say(f"never suggested: {result.excluded}")

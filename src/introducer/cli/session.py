@@ -1,0 +1,67 @@
+"""What every command needs: the book, today's date, and one way to fail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from introducer.cli.console import say
+from introducer.errors import BookError, IntroducerError, UsageError
+
+if TYPE_CHECKING:
+    from introducer.book.model import Book
+
+TODAY_VARIABLE = "INTRODUCER_TODAY"
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the core's errors into one message on stderr and the right exit code."""
+    try:
+        yield
+    except BookError as error:
+        for problem in error.problems:
+            say(str(problem))
+        raise typer.Exit(error.exit_code) from None
+    except IntroducerError as error:
+        say(f"error: {error.message}")
+        raise typer.Exit(error.exit_code) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        if os.environ.get("INTRODUCER_DEBUG"):
+            raise
+        say(f"internal error: {type(error).__name__}: {error} "
+            "(set INTRODUCER_DEBUG=1 to see the traceback)")
+        raise typer.Exit(1) from None
+
+
+def book_path(ctx: typer.Context, explicit: Path | None) -> Path:
+    from introducer.book.locate import find_book
+
+    chosen = explicit if explicit is not None else (ctx.obj or {}).get("book")
+    return find_book(chosen)
+
+
+def open_book(ctx: typer.Context, explicit: Path | None) -> Book:
+    """Find and load the book; every problem in it is reported, then exit 1."""
+    from introducer.book.load import load_book
+
+    return load_book(book_path(ctx, explicit))
+
+
+def today() -> dt.date:
+    """Today, or $INTRODUCER_TODAY (YYYY-MM-DD) to see the book as of another day."""
+    pinned = os.environ.get(TODAY_VARIABLE)
+    if not pinned:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(pinned)
+    except ValueError:
+        raise UsageError(f"${TODAY_VARIABLE}={pinned!r} is not a date (use YYYY-MM-DD)") from None

@@ -12,6 +12,7 @@ import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 NULL_WORDS = frozenset({"", "~", "null", "none"})
 
@@ -40,6 +41,22 @@ def _none_if_blank(value: Any) -> Any:
     return value
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _iso_date(value: Any) -> Any:
+    """Only `YYYY-MM-DD`: pydantic alone would also take `0` (1970) or a datetime."""
+    value = _none_if_blank(value)
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise PydanticCustomError("iso_date", "not a date (use YYYY-MM-DD)")
+
+
 def _as_text_list(value: Any) -> Any:
     """A list field also takes one string: `hobbies: sailing, chess`."""
     if value is None:
@@ -55,7 +72,7 @@ def _strip_text(value: Any) -> Any:
 
 Text = Annotated[str, BeforeValidator(_strip_text), Field(min_length=1)]
 OptionalText = Annotated[Text | None, BeforeValidator(_none_if_blank)]
-OptionalDate = Annotated[dt.date | None, BeforeValidator(_none_if_blank)]
+OptionalDate = Annotated[dt.date | None, BeforeValidator(_iso_date)]
 TextList = Annotated[list[Text], BeforeValidator(_as_text_list)]
 
 FORBID = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -174,7 +191,8 @@ class Contact(BaseModel):
     @field_validator("id")
     @classmethod
     def _id_has_no_spaces(cls, value: str) -> str:
-        if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in value):
+        # isprintable() is False exactly for control/format and space separators but ' '.
+        if " " in value or not value.isprintable():
             raise ValueError("an id may not contain spaces or control characters")
         return value
 

@@ -18,6 +18,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Panels and colour for a person at a terminal; plain click help when piped.
+    rich_markup_mode="rich" if sys.stdout.isatty() and "NO_COLOR" not in os.environ else None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

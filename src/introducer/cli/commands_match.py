@@ -109,6 +109,7 @@ def explain(
                                    "reasons": [_reason_record(r) for r in result.reasons]}
         if result.excluded:
             payload["excluded"] = result.excluded
+            say(f"never suggested: {result.excluded}")
         emit_json(payload)
         return
     header = ["kind", "points", "why"]

@@ -56,6 +56,21 @@ def emit_markdown(header: Sequence[str], rows: Sequence[Sequence[object]]) -> No
     write_stdout("\n".join(lines) + "\n")
 
 
+def _plain_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[str]
+) -> str:
+    """Aligned columns for pipes and logs: no colour, no box drawing, nothing cut off."""
+    widths = [max([len(name), *(len(row[i]) for row in rows)]) for i, name in enumerate(header)]
+    lines = []
+    for cells in [list(header), *rows]:
+        padded = [
+            cell.rjust(width) if name in numeric else cell.ljust(width)
+            for name, cell, width in zip(header, cells, widths, strict=True)
+        ]
+        lines.append("  ".join(padded).rstrip())
+    return "\n".join(lines) + "\n"
+
+
 def emit_table(
     header: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -64,24 +79,22 @@ def emit_table(
     numeric: Sequence[str] = (),
 ) -> None:
     """A rich table on a terminal; plain aligned columns (no box drawing) when piped."""
+    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
     console = stdout_console()
-    terminal = is_terminal(console.file)
+    if not is_terminal(console.file):
+        write_stdout(_plain_table(header, cells, numeric))
+        return
     table = Table(
-        title=Text(title) if terminal and title else None,
-        box=box.SIMPLE_HEAD if terminal else None,
+        title=Text(title) if title else None,
+        box=box.SIMPLE_HEAD,
         show_edge=False,
-        header_style="bold" if terminal else "",
+        header_style="bold",
         pad_edge=False,
     )
     for name in header:
-        table.add_column(
-            name,
-            justify="right" if name in numeric else "left",
-            no_wrap=not terminal,
-            overflow="fold",
-        )
-    for row in rows:
-        table.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+        table.add_column(name, justify="right" if name in numeric else "left", overflow="fold")
+    for row in cells:
+        table.add_row(*(Text(cell) for cell in row))
     console.print(table)
 
 

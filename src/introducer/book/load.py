@@ -1,0 +1,197 @@
+"""YAML → Book: validate the whole book and report every problem, each with file:line.
+
+Contacts are validated one by one, so one bad contact never hides another, and
+each pydantic error becomes one plain sentence (see `describe_error`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from introducer.book.messages import describe_error, did_you_mean, kind_of
+from introducer.book.model import Book
+from introducer.book.schema import TOP_LEVEL_FIELDS, Contact, Me, Settings
+from introducer.book.yamlsafe import LineList, LineMap, gc_paused, read_yaml, shown
+from introducer.errors import BookError, Problem
+
+_LABEL_LIMIT = 40
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def load_book(path: Path) -> Book:
+    """Read, validate and return the book at `path`; raise BookError listing every problem."""
+    with gc_paused():
+        return _BookReader(str(path)).read(path)
+
+
+def contact_label(raw_name: object) -> str | None:
+    """A contact's name as safe to print: stripped, escaped, at most 40 characters."""
+    if not isinstance(raw_name, str) or not raw_name.strip():
+        return None
+    name = raw_name.strip()
+    if not name.isprintable():
+        name = repr(name)[1:-1]
+    return name if len(name) <= _LABEL_LIMIT else name[: _LABEL_LIMIT - 1] + "…"
+
+
+class _BookReader:
+    """Collects problems while turning the parsed document into models."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def read(self, path: Path) -> Book:
+        document = read_yaml(path)
+        root = document.root
+        if not isinstance(root, LineMap):
+            self.problems.extend(document.problems)
+            self._fail_on_root(root)
+        self.problems.extend(_with_contacts(document.problems, root))
+        self._check_top_level_keys(root)
+        me = self._section(Me, root, "me") or Me()
+        settings = self._section(Settings, root, "settings") or Settings()
+        contacts, origins = self._contacts(root)
+        self._check_duplicate_ids(contacts, origins)
+        if any(problem.severity == "error" for problem in self.problems):
+            raise BookError(sorted(self.problems, key=lambda p: p.line or 0))
+        return Book(
+            path=path,
+            me=me,
+            settings=settings,
+            contacts=tuple(contacts),
+            contact_lines=tuple(origin.line for origin in origins),
+            field_lines=tuple(origin.key_lines for origin in origins),
+        )
+
+    def _add(self, line: int | None, message: str, contact: str | None = None) -> None:
+        self.problems.append(Problem(self.file, line, message, contact))
+
+    def _fail_on_root(self, root: object) -> None:
+        if root is None:
+            self._add(1, "the book is empty; it needs at least 'contacts:' "
+                         "(`introducer init` writes a starter book)")
+        else:
+            line = root.line if isinstance(root, LineList) else 1
+            self._add(line, f"the book must be a mapping with 'contacts:' (and optionally "
+                            f"'me:' and 'settings:') at the top, not {kind_of(root)}")
+        raise BookError(self.problems)
+
+    def _check_top_level_keys(self, root: LineMap) -> None:
+        for key, line in root.key_lines.items():
+            if key not in TOP_LEVEL_FIELDS:
+                hint = did_you_mean(key, TOP_LEVEL_FIELDS)
+                allowed = f"did you mean {hint!r}?" if hint else "allowed: " + ", ".join(
+                    TOP_LEVEL_FIELDS
+                )
+                self._add(line, f"unknown top-level key {shown(key)} ({allowed})")
+
+    def _section(self, model: type[ModelT], root: LineMap, key: str) -> ModelT | None:
+        """`me:` or `settings:`; None when absent, empty or invalid."""
+        raw = root.get(key)
+        if raw is None:
+            return None
+        if not isinstance(raw, LineMap):
+            self._add(root.key_lines[key], f"'{key}' must be a mapping (key: value), "
+                                           f"not {kind_of(raw)}")
+            return None
+        return self._validate(model, raw, (key,))
+
+    def _validate(
+        self, model: type[ModelT], raw: LineMap, prefix: tuple[str, ...] = (),
+        contact: str | None = None, lead: str | None = None,
+    ) -> ModelT | None:
+        """The model, or None after recording one problem per error (`lead` starts each)."""
+        try:
+            return model.model_validate(raw)
+        except ValidationError as error:
+            for detail in _relevant(error, raw):
+                line, message = describe_error(model, raw, detail, prefix)
+                self._add(line, f"{lead}: {message}" if lead else message, contact)
+            return None
+
+    def _contacts(self, root: LineMap) -> tuple[list[Contact], list[_Origin]]:
+        raw_list = root.get("contacts")
+        if raw_list is None:
+            return [], []
+        if not isinstance(raw_list, LineList):
+            self._add(root.key_lines["contacts"], "'contacts' must be a list of contacts, "
+                      f"each starting with '- name:', not {kind_of(raw_list)}")
+            return [], []
+        contacts: list[Contact] = []
+        origins: list[_Origin] = []
+        for index, raw in enumerate(raw_list):
+            # Drop each raw contact once validated: a big book then never holds two copies.
+            raw_list[index] = None
+            if not isinstance(raw, LineMap):
+                self._add(raw_list.item_lines[index], f"contact #{index + 1}: must be a mapping "
+                          f"starting with 'name:', not {kind_of(raw)}")
+                continue
+            label = contact_label(raw.get("name"))
+            lead = None if label else f"contact #{index + 1}"
+            contact = self._validate(Contact, raw, contact=label, lead=lead)
+            if contact is not None:
+                contacts.append(contact)
+                origins.append(_Origin(raw.line, raw.key_lines, bool(raw.get("id"))))
+        return contacts, origins
+
+    def _check_duplicate_ids(self, contacts: Sequence[Contact], origins: Sequence[_Origin]) -> None:
+        first_by_id: dict[str, int] = {}
+        for index, contact in enumerate(contacts):
+            first = first_by_id.setdefault(contact.id.casefold(), index)
+            if first == index:
+                continue
+            origin = origins[index]
+            source = "" if origin.explicit_id else " (made from the name)"
+            self._add(
+                origin.key_lines.get("id", origin.line),
+                f"duplicate id {shown(contact.id)}{source}: contact "
+                f"\"{contact_label(contacts[first].name)}\" at line {origins[first].line} has it "
+                "too; give one of them an explicit, different 'id:'",
+                contact_label(contact.name),
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    """Where a validated contact came from; all that is kept of its raw YAML."""
+
+    line: int
+    key_lines: dict[str, int]
+    explicit_id: bool
+
+
+def _with_contacts(problems: Sequence[Problem], root: LineMap) -> list[Problem]:
+    """YAML-level problems (duplicate keys, tags) inside a contact name that contact too."""
+    contacts = root.get("contacts")
+    if not problems or not isinstance(contacts, LineList) or not contacts:
+        return list(problems)
+    starts = contacts.item_lines
+    later_keys = [line for line in root.key_lines.values() if line > root.key_lines["contacts"]]
+    end = min(later_keys, default=None)
+    named: list[Problem] = []
+    for problem in problems:
+        index = bisect_right(starts, problem.line or 0) - 1
+        if index < 0 or (end is not None and (problem.line or 0) >= end):
+            named.append(problem)
+            continue
+        raw = contacts[index]
+        label = contact_label(raw.get("name")) if isinstance(raw, LineMap) else None
+        message = problem.message if label else f"contact #{index + 1}: {problem.message}"
+        named.append(replace(problem, message=message, contact=label))
+    return named
+
+
+def _relevant(error: ValidationError, raw: LineMap) -> list[Any]:
+    """The errors worth showing: an id made from a bad name is not a second problem."""
+    details = error.errors(include_url=False)
+    if not raw.get("id") and any(d["loc"][:1] == ("name",) for d in details):
+        details = [d for d in details if d["loc"][:1] != ("id",)]
+    return details

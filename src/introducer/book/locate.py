@@ -1,0 +1,79 @@
+"""Where the book and its state file live: flag, then environment, then the usual places."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+from introducer.errors import IntroducerError
+
+BOOK_ENV = "INTRODUCER_BOOK"
+STATE_ENV = "INTRODUCER_STATE"
+BOOK_NAME = "contacts.yaml"
+APP_NAME = "introducer"
+
+
+def user_book_path() -> Path:
+    """The book in the user's config dir, used when nothing nearer is found."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / BOOK_NAME
+
+
+def chosen_book(
+    explicit: Path | None = None, environ: Mapping[str, str] | None = None
+) -> tuple[Path, str] | None:
+    """The book the user named (`--book`, then `$INTRODUCER_BOOK`) and how; None if neither."""
+    env = os.environ if environ is None else environ
+    if explicit is not None:
+        return explicit.expanduser(), "--book"
+    if env.get(BOOK_ENV):
+        return Path(env[BOOK_ENV]).expanduser(), f"${BOOK_ENV}"
+    return None
+
+
+def default_books() -> tuple[Path, ...]:
+    """Where the book is looked for when none is named, nearest first."""
+    return Path(BOOK_NAME), user_book_path()
+
+
+def find_book(explicit: Path | None, environ: Mapping[str, str] | None = None) -> Path:
+    """The book to use: `--book` > `$INTRODUCER_BOOK` > `./contacts.yaml` > user config dir.
+
+    A book named by the flag or the variable must exist: falling back silently to
+    another book would act on the wrong people.
+    """
+    chosen = chosen_book(explicit, environ)
+    if chosen is not None:
+        path, source = chosen
+        if path.is_file():
+            return path
+        if path.is_dir():
+            raise IntroducerError(f"{path} (from {source}) is a directory, not a contact book")
+        raise IntroducerError(
+            f"no contact book at {path} (from {source}); create one with `introducer init {path}`"
+        )
+    for path in default_books():
+        if path.is_file():
+            return path
+    looked = " and ".join(str(path) for path in default_books())
+    raise IntroducerError(
+        f"no contact book found (looked for {looked}); create one with `introducer init`, "
+        f"or name one with --book PATH or ${BOOK_ENV}"
+    )
+
+
+def state_path(
+    book: Path, explicit: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
+    """The state file: `--state` > `$INTRODUCER_STATE` > `<stem>.introducer.sqlite3` by the book.
+
+    Beside the book, so two books never share a history.
+    """
+    env = os.environ if environ is None else environ
+    if explicit is not None:
+        return explicit.expanduser()
+    if env.get(STATE_ENV):
+        return Path(env[STATE_ENV]).expanduser()
+    return book.with_name(f"{book.stem}.introducer.sqlite3")

@@ -1,0 +1,197 @@
+"""Pydantic errors become one plain sentence each, located on the line that caused them.
+
+Messages quote what the user wrote only through `shown` (short, escaped), and
+never pydantic's own wording where a clearer one exists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any, get_args
+
+import annotated_types
+from pydantic import BaseModel
+from pydantic_core import ErrorDetails
+from rapidfuzz import fuzz, process
+
+from introducer.book.schema import LifeEvent, Settings, Weights
+from introducer.book.yamlsafe import LineList, LineMap, shown
+
+Loc = tuple[int | str, ...]
+
+#: How an unknown key is called, by the model it was found in.
+_UNKNOWN_NOUN: dict[type[BaseModel], str] = {Settings: "setting", Weights: "weight"}
+_CUTOFF = 60.0
+_ALLOWED_LIST_MAX = 10
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The closest choice to a misspelt word, if any is close enough to suggest."""
+    return Suggester(choices)(word)
+
+
+class Suggester:
+    """`did_you_mean` over one fixed set of choices, folded once for many questions."""
+
+    def __init__(self, choices: Iterable[str]) -> None:
+        self._choices = list(choices)
+        self._folded = [choice.casefold() for choice in self._choices]
+
+    def __call__(self, word: str) -> str | None:
+        found = process.extractOne(
+            word.strip().casefold(), self._folded, scorer=fuzz.ratio, score_cutoff=_CUTOFF
+        )
+        return None if found is None else self._choices[found[2]]
+
+
+def kind_of(value: object) -> str:
+    """What a value is, in words: `a mapping`, `a list`, `text` or `an empty value`."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "text"
+
+
+def describe_error(
+    model: type[BaseModel], raw: LineMap, detail: ErrorDetails, prefix: Sequence[str] = ()
+) -> tuple[int, str]:
+    """The line and the sentence for one pydantic error found validating `raw` as `model`."""
+    loc: Loc = tuple(detail["loc"])
+    line, located = locate(raw, loc)
+    value = detail.get("input", located)  # what was validated, after commas were split
+    kind = detail["type"]
+    where = where_text((*prefix, *loc))
+    if kind == "extra_forbidden":
+        return line, _unknown_key(model, loc, prefix)
+    if kind == "missing":
+        parent = where_text((*prefix, *loc[:-1]))
+        message = f"missing required field {shown(loc[-1])}"
+        return line, f"{parent}: {message}" if parent else message
+    return line, f"{where}: {_problem_text(model, loc, kind, value, detail)}"
+
+
+def locate(raw: Any, loc: Loc) -> tuple[int, Any]:
+    """Follow a pydantic location through the raw document: the deepest line and value reached."""
+    line: int = raw.line
+    node = raw
+    for part in loc:
+        if isinstance(node, LineMap) and isinstance(part, str) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line, node
+
+
+def where_text(parts: Iterable[int | str]) -> str:
+    """`('events', 1, 'date')` -> `events #2.date`; user-written keys are escaped."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f" #{part + 1}"
+        else:
+            name = part if part.isidentifier() else shown(part)
+            text += f".{name}" if text else name
+    return text
+
+
+def _unknown_key(model: type[BaseModel], loc: Loc, prefix: Sequence[str]) -> str:
+    name = str(loc[-1])
+    owner = _model_at(model, loc[:-1]) or model
+    fields = list(owner.model_fields)
+    noun = _UNKNOWN_NOUN.get(owner, "field")
+    hint = did_you_mean(name, fields)
+    if hint is not None:
+        extra = f" (did you mean {hint!r}?)"
+    elif len(fields) <= _ALLOWED_LIST_MAX:
+        extra = f" (allowed: {', '.join(fields)})"
+    else:
+        extra = " (anything else can go in 'notes:')" if "notes" in fields else ""
+    message = f"unknown {noun} {shown(name)}{extra}"
+    parent = where_text((*prefix, *loc[:-1])) if noun == "field" else ""
+    return f"{parent}: {message}" if parent else message
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model that owns the keys at `loc` (e.g. LifeEvent for `events #2`)."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        inner = None if field is None else _find_model(field.annotation)
+        if inner is None:
+            return None
+        model = inner
+    return model
+
+
+def _find_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _find_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _problem_text(
+    model: type[BaseModel], loc: Loc, kind: str, value: Any, detail: ErrorDetails
+) -> str:
+    blank = isinstance(value, str) and not value.strip()
+    if value is None or (blank and kind.endswith("too_short")):
+        return "is empty"
+    if kind == "string_type":
+        return f"must be text, not {kind_of(value)}"
+    if kind == "list_type":
+        return f"must be a list (or text separated by commas), not {kind_of(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        if _model_at(model, loc) is LifeEvent:
+            return f"must be a name or a mapping with 'event:' and 'date:', not {kind_of(value)}"
+        return f"must be a mapping (key: value), not {kind_of(value)}"
+    if not isinstance(value, str):
+        return f"must be text, not {kind_of(value)}"
+    if kind == "iso_date":
+        return f"{shown(value)} is not a date (use YYYY-MM-DD)"
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(detail.get("ctx", {}).get("expected", "")))
+        hint = did_you_mean(value, allowed)
+        suggestion = f"; did you mean {hint!r}?" if hint else ""
+        return f"{shown(value)} is not one of: {', '.join(allowed)}{suggestion}"
+    if kind.startswith(("int_", "float_")) or kind in ("greater_than_equal", "less_than_equal"):
+        return _number_text(model, loc, kind, value)
+    if kind.startswith("bool_"):
+        return f"{shown(value)} is not true or false"
+    if kind == "value_error":
+        reason = str(detail.get("ctx", {}).get("error", detail["msg"]))
+        return f"{reason} (got {shown(value)})"
+    return f"{detail['msg']} (got {shown(value)})"
+
+
+def _number_text(model: type[BaseModel], loc: Loc, kind: str, value: str) -> str:
+    if kind in ("greater_than_equal", "less_than_equal"):
+        low, high = _bounds(model, loc)
+        return f"{shown(value)} is out of range; use {low} to {high}"
+    if kind.startswith("int_"):
+        return f"{shown(value)} is not a whole number"
+    return f"{shown(value)} is not a number"
+
+
+def _bounds(model: type[BaseModel], loc: Loc) -> tuple[object, object]:
+    owner = _model_at(model, loc[:-1]) or model
+    field = owner.model_fields.get(str(loc[-1]))
+    low: object = "?"
+    high: object = "?"
+    for item in [] if field is None else field.metadata:
+        if isinstance(item, annotated_types.Ge):
+            low = item.ge
+        elif isinstance(item, annotated_types.Le):
+            high = item.le
+    return low, high

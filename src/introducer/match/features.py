@@ -1,0 +1,190 @@
+"""The book as sparse incidence matrices, one block of columns per feature family.
+
+Every reason kind except `same_business` is bilinear in per-contact features: the
+points pair (i, j) earns are `left[i] · right[j]` (shared values, both active,
+same trigger event: `left` is the rarity-weighted `right`) or that plus the
+mirror `left[j] · right[i]` (needs service, wants, referral source, potential
+client: one side asks, the other is). So candidate pairs and their totals come
+from sparse products instead of a loop over every pair; competitors then give
+back their shared-event points and the penalty (`PairIndex`). The values here
+must agree with `score.PairScorer`; the property tests hold them to it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from introducer.match.profile import SHARED_FIELDS, PreparedBook, rarity
+
+FloatArray = npt.NDArray[np.float64]
+Matrix = sp.csr_array
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One feature family: n x m matrices; pair (i, j) earns left[i]·right[j] (+ mirror).
+
+    `generate` is False for correction columns, which may lower a total but must
+    never propose a pair on their own.
+    """
+
+    name: str
+    left: Matrix
+    right: Matrix
+    symmetric: bool
+    generate: bool = True
+
+
+def incidence(
+    keys: Sequence[str],
+    held: Sequence[Collection[str]],
+    values: Sequence[Collection[float]] | None = None,
+    column_weight: FloatArray | None = None,
+) -> Matrix:
+    """Row i holds the keys `held[i]` (with `values[i]`, else 1), times a weight per column.
+
+    Keys not in `keys` are ignored; repeated (row, key) entries add up.
+    """
+    index = {key: column for column, key in enumerate(keys)}
+    counts = np.fromiter((len(row) for row in held), dtype=np.int64, count=len(held))
+    total = int(counts.sum())
+    rows = np.repeat(np.arange(len(held), dtype=np.int64), counts)
+    cols = np.fromiter((index.get(key, -1) for row in held for key in row), np.int64, total)
+    data = (np.ones(total) if values is None else
+            np.fromiter((value for row in values for value in row), np.float64, total))
+    known = cols >= 0
+    rows, cols, data = rows[known], cols[known], data[known]
+    if column_weight is not None:
+        data = data * column_weight[cols]
+    matrix = sp.csr_array(sp.coo_array((data, (rows, cols)), shape=(len(held), len(keys))))
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def _rarity_block(
+    prepared: PreparedBook, kind: str, holders_key: str, held: Sequence[Collection[str]]
+) -> Iterable[Block]:
+    """Shared values weighted by rarity; values only one contact holds cannot be shared."""
+    weight: float = getattr(prepared.weights, kind)
+    if not weight:
+        return
+    holders = prepared.holders[holders_key]
+    keys = sorted(key for key, count in holders.items() if count >= 2)
+    worth = np.array([weight * rarity(holders[key]) for key in keys], dtype=np.float64)
+    right = incidence(keys, held)
+    left = sp.csr_array(right @ sp.diags_array(worth)) if keys else right
+    yield Block(kind, left, right, symmetric=True)
+
+
+def _shared_values(prepared: PreparedBook) -> Iterable[Block]:
+    for field in SHARED_FIELDS:
+        held = [profile.shared(field).keys() for profile in prepared.profiles]
+        yield from _rarity_block(prepared, "shared_" + field, field, held)
+    serves = [profile.serves for profile in prepared.profiles]
+    yield from _rarity_block(prepared, "same_trigger_event", "serves", serves)
+
+
+def _both_active(prepared: PreparedBook) -> Iterable[Block]:
+    weight = prepared.weights.both_active
+    if not weight:
+        return
+    held = [("active",) if profile.active else () for profile in prepared.profiles]
+    right = incidence(["active"], held)
+    yield Block("both_active", right * weight, right, symmetric=True)
+
+
+def _needs_service(prepared: PreparedBook) -> Iterable[Block]:
+    weight = prepared.weights.needs_service
+    if not weight:
+        return
+    profiles = prepared.profiles
+    keys = sorted({event for profile in profiles for event in profile.living})
+    strengths = [profile.living.values() for profile in profiles]
+    living = incidence(keys, [profile.living.keys() for profile in profiles], strengths)
+    serving = incidence(keys, [profile.serves for profile in profiles])
+    yield Block("needs_service", living * weight, serving, symmetric=False)
+
+
+def _business_terms(prepared: PreparedBook) -> Iterable[Block]:
+    """Wants, referral sources and client types against businesses: one block of columns.
+
+    (contacts x distinct terms, weighted) @ (terms x businesses they name).
+    """
+    weights, matcher = prepared.weights, prepared.matcher
+    term_ids: dict[tuple[str, bool], int] = {}
+    asked: list[list[str]] = []
+    worth: list[list[float]] = []
+    for profile in prepared.profiles:
+        terms = [((want.key, False), weights.wants) for want in profile.wants]
+        terms += [((key, True), weights.referral_source) for key in profile.referral_sources]
+        terms += [((key, True), weights.potential_client) for key in profile.clients]
+        terms = [(term, weight) for term, weight in terms if weight]
+        asked.append([str(term_ids.setdefault(term, len(term_ids))) for term, _ in terms])
+        worth.append([weight for _, weight in terms])
+    per_term = incidence([str(i) for i in range(len(term_ids))], asked, worth)
+    names = [
+        [matcher.keys[column] for column in matcher.matching(term, head_noun=head_noun)]
+        for term, head_noun in term_ids
+    ]
+    asks = sp.csr_array(per_term @ incidence(matcher.keys, names))
+    business = incidence(
+        matcher.keys, [(p.business,) if p.business else () for p in prepared.profiles]
+    )
+    yield Block("business_terms", asks, business, symmetric=False)
+
+
+def _company_wants(prepared: PreparedBook) -> Iterable[Block]:
+    """`anyone at Acme`: wants naming a company; plus corrections so one want counts once.
+
+    A want that names both someone's business and their company counts once, so
+    for such (want, person) combinations a correction column takes the company
+    match back out. Corrections never generate candidates.
+    """
+    weight = prepared.weights.wants
+    if not weight:
+        return
+    profiles = prepared.profiles
+    workers: defaultdict[str, list[int]] = defaultdict(list)
+    for row, profile in enumerate(profiles):
+        if profile.company is not None:
+            workers[profile.company].append(row)
+    wanted = sorted({w.company for p in profiles for w in p.wants} & workers.keys())
+    if not wanted:
+        return
+    asks = incidence(wanted, [[w.company for w in p.wants] for p in profiles])
+    works = incidence(wanted, [(p.company,) if p.company else () for p in profiles])
+    yield Block("company_wants", asks * weight, works, symmetric=False)
+    twice: dict[str, list[int]] = {}
+    for profile in profiles:
+        for want in profile.wants:
+            if want.company in workers and want.key not in twice:
+                twice[want.key] = [
+                    row for row in workers[want.company]
+                    if prepared.matcher.matches(want.key, profiles[row].business)
+                ]
+    keys = sorted(key for key, rows in twice.items() if rows)
+    if keys:
+        at: list[list[str]] = [[] for _ in profiles]
+        for key in keys:
+            for row in twice[key]:
+                at[row].append(key)
+        undo = incidence(keys, [[w.key for w in p.wants] for p in profiles])
+        yield Block("company_wants_once", undo * -weight, incidence(keys, at),
+                    symmetric=False, generate=False)
+
+
+def feature_blocks(prepared: PreparedBook) -> list[Block]:
+    """Every bilinear feature family of the book."""
+    return [
+        *_shared_values(prepared),
+        *_both_active(prepared),
+        *_needs_service(prepared),
+        *_business_terms(prepared),
+        *_company_wants(prepared),
+    ]

@@ -1,0 +1,247 @@
+"""Candidate pairs from an inverted index over normalised values, with exact totals.
+
+Candidates are the non-zero entries of the upper triangle of `L Rᵀ` over the
+proposing columns (`columns.py`), computed in row blocks so memory stays
+bounded; no loop visits every pair. Every candidate's total is then made exact:
+the non-proposing columns are added by row-wise dot products, and competitors
+lose the same-business penalty and their shared-event points.
+
+The approximation, and the only one: a column (a value, an event, an ask) held
+by many contacts would put a huge number of pairs through the product, so in a
+big book the costliest columns per point do not *propose* pairs. A pair is
+missed only if everything it shares is such a very common column: a value half
+the book holds (worth 1/log2 of its holders), "both active", or an ask that
+thousands make of thousands (a common event or profession) when neither side
+is among the book's strongest askers. Books within the pair budget (about a
+thousand contacts, and any `focus`) are searched exhaustively.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from introducer.match.columns import (
+    BoolArray,
+    ColumnLayout,
+    ExcludedBounds,
+    IntArray,
+    column_nnz,
+)
+from introducer.match.features import FloatArray, Matrix, feature_blocks
+from introducer.match.profile import PreparedBook
+
+# Partial products L Rᵀ may take, per contact, with a floor and a cap: under a
+# second's work at 10k contacts, a few seconds at 100k. On the synthetic books
+# (benchmarks/) the top 50 is the exhaustive search's at 10k, and 48 of its 50
+# at 100k (the other two 0.1 points lower), where exhaustive takes two minutes.
+PAIR_BUDGET_PER_CONTACT = 800
+PAIR_BUDGET_RANGE = (4_000_000, 100_000_000)
+_BLOCK_PRODUCTS = 1_000_000  # partial products per row block of L Rᵀ
+_ROWDOT_CHUNK = 400_000  # candidate pairs per chunk of row-wise dot products
+
+
+def default_pair_budget(size: int) -> int:
+    """Partial products the candidate search may spend: grows with the book, within limits."""
+    low, high = PAIR_BUDGET_RANGE
+    return min(max(low, PAIR_BUDGET_PER_CONTACT * size), high)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Pairs (first < second, by position in the book) and their exact, unrounded totals.
+
+    `ceiling` bounds the total of every proposed pair left out to save memory
+    (-inf when none was), so a ranking can tell whether the list reaches deep enough.
+    """
+
+    first: IntArray
+    second: IntArray
+    total: FloatArray
+    ceiling: float = -np.inf
+
+    def __len__(self) -> int:
+        return len(self.total)
+
+    def subset(self, mask: BoolArray | IntArray) -> Candidates:
+        return Candidates(self.first[mask], self.second[mask], self.total[mask], self.ceiling)
+
+
+def _empty() -> Candidates:
+    return Candidates(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64))
+
+
+class _Shortlist:
+    """Keeps the `keep` best pairs by exact total, block after block (all if keep is None).
+
+    `floor` is the worst total kept once the list is full: a pair whose upper bound
+    is below it can be dropped before its exact total is even computed.
+    """
+
+    def __init__(self, keep: int | None) -> None:
+        self.keep = keep
+        self.parts: list[Candidates] = []
+        self.size = 0
+        self.floor = -np.inf
+        self.ceiling = -np.inf
+
+    def drop(self, dropped: FloatArray) -> None:
+        """Record the totals (or upper bounds) of pairs left out."""
+        if len(dropped):
+            self.ceiling = max(self.ceiling, float(dropped.max()))
+
+    def add(self, found: Candidates) -> None:
+        self.parts.append(found)
+        self.size += len(found)
+        if self.keep is not None and self.size > 2 * self.keep:
+            self._compact(self.keep)
+
+    def _compact(self, keep: int) -> None:
+        found = Candidates(
+            np.concatenate([part.first for part in self.parts]),
+            np.concatenate([part.second for part in self.parts]),
+            np.concatenate([part.total for part in self.parts]),
+        )
+        if len(found) > keep:
+            order = np.argpartition(-found.total, keep - 1)
+            self.drop(found.total[order[keep:]])
+            found = found.subset(order[:keep])
+            self.floor = float(found.total.min())
+        self.parts = [found]
+        self.size = len(found)
+
+    def result(self) -> Candidates:
+        if not self.parts:
+            return _empty()
+        self._compact(self.keep if self.keep is not None else self.size)
+        found = self.parts[0]
+        return Candidates(found.first, found.second, found.total, self.ceiling)
+
+
+def row_dot(left: Matrix, right: Matrix, first: IntArray, second: IntArray) -> FloatArray:
+    """`left[first[k]] · right[second[k]]` for every k, in chunks to bound memory."""
+    out = np.zeros(len(first), dtype=np.float64)
+    if left.shape[1] == 0 or left.nnz == 0 or right.nnz == 0:
+        return out
+    for start in range(0, len(first), _ROWDOT_CHUNK):
+        stop = start + _ROWDOT_CHUNK
+        product = left[first[start:stop]].multiply(right[second[start:stop]])
+        out[start:stop] = np.asarray(product.sum(axis=1), dtype=np.float64).ravel()
+    return out
+
+
+class PairIndex:
+    """All feature columns of a book, ready to propose candidate pairs with exact totals."""
+
+    def __init__(self, prepared: PreparedBook, *, pair_budget: int | None = None) -> None:
+        self.prepared = prepared
+        self.size = len(prepared.profiles)
+        self.introducible: BoolArray = np.array(
+            [p.contact.introduce for p in prepared.profiles], dtype=np.bool_
+        )
+        blocks = feature_blocks(prepared)
+        self._events = next((b for b in blocks if b.name == "same_trigger_event"), None)
+        budget = default_pair_budget(self.size) if pair_budget is None else pair_budget
+        self.layout = ColumnLayout(blocks, self.introducible, budget)
+        self._business = np.array(
+            [prepared.matcher.column.get(p.business or "", -1) for p in prepared.profiles],
+            dtype=np.int64,
+        )
+        self._competing_keys = self._competing_businesses()
+        self._avoided_keys = np.array(
+            sorted(a * self.size + b for a, b in prepared.avoided), dtype=np.int64
+        )
+
+    def _competing_businesses(self) -> IntArray:
+        """Keys (b1 * B + b2) of distinct businesses that share a canonical profession."""
+        matcher = self.prepared.matcher
+        width = len(matcher.keys)
+        by_profession: dict[str, list[int]] = {}
+        for column, key in enumerate(matcher.keys):
+            for profession in matcher.professions(key):
+                by_profession.setdefault(profession, []).append(column)
+        keys: set[int] = set()
+        for columns in by_profession.values():
+            keys.update(a * width + b for a in columns for b in columns if a != b)
+        return np.array(sorted(keys), dtype=np.int64)
+
+    def candidates(self, keep: int | None = None) -> Candidates:
+        """Pairs the proposing columns connect, minus exclusions, with exact totals.
+
+        With `keep`, only the `keep` best are returned; `ceiling` bounds the rest.
+        """
+        layout = self.layout
+        left = sp.csr_array(layout.left[:, layout.proposing])
+        right = sp.csr_array(layout.right[:, layout.proposing])
+        right_t = sp.csr_array(right.T.tocsr())
+        per_row = np.diff(left.indptr)
+        owner = np.repeat(np.arange(self.size, dtype=np.int64), per_row)
+        products = np.bincount(owner, weights=column_nnz(right)[left.indices], minlength=self.size)
+        reached = np.cumsum(products)
+        shortlist = _Shortlist(keep)
+        start = 0
+        while start < self.size:
+            goal = reached[start] - products[start] + _BLOCK_PRODUCTS
+            stop = int(min(self.size, max(start + 1, np.searchsorted(reached, goal))))
+            block = sp.coo_array(left[start:stop] @ right_t)
+            rows = block.row.astype(np.int64) + start
+            cols = block.col.astype(np.int64)
+            upper = cols > rows
+            found = Candidates(rows[upper], cols[upper], block.data[upper].astype(np.float64))
+            self._score_into(shortlist, found, layout.bounds)
+            start = stop
+        return shortlist.result()
+
+    def _score_into(self, shortlist: _Shortlist, found: Candidates, bounds: ExcludedBounds) -> None:
+        """Exact totals for the pairs that could still make the shortlist."""
+        if shortlist.floor > -np.inf:
+            best = found.total + bounds(found.first, found.second)
+            hopeless = best < shortlist.floor
+            shortlist.drop(best[hopeless])
+            found = found.subset(~hopeless)
+        found = self._allowed(found)
+        extra = row_dot(self.layout.left_other, self.layout.right_other, found.first, found.second)
+        shortlist.add(self._corrected(Candidates(found.first, found.second, found.total + extra)))
+
+    def partners(self, focus: int) -> Candidates:
+        """Every pair including `focus` that shares anything at all (exhaustive, exact)."""
+        if not self.introducible[focus]:
+            return _empty()
+        layout = self.layout
+        row = sp.coo_array(layout.left[[focus]] @ sp.csr_array(layout.right.T.tocsr()))
+        others = row.col.astype(np.int64)
+        totals = np.asarray(row.data, dtype=np.float64)
+        keep = others != focus
+        others, totals = others[keep], totals[keep]
+        found = Candidates(np.minimum(others, focus), np.maximum(others, focus), totals)
+        return self._corrected(self._allowed(found))
+
+    def totals(self, first: IntArray, second: IntArray) -> FloatArray:
+        """Exact totals of arbitrary introducible pairs (for tests and checks)."""
+        layout = self.layout
+        raw = Candidates(first, second, row_dot(layout.left, layout.right, first, second))
+        return self._corrected(raw).total
+
+    def _allowed(self, found: Candidates) -> Candidates:
+        if len(self._avoided_keys) == 0 or len(found) == 0:
+            return found
+        return found.subset(~np.isin(found.first * self.size + found.second, self._avoided_keys))
+
+    def _corrected(self, found: Candidates) -> Candidates:
+        """Competitors: take off the same-business penalty and their shared-event points."""
+        a, b = self._business[found.first], self._business[found.second]
+        known = (a >= 0) & (b >= 0)
+        same = known & (a == b)
+        if len(self._competing_keys):
+            width = len(self.prepared.matcher.keys)
+            same |= known & np.isin(a * width + b, self._competing_keys)
+        if not same.any():
+            return found
+        total = found.total.copy()
+        total[same] -= self.prepared.weights.same_business
+        if self._events is not None:
+            events = self._events
+            total[same] -= row_dot(events.left, events.right, found.first[same], found.second[same])
+        return Candidates(found.first, found.second, total, found.ceiling)

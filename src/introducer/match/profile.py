@@ -1,0 +1,190 @@
+"""Each contact's normalised features, and what the whole book knows about them.
+
+Everything both scorers need is computed here once: normalised values, the events
+a contact serves or lives through (dated events fade), how many contacts hold each
+value (rarity), how each value is displayed, and who may never be paired.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from introducer.book.knowledge import TriggerEvents
+from introducer.book.model import Book
+from introducer.book.normalise import Normaliser
+from introducer.book.schema import Contact, Weights
+from introducer.match.terms import BusinessMatcher, company_key, fold_spaces, strip_want
+
+SharedField = Literal["clients", "referral_sources", "hobbies"]
+SHARED_FIELDS: tuple[SharedField, ...] = ("clients", "referral_sources", "hobbies")
+
+# A life event counts fully while it is recent, then halves every HALF_LIFE_DAYS:
+# someone who moved last month needs a realtor more than someone who moved in 2019.
+FULL_WEIGHT_DAYS = 90
+HALF_LIFE_DAYS = 180
+
+
+def fade(date: dt.date | None, today: dt.date) -> float:
+    """Weight of a life event: 1 if undated, upcoming or recent, then exponential decay."""
+    if date is None:
+        return 1.0
+    age = (today - date).days
+    if age <= FULL_WEIGHT_DAYS:
+        return 1.0
+    return float(0.5 ** ((age - FULL_WEIGHT_DAYS) / HALF_LIFE_DAYS))
+
+
+def rarity(holders: int) -> float:
+    """How much one shared value is worth: 1 if only the pair hold it, less the commoner it is."""
+    return 1.0 / math.log2(holders) if holders >= 2 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Want:
+    """One thing a contact asked for: its normalised key, the company it may name, as written."""
+
+    key: str
+    company: str
+    text: str
+    stripped: bool  # the text had filler ("an intro to ...") around the thing asked for
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """One contact's features, normalised; mappings go from key to the contact's own spelling."""
+
+    contact: Contact
+    business: str | None
+    company: str | None
+    clients: Mapping[str, str]
+    referral_sources: Mapping[str, str]
+    hobbies: Mapping[str, str]
+    serves: frozenset[str]
+    living: Mapping[str, float]
+    wants: tuple[Want, ...]
+    active: bool
+
+    def shared(self, field: SharedField) -> Mapping[str, str]:
+        """The values of one shared-value field (`clients`, `referral_sources`, `hobbies`)."""
+        if field == "clients":
+            return self.clients
+        if field == "referral_sources":
+            return self.referral_sources
+        return self.hobbies
+
+
+def _spellings(normalise: Normaliser, texts: list[str]) -> dict[str, str]:
+    spellings: dict[str, str] = {}
+    for text in texts:
+        key = normalise(text)
+        if key:
+            spellings.setdefault(key, text)
+    return spellings
+
+
+def _wants(normalise: Normaliser, texts: list[str]) -> tuple[Want, ...]:
+    wants: dict[str, Want] = {}
+    for text in texts:
+        bare = strip_want(text)
+        key = normalise(bare) if bare else ""
+        if key and key not in wants:
+            stripped = bare != fold_spaces(text)
+            wants[key] = Want(key, company_key(key), text, stripped)
+    return tuple(wants.values())
+
+
+def build_profile(
+    contact: Contact, normalise: Normaliser, events: TriggerEvents, today: dt.date
+) -> Profile:
+    """Normalise one contact; `serves` is inferred from the business when absent."""
+    business = normalise(contact.business) if contact.business else ""
+    company = company_key(normalise(contact.company)) if contact.company else ""
+    if contact.serves is not None:
+        serves = frozenset(events.event_key(normalise(name)) for name in contact.serves) - {""}
+    else:
+        serves = events.events_served_by(business) if business else frozenset()
+    living: dict[str, float] = {}
+    for life_event in contact.events:
+        key = events.event_key(normalise(life_event.event))
+        if key:
+            living[key] = max(living.get(key, 0.0), fade(life_event.date, today))
+    return Profile(
+        contact=contact,
+        business=business or None,
+        company=company or None,
+        clients=_spellings(normalise, contact.clients),
+        referral_sources=_spellings(normalise, contact.referral_sources),
+        hobbies=_spellings(normalise, contact.hobbies),
+        serves=serves,
+        living=living,
+        wants=_wants(normalise, contact.wants),
+        active=contact.networker == "active",
+    )
+
+
+class PreparedBook:
+    """A book made ready for matching: profiles, rarity counts, display spellings, exclusions."""
+
+    def __init__(self, book: Book, *, today: dt.date) -> None:
+        settings = book.settings
+        self.book = book
+        self.today = today
+        self.weights: Weights = settings.weights
+        self.normalise = Normaliser(settings.aliases)
+        self.events = TriggerEvents(settings.events)
+        self.profiles: tuple[Profile, ...] = tuple(
+            build_profile(contact, self.normalise, self.events, today) for contact in book.contacts
+        )
+        self.matcher = BusinessMatcher(
+            self.events, (p.business for p in self.profiles if p.business)
+        )
+        self.index_of: dict[str, int] = {}
+        self._duplicates: list[tuple[int, int]] = []
+        for index, contact in enumerate(book.contacts):
+            first = self.index_of.setdefault(contact.id, index)
+            if first != index:  # the loader refuses these; a hand-built book may not
+                self._duplicates.append((first, index))
+        self.holders: dict[str, Counter[str]] = {
+            field: Counter(key for p in self.profiles for key in p.shared(field))
+            for field in SHARED_FIELDS
+        }
+        self.holders["serves"] = Counter(event for p in self.profiles for event in p.serves)
+        self.display: dict[str, dict[str, str]] = {}
+        for field in SHARED_FIELDS:
+            spelling: dict[str, str] = {}
+            for profile in self.profiles:
+                for key, text in profile.shared(field).items():
+                    spelling.setdefault(key, text)
+            self.display[field] = spelling
+        self.avoided: frozenset[tuple[int, int]] = frozenset(self._avoided_pairs())
+
+    def _avoided_pairs(self) -> list[tuple[int, int]]:
+        pairs = list(self._duplicates)
+        for index, contact in enumerate(self.book.contacts):
+            for other_id in contact.avoid:
+                other = self.index_of.get(other_id)
+                if other is not None and other != index:
+                    pairs.append((min(index, other), max(index, other)))
+        return pairs
+
+    def rarity(self, field: str, key: str) -> float:
+        """1/log2(holders): the worth of one value of `field` that two contacts share."""
+        return rarity(self.holders[field][key])
+
+    def excluded(self, first: int, second: int) -> str | None:
+        """Why this pair must never be suggested, or None if it may be."""
+        a, b = self.book.contacts[first], self.book.contacts[second]
+        if first == second or a.id == b.id:
+            return "same person"
+        for contact in (a, b):
+            if not contact.introduce:
+                return f"{contact.name} is marked introduce: false"
+        if (min(first, second), max(first, second)) in self.avoided:
+            lister, other = (a, b) if b.id in a.avoid else (b, a)
+            return f"{lister.name} lists {other.name} under avoid"
+        return None

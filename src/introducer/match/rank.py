@@ -1,0 +1,183 @@
+"""The ranked list of introductions: best pairs first, nobody overloaded, nothing excluded.
+
+`PairIndex` proposes candidates with exact unrounded totals; the shown score is the
+sum of the rounded points of each reason, which can differ from that total by a
+few hundredths. Ranking walks candidates in order of total and rescores each
+exactly (`PairScorer`), deciding a pair only once no unseen candidate could still
+outrank it, so the list is exactly what ranking every candidate by its shown
+score would give, at the cost of rescoring only the head of the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import heapq
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+from introducer.book.model import Book
+from introducer.book.schema import Contact
+from introducer.errors import ContactLookupError, UsageError
+from introducer.match.columns import IntArray
+from introducer.match.index import Candidates, PairIndex
+from introducer.match.profile import PreparedBook
+from introducer.match.score import PairScorer, Suggestion
+
+# Largest gap between a pair's unrounded total and its shown score: half a hundredth
+# per reason (at most 14 reasons) plus the final rounding.
+SCORE_MARGIN = 0.1
+_FIRST_CHUNK = 256
+# Candidates scored exactly on the first try; more only if the caps reach deeper.
+_FIRST_KEEP = 5_000
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    With a 100k-contact book in memory every collection walks millions of objects;
+    left on, the collector alone more than doubles the time spent here.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class Matchmaker:
+    """Suggests and explains introductions for one book, as of `today`."""
+
+    def __init__(
+        self, book: Book, *, today: dt.date, pair_budget: int | None = None
+    ) -> None:
+        self.book = book
+        with _collector_paused():
+            self.prepared = PreparedBook(book, today=today)
+        self.scorer = PairScorer(self.prepared)
+        self._pair_budget = pair_budget
+        self._index: PairIndex | None = None
+        order = sorted(range(len(book.contacts)), key=lambda i: (book.contacts[i].id, i))
+        self._rank: IntArray = np.empty(len(order), dtype=np.int64)
+        self._rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+
+    @property
+    def index(self) -> PairIndex:
+        """The candidate index, built on first use (explain does not need it)."""
+        if self._index is None:
+            with _collector_paused():
+                self._index = PairIndex(self.prepared, pair_budget=self._pair_budget)
+        return self._index
+
+    def explain(self, a: Contact, b: Contact) -> Suggestion:
+        """Every reason for and against introducing a and b, even if they are never suggested."""
+        return self.scorer.score_pair(self._position(a), self._position(b))
+
+    def suggest(
+        self,
+        *,
+        top: int = 10,
+        per_person: int = 2,
+        focus: Contact | None = None,
+        min_score: float = 0.0,
+    ) -> list[Suggestion]:
+        """The best `top` introductions by score (ties by ids), at most `per_person` per person.
+
+        With `focus`, only that contact's introductions (the cap does not apply to them).
+        Pairs scoring 0 or less, or below `min_score`, are never suggested.
+        """
+        if top < 1:
+            raise UsageError("the number of suggestions must be at least 1")
+        if per_person < 0:
+            raise UsageError("the per-person cap must be 0 (no cap) or more")
+        with _collector_paused():
+            return self._suggest(top, per_person, focus, min_score)
+
+    def _suggest(
+        self, top: int, per_person: int, focus: Contact | None, min_score: float
+    ) -> list[Suggestion]:
+        exempt = -1 if focus is None else self._position(focus)
+        for keep in self._widening(top, per_person):
+            found = self.index.candidates(keep) if exempt < 0 else self.index.partners(exempt)
+            chosen = self._best(found, top=top, cap=per_person, exempt=exempt, floor=min_score)
+            if chosen is not None:
+                return chosen
+        raise AssertionError("a complete candidate list always ranks")  # pragma: no cover
+
+    def _widening(self, top: int, per_person: int) -> Iterator[int | None]:
+        """How many candidates to rescore: a generous first guess, then more, then all."""
+        keep = max(_FIRST_KEEP, 64 * top * max(per_person, 1))
+        while keep < len(self.book.contacts) ** 2:
+            yield keep
+            keep *= 16
+        yield None
+
+    def _position(self, contact: Contact) -> int:
+        position = self.prepared.index_of.get(contact.id)
+        if position is None:
+            raise ContactLookupError(f'unknown contact "{contact.name}" ({contact.id})')
+        return position
+
+    def _stream(self, found: Candidates, floor: float) -> Iterator[tuple[float, int, int]]:
+        """Candidates in order of total (then ids), lazily: only the head is ever sorted."""
+        remaining = np.flatnonzero(found.total > max(floor, 0.0) - SCORE_MARGIN)
+        chunk = _FIRST_CHUNK
+        while len(remaining):
+            totals = found.total[remaining]
+            if len(remaining) > chunk:
+                split = np.argpartition(-totals, chunk - 1)
+                cut = totals[split[chunk - 1]]
+                head_mask = totals >= cut
+                head, remaining = remaining[head_mask], remaining[~head_mask]
+            else:
+                head, remaining = remaining, remaining[:0]
+            a = np.minimum(self._rank[found.first[head]], self._rank[found.second[head]])
+            b = np.maximum(self._rank[found.first[head]], self._rank[found.second[head]])
+            for k in np.lexsort((b, a, -found.total[head])):
+                pick = head[k]
+                yield float(found.total[pick]), int(found.first[pick]), int(found.second[pick])
+            chunk *= 4
+
+    def _best(
+        self, found: Candidates, *, top: int, cap: int, exempt: int, floor: float
+    ) -> list[Suggestion] | None:
+        """Greedy by shown score with per-person caps; None if `found` was cut too short."""
+        chosen: list[Suggestion] = []
+        uses: Counter[int] = Counter()
+
+        def full(person: int) -> bool:
+            return bool(cap) and person != exempt and uses[person] >= cap
+
+        waiting: list[tuple[float, int, int, int, int, Suggestion]] = []
+        stream = self._stream(found, floor)
+        upcoming = next(stream, None)
+        while len(chosen) < top:
+            ahead = upcoming[0] if upcoming is not None else -np.inf
+            # Best shown score anything not yet rescored could have (pairs cut from `found` too).
+            unseen = max(ahead, found.ceiling) + SCORE_MARGIN
+            settled = unseen <= max(floor, 0.0)
+            if waiting and (settled or -waiting[0][0] > unseen):
+                *_, first, second, suggestion = heapq.heappop(waiting)
+                if suggestion.score <= 0 or suggestion.score < floor:
+                    break
+                if not (full(first) or full(second)):
+                    chosen.append(suggestion)
+                    uses[first] += 1
+                    uses[second] += 1
+                continue
+            if upcoming is None or ahead < found.ceiling:
+                return chosen if settled else None
+            _, first, second = upcoming
+            upcoming = next(stream, None)
+            if full(first) or full(second):
+                continue  # caps only fill up, so this pair could never be taken
+            suggestion = self.scorer.score_pair(first, second)
+            low, high = sorted((int(self._rank[first]), int(self._rank[second])))
+            heapq.heappush(waiting, (-suggestion.score, low, high, first, second, suggestion))
+        return chosen

@@ -1,0 +1,208 @@
+"""Why two people should meet: every reason for one pair, with points that add up to the score.
+
+This is the exact, per-pair scorer. The vectorised index (`index.py`) computes the
+same totals for many pairs at once to find the best ones; the reasons shown to
+the user always come from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from introducer.book.schema import Contact
+from introducer.match.phrasing import join_words, short_names, with_article
+from introducer.match.profile import PreparedBook, Profile, SharedField
+
+KINDS: tuple[str, ...] = (
+    "wants", "needs_service", "referral_source", "potential_client", "shared_clients",
+    "shared_referral_sources", "same_trigger_event", "shared_hobbies", "both_active",
+    "same_business",
+)
+_SHARED: tuple[tuple[SharedField, str, str], ...] = (
+    ("clients", "shared_clients", "both serve {}"),
+    ("referral_sources", "shared_referral_sources", "both fed by {}"),
+    ("hobbies", "shared_hobbies", "both enjoy {}"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason, with its points (2 decimals); negative points lower the score."""
+
+    kind: str
+    values: tuple[str, ...]
+    points: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A pair worth introducing (a.id < b.id) and everything that speaks for or against it."""
+
+    a: Contact
+    b: Contact
+    score: float
+    reasons: tuple[Reason, ...]
+    excluded: str | None = None
+
+    @property
+    def common_thread(self) -> str:
+        """The one or two strongest reasons, as one line for a table."""
+        positive = [reason.text for reason in self.reasons if reason.points > 0][:2]
+        return "; ".join(positive) if positive else "nothing in common yet"
+
+
+def round_points(points: float) -> float:
+    """Points as shown and summed: two decimals, no negative zero."""
+    return round(points, 2) + 0.0
+
+
+def _sorted_values(values: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(values), key=lambda v: (v.casefold(), v)))
+
+
+def _order(reason: Reason) -> tuple[bool, float, int, tuple[str, ...], str]:
+    return (reason.points < 0, -reason.points, KINDS.index(reason.kind), reason.values, reason.text)
+
+
+class PairScorer:
+    """Scores one pair at a time, exactly; the reference the vectorised index must agree with."""
+
+    def __init__(self, prepared: PreparedBook) -> None:
+        self.prepared = prepared
+        self.weights = prepared.weights
+
+    def score_pair(self, first: int, second: int) -> Suggestion:
+        """The pair's suggestion (ordered by id), every reason, and why it is excluded if it is."""
+        if (self.prepared.book.contacts[second].id, second) < (
+            self.prepared.book.contacts[first].id, first
+        ):
+            first, second = second, first
+        reasons = sorted(self._reasons(first, second), key=_order)
+        return Suggestion(
+            a=self.prepared.profiles[first].contact,
+            b=self.prepared.profiles[second].contact,
+            score=round_points(sum(reason.points for reason in reasons)),
+            reasons=tuple(reasons),
+            excluded=self.prepared.excluded(first, second),
+        )
+
+    def raw_total(self, first: int, second: int) -> float:
+        """The unrounded sum of every reason's points (what the vectorised index computes)."""
+        return sum(raw for _, raw in self._raw_reasons(first, second))
+
+    def _reasons(self, first: int, second: int) -> Iterator[Reason]:
+        for reason, raw in self._raw_reasons(first, second):
+            yield Reason(reason.kind, reason.values, round_points(raw), reason.text)
+
+    def _raw_reasons(self, first: int, second: int) -> Iterator[tuple[Reason, float]]:
+        a, b = self.prepared.profiles[first], self.prepared.profiles[second]
+        names = short_names(a.contact.name, b.contact.name)
+        yield from self._shared(a, b)
+        competitors = self.prepared.matcher.same_line_of_work(a.business, b.business)
+        if not competitors:
+            yield from self._same_event(a, b)
+        for (x, x_name), (y, y_name) in (((a, names[0]), (b, names[1])),
+                                         ((b, names[1]), (a, names[0]))):
+            yield from self._needs_service(x, y, x_name, y_name)
+            yield from self._wants(x, y, x_name, y_name)
+            yield from self._business_terms(x, y, x_name, y_name)
+        if a.active and b.active and self.weights.both_active:
+            yield Reason("both_active", (), 0.0, "both are active networkers"), (
+                self.weights.both_active
+            )
+        if competitors and self.weights.same_business:
+            spellings = [p.contact.business or "" for p in (a, b)]
+            values = _sorted_values(spellings)
+            yield Reason(
+                "same_business", values, 0.0,
+                f"same line of work ({' / '.join(values)}): possible competitors",
+            ), -self.weights.same_business
+
+    def _shared(self, a: Profile, b: Profile) -> Iterator[tuple[Reason, float]]:
+        for field, kind, template in _SHARED:
+            weight: float = getattr(self.weights, kind)
+            shared = sorted(a.shared(field).keys() & b.shared(field).keys())
+            if not shared or not weight:
+                continue
+            raw = weight * sum(self.prepared.rarity(field, key) for key in shared)
+            values = _sorted_values([self.prepared.display[field][key] for key in shared])
+            yield Reason(kind, values, 0.0, template.format(join_words(values))), raw
+
+    def _same_event(self, a: Profile, b: Profile) -> Iterator[tuple[Reason, float]]:
+        shared = sorted(a.serves & b.serves)
+        weight = self.weights.same_trigger_event
+        if not shared or not weight:
+            return
+        raw = weight * sum(self.prepared.rarity("serves", event) for event in shared)
+        values = _sorted_values([self.prepared.events.display_name(e) for e in shared])
+        noun = "life event" if len(values) == 1 else "life events"
+        yield Reason(
+            "same_trigger_event", values, 0.0, f"both serve the same {noun}: {join_words(values)}"
+        ), raw
+
+    def _needs_service(
+        self, x: Profile, y: Profile, x_name: str, y_name: str
+    ) -> Iterator[tuple[Reason, float]]:
+        served = sorted(event for event in x.living if event in y.serves)
+        weight = self.weights.needs_service
+        if not served or not weight:
+            return
+        raw = weight * sum(x.living[event] for event in served)
+        values = _sorted_values([self.prepared.events.display_name(e) for e in served])
+        noun = "a life event" if len(values) == 1 else "life events"
+        work = f" ({y.contact.business})" if y.contact.business else ""
+        yield Reason(
+            "needs_service", values, 0.0,
+            f"{x_name} has {noun} {y_name}'s work serves: {join_words(values)}{work}",
+        ), raw
+
+    def _wants(
+        self, x: Profile, y: Profile, x_name: str, y_name: str
+    ) -> Iterator[tuple[Reason, float]]:
+        weight = self.weights.wants
+        if not x.wants or not weight:
+            return
+        matcher = self.prepared.matcher
+        by_business = [w for w in x.wants if matcher.matches(w.key, y.business)]
+        by_company = [
+            w for w in x.wants
+            if y.company and w.company == y.company and w not in by_business
+        ]
+        if not by_business and not by_company:
+            return
+        asked = [w.text if w.stripped else with_article(w.text) for w in by_business]
+        asked += [w.text if w.stripped else f"someone at {w.text}" for w in by_company]
+        facts = []
+        if by_business:
+            facts.append(f"is {with_article(y.contact.business or '')}")
+        if by_company:
+            facts.append(f"works at {y.contact.company}")
+        values = _sorted_values([w.text for w in (*by_business, *by_company)])
+        yield Reason(
+            "wants", values, 0.0,
+            f"{x_name} asked for {join_words(asked)}: {y_name} {' and '.join(facts)}",
+        ), weight * (len(by_business) + len(by_company))
+
+    def _business_terms(
+        self, x: Profile, y: Profile, x_name: str, y_name: str
+    ) -> Iterator[tuple[Reason, float]]:
+        if y.business is None:
+            return
+        matcher = self.prepared.matcher
+        what = with_article(y.contact.business or "")
+        for kind, terms, verb in (
+            ("referral_source", x.referral_sources, "gets referrals from"),
+            ("potential_client", x.clients, "serves"),
+        ):
+            weight: float = getattr(self.weights, kind)
+            matched = [
+                text for key, text in terms.items()
+                if matcher.matches(key, y.business, head_noun=True)
+            ]
+            if matched and weight:
+                values = _sorted_values(matched)
+                yield Reason(
+                    kind, values, 0.0, f"{x_name} {verb} {join_words(values)}: {y_name} is {what}"
+                ), weight * len(matched)

@@ -1,0 +1,342 @@
+"""Every reason kind, one small book at a time: what it finds, how it reads, what it is worth."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from introducer.book.normalise import tokens
+from introducer.match.rank import Matchmaker
+from introducer.match.score import Reason, Suggestion
+from introducer.match.terms import strip_want
+from tests.conftest import make_book
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def pair(
+    first: Mapping[str, Any],
+    second: Mapping[str, Any],
+    *others: Mapping[str, Any],
+    settings: Mapping[str, Any] | None = None,
+) -> Suggestion:
+    """explain() for the first two contacts of a small book."""
+    book = make_book([first, second, *others], settings)
+    matchmaker = Matchmaker(book, today=TODAY)
+    return matchmaker.explain(book.contacts[0], book.contacts[1])
+
+
+def reason(suggestion: Suggestion, kind: str) -> Reason:
+    found = [r for r in suggestion.reasons if r.kind == kind]
+    assert len(found) == 1, (kind, suggestion.reasons)
+    return found[0]
+
+
+def kinds(suggestion: Suggestion) -> list[str]:
+    return [r.kind for r in suggestion.reasons]
+
+
+def test_shared_clients_keep_the_first_spelling_and_count_fully_when_only_two_share() -> None:
+    result = pair(
+        {"name": "Maria Lopez", "clients": ["Divorcing Couples", "blended families"]},
+        {"name": "Tom Reed", "clients": ["divorcing-couple"]},
+    )
+    shared = reason(result, "shared_clients")
+    assert shared == Reason("shared_clients", ("Divorcing Couples",), 3.0,
+                            "both serve Divorcing Couples")
+    assert result.score == 3.0
+
+
+def test_shared_referral_sources_and_hobbies_read_naturally() -> None:
+    result = pair(
+        {"name": "Maria Lopez", "referral_sources": ["family therapists"],
+         "hobbies": ["sailing", "chess"]},
+        {"name": "Tom Reed", "referral_sources": ["Family Therapist"],
+         "hobbies": ["Chess", "sailing", "golf"]},
+    )
+    assert reason(result, "shared_referral_sources").text == "both fed by family therapists"
+    hobbies = reason(result, "shared_hobbies")
+    assert hobbies.values == ("chess", "sailing")
+    assert hobbies.text == "both enjoy chess and sailing"
+    assert hobbies.points == 2.0
+
+
+def test_a_rare_shared_hobby_outweighs_a_common_one() -> None:
+    crowd = [{"name": f"Golfer {i}", "hobbies": ["golf"]} for i in range(14)]
+    rare = pair(
+        {"name": "Ana", "hobbies": ["falconry"]}, {"name": "Bo", "hobbies": ["falconry"]}, *crowd
+    )
+    common = pair(
+        {"name": "Ana", "hobbies": ["golf"]}, {"name": "Bo", "hobbies": ["golf"]}, *crowd
+    )
+    assert reason(rare, "shared_hobbies").points == 1.0
+    assert reason(common, "shared_hobbies").points == round(1 / math.log2(16), 2)
+    assert rare.score > 3 * common.score
+
+
+def test_aliases_make_different_words_meet() -> None:
+    settings = {"aliases": {"empty nesters": "retirees"}}
+    result = pair(
+        {"name": "Ana", "clients": ["empty nesters"]},
+        {"name": "Bo", "clients": ["retirees"]},
+        settings=settings,
+    )
+    assert reason(result, "shared_clients").values == ("empty nesters",)
+
+
+def test_professionals_serving_one_event_with_different_businesses() -> None:
+    result = pair(
+        {"name": "Maria Lopez", "business": "divorce mediator"},
+        {"name": "Tom Reed", "business": "matrimonial attorney"},
+    )
+    event = reason(result, "same_trigger_event")
+    assert event.values == ("divorce",)
+    assert event.text == "both serve the same life event: divorce"
+    assert event.points == 2.0
+
+
+def test_explicit_serves_is_normalised_through_the_event_table() -> None:
+    result = pair(
+        {"name": "Ana", "business": "yoga teacher", "serves": ["Divorcing"]},
+        {"name": "Bo", "business": "potter", "serves": ["divorce", "moving"]},
+    )
+    assert reason(result, "same_trigger_event").values == ("divorce",)
+
+
+def test_book_events_extend_the_table() -> None:
+    result = pair(
+        {"name": "Ana", "business": "dj"},
+        {"name": "Bo", "business": "caterer"},
+        settings={"events": {"bar mitzvah": ["dj", "caterer"]}},
+    )
+    assert "bar mitzvah" in reason(result, "same_trigger_event").values
+
+
+def test_a_person_living_through_an_event_meets_who_serves_it() -> None:
+    result = pair(
+        {"name": "Maria Lopez", "business": "teacher", "events": ["divorce"]},
+        {"name": "Tom Reed", "business": "matrimonial attorney"},
+    )
+    need = reason(result, "needs_service")
+    assert need.points == 4.0
+    assert need.values == ("divorce",)
+    assert need.text == "Maria has a life event Tom's work serves: divorce (matrimonial attorney)"
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "points"),
+    [(None, 4.0), (-30, 4.0), (30, 4.0), (90, 4.0), (270, 2.0), (450, 1.0)],
+)
+def test_dated_events_fade_after_three_months(days_ago: int | None, points: float) -> None:
+    event: Any = "relocation"
+    if days_ago is not None:
+        event = {"event": "relocation", "date": TODAY - dt.timedelta(days=days_ago)}
+    result = pair(
+        {"name": "Ana", "events": [event]}, {"name": "Bo", "business": "real estate agent"}
+    )
+    assert reason(result, "needs_service").points == points
+
+
+def test_both_active_networkers() -> None:
+    result = pair({"name": "Ana", "networker": "active"}, {"name": "Bo", "networker": "active"})
+    assert result.reasons == (Reason("both_active", (), 1.0, "both are active networkers"),)
+    passive = pair({"name": "Ana", "networker": "active"}, {"name": "Bo", "networker": "passive"})
+    assert passive.reasons == ()
+
+
+def test_wants_strip_the_asking_and_match_the_profession() -> None:
+    result = pair(
+        {"name": "Ana Ortiz", "wants": ["an intro to an estate attorney"]},
+        {"name": "Tom Reed", "business": "trusts and estates attorney"},
+    )
+    want = reason(result, "wants")
+    assert want.points == 5.0
+    assert want.values == ("an intro to an estate attorney",)
+    assert want.text == (
+        "Ana asked for an intro to an estate attorney: Tom is a trusts and estates attorney"
+    )
+
+
+def test_a_bare_want_gets_an_article() -> None:
+    result = pair(
+        {"name": "Ana", "wants": ["estate attorney"]},
+        {"name": "Tom", "business": "Trusts and Estates Attorney"},
+    )
+    assert reason(result, "wants").text == (
+        "Ana asked for an estate attorney: Tom is a Trusts and Estates Attorney"
+    )
+
+
+def test_wants_match_a_company_without_its_legal_suffix() -> None:
+    result = pair(
+        {"name": "Rosa", "wants": ["anyone at Harbor Bank"]},
+        {"name": "Kevin", "company": "Harbor Bank Inc.", "business": "banker"},
+    )
+    assert reason(result, "wants").text == (
+        "Rosa asked for anyone at Harbor Bank: Kevin works at Harbor Bank Inc."
+    )
+
+
+def test_a_want_naming_business_and_company_counts_once() -> None:
+    result = pair(
+        {"name": "Rosa", "wants": ["bookkeeping"]},
+        {"name": "Wendy", "company": "Bookkeeping", "business": "bookkeeper"},
+    )
+    assert reason(result, "wants").points == 5.0
+
+
+def test_wants_use_the_table_when_it_knows_both_professions() -> None:
+    physio = pair(
+        {"name": "Ana", "wants": ["a therapist"]},
+        {"name": "Bo", "business": "physical therapist"},
+    )
+    assert "wants" not in kinds(physio)
+    counsellor = pair(
+        {"name": "Ana", "wants": ["a therapist"]},
+        {"name": "Bo", "business": "family therapist"},
+    )
+    assert "wants" in kinds(counsellor)
+    insurance = pair(
+        {"name": "Ana", "wants": ["someone in insurance"]},
+        {"name": "Bo", "business": "life insurance agent"},
+    )
+    assert "wants" in kinds(insurance)
+
+
+def test_strip_want() -> None:
+    assert strip_want("An introduction to a CPA") == "cpa"
+    assert strip_want("someone who does bookkeeping") == "bookkeeping"
+    assert strip_want("anyone") == ""
+
+
+def test_referral_source_in_person() -> None:
+    result = pair(
+        {"name": "Grace Kim", "business": "estate planning attorney",
+         "referral_sources": ["financial advisors"]},
+        {"name": "Daniel Okafor", "business": "wealth manager"},
+    )
+    source = reason(result, "referral_source")
+    assert source.points == 4.0
+    assert source.text == "Grace gets referrals from financial advisors: Daniel is a wealth manager"
+
+
+def test_potential_client_in_person() -> None:
+    result = pair(
+        {"name": "Wendy Zhao", "business": "bookkeeper", "clients": ["dentists"]},
+        {"name": "Dr. Amir Haddad", "business": "pediatric dentist"},
+    )
+    client = reason(result, "potential_client")
+    assert client.points == 3.0
+    assert client.text == "Wendy serves dentists: Amir is a pediatric dentist"
+
+
+def test_a_client_type_is_not_a_profession_sharing_a_word() -> None:
+    result = pair(
+        {"name": "Amir", "business": "dentist", "clients": ["families"]},
+        {"name": "Priya", "business": "family therapist"},
+    )
+    assert "potential_client" not in kinds(result)
+
+
+def test_same_business_lowers_the_score_and_drops_the_shared_event() -> None:
+    result = pair(
+        {"name": "Sam", "business": "realtor", "clients": ["relocating families"]},
+        {"name": "Lena", "business": "real estate agent", "clients": ["relocating families"]},
+    )
+    assert kinds(result) == ["shared_clients", "same_business"]
+    penalty = result.reasons[-1]
+    assert penalty.points == -2.0
+    assert penalty.values == ("real estate agent", "realtor")
+    assert "possible competitors" in penalty.text
+    assert result.score == 1.0
+
+
+def test_points_add_up_to_the_score_and_positive_reasons_come_first() -> None:
+    result = pair(
+        {"name": "Maria", "business": "mediator", "clients": ["couples"],
+         "hobbies": ["chess"], "networker": "active", "events": ["relocation"]},
+        {"name": "Tom", "business": "real estate agent", "clients": ["couples"],
+         "hobbies": ["chess"], "networker": "active", "referral_sources": ["mediators"]},
+        {"name": "Other", "hobbies": ["chess"]},
+    )
+    assert result.score == round(sum(r.points for r in result.reasons), 2)
+    points = [r.points for r in result.reasons]
+    assert points == sorted(points, reverse=True)
+    assert result.common_thread == "; ".join(r.text for r in result.reasons[:2])
+
+
+def test_pairs_are_ordered_by_id() -> None:
+    book = make_book([{"name": "Zed", "hobbies": ["go"]}, {"name": "Abe", "hobbies": ["go"]}])
+    matchmaker = Matchmaker(book, today=TODAY)
+    result = matchmaker.explain(book.contacts[0], book.contacts[1])
+    assert (result.a.id, result.b.id) == ("abe", "zed")
+    assert result == matchmaker.explain(book.contacts[1], book.contacts[0])
+
+
+def test_shared_first_names_fall_back_to_full_names() -> None:
+    result = pair(
+        {"name": "Priya Lang", "wants": ["accountant"]},
+        {"name": "Priya Weber", "business": "accountant"},
+    )
+    text = reason(result, "wants").text
+    assert text.startswith("Priya Lang asked for an accountant: Priya Weber")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "why"),
+    [
+        ({"name": "Ana", "introduce": False}, {"name": "Bo"}, "Ana is marked introduce: false"),
+        ({"name": "Ana", "avoid": ["bo"]}, {"name": "Bo"}, "Ana lists Bo under avoid"),
+        ({"name": "Ana"}, {"name": "Bo", "avoid": ["ana"]}, "Bo lists Ana under avoid"),
+    ],
+)
+def test_explain_says_why_a_pair_is_never_suggested(
+    first: dict[str, Any], second: dict[str, Any], why: str
+) -> None:
+    result = pair({**first, "hobbies": ["chess"]}, {**second, "hobbies": ["chess"]})
+    assert result.excluded == why
+    assert result.score == 1.0
+
+
+def test_nothing_in_common() -> None:
+    result = pair({"name": "Ana"}, {"name": "Bo"})
+    assert result.reasons == ()
+    assert result.score == 0.0
+    assert result.common_thread == "nothing in common yet"
+
+
+def test_zero_weights_switch_a_reason_off() -> None:
+    result = pair(
+        {"name": "Ana", "hobbies": ["chess"], "networker": "active"},
+        {"name": "Bo", "hobbies": ["chess"], "networker": "active"},
+        settings={"weights": {"shared_hobbies": 0}},
+    )
+    assert kinds(result) == ["both_active"]
+
+
+def test_the_business_matcher_agrees_with_its_definition() -> None:
+    """Indexes aside, a term names a business exactly as the matcher's docstring says."""
+    book = make_book([{"name": f"P{i}", "business": business} for i, business in enumerate(
+        ["trusts and estates attorney", "real estate attorney", "physical therapist",
+         "family therapist", "life insurance agent", "bookkeeper", "dentist",
+         "pediatric dentist", "family photographer", "financial advisor and life coach"])])
+    prepared = Matchmaker(book, today=TODAY).prepared
+    matcher = prepared.matcher
+    terms = ["estate attorney", "attorney", "therapist", "insurance", "dentist", "family",
+             "financial advisor", "life coach", "bookkeeping", "real estate", "photographer"]
+    for term, head_noun, business in itertools.product(terms, (False, True), matcher.keys):
+        ours, theirs = matcher.professions(term), matcher.professions(business)
+        words = tokens(term)
+        if term == business:
+            expected = True
+        elif ours and theirs:
+            expected = bool(ours & theirs)
+        else:
+            expected = bool(words) and words <= tokens(business) and (
+                not head_noun or term.split()[-1] == business.split()[-1])
+        assert matcher.matches(term, business, head_noun=head_noun) == expected, (term, business)

@@ -1,0 +1,226 @@
+"""Invariants of the scorer on generated books: order, symmetry, sums, exclusions, and the index.
+
+The vectorised index must agree with the exact per-pair scorer on every pair it
+proposes, and, when the book fits the pair budget, propose every pair that
+shares anything; the ranked list must be what ranking all pairs by hand gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from introducer.book.model import Book
+from introducer.match.index import row_dot
+from introducer.match.rank import Matchmaker
+from introducer.match.score import Suggestion
+from tests.conftest import make_book
+
+TODAY = dt.date(2026, 11, 23)
+
+CLIENTS = ["divorcing couples", "Divorcing-Couple", "retirees", "empty nesters", "dentists",
+           "families", "startups", "restaurants"]
+SOURCES = ["financial advisors", "family therapists", "accountants", "attorneys", "mediators",
+           "realtors", "bankers"]
+HOBBIES = ["sailing", "chess", "golf", "Golf", "pottery", "opera"]
+BUSINESSES = ["divorce mediator", "matrimonial attorney", "realtor", "real estate agent",
+              "accountant", "CPA", "financial advisor", "wealth manager", "family therapist",
+              "physical therapist", "trusts and estates attorney", "real estate attorney",
+              "dentist", "pediatric dentist", "restaurant owner", "bookkeeper", "banker",
+              "teacher"]
+EVENTS = ["divorce", "relocation", "new baby", "retirement", "Moving", "business sale",
+          "bar mitzvah"]
+WANTS = ["an intro to an estate attorney", "anyone at Acme", "a therapist", "accountant",
+         "someone in real estate", "bookkeeping", "Harbor Bank", "a dentist", "Bookkeeping Inc"]
+COMPANIES = ["Acme", "Acme Inc", "Harbor Bank", "Bookkeeping", "Lopez Mediation"]
+# Workplaces whose name is also what a want asks for, so one want can match twice.
+JOBS = [("bookkeeper", "Bookkeeping"), ("bookkeeper", "Bookkeeping LLC"), ("dentist", "A Dentist"),
+        ("accountant", "Accountant"), ("banker", "Harbor Bank")]
+SETTINGS = {"aliases": {"empty nesters": "retirees", "cpa": "accountant"},
+            "events": {"bar mitzvah": ["caterer", "teacher"]},
+            "weights": {"same_business": 3}}
+
+
+def some(values: list[str], most: int = 3) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(values), max_size=most)
+
+
+life_event = st.one_of(
+    st.sampled_from(EVENTS),
+    st.builds(
+        lambda event, days: {"event": event, "date": TODAY - dt.timedelta(days=days)},
+        st.sampled_from(EVENTS), st.integers(-100, 900),
+    ),
+)
+
+contact_fields = st.fixed_dictionaries(
+    {},
+    optional={
+        "business": st.sampled_from(BUSINESSES),
+        "company": st.sampled_from(COMPANIES),
+        "clients": some(CLIENTS),
+        "referral_sources": some(SOURCES),
+        "hobbies": some(HOBBIES),
+        "serves": some(EVENTS, 2),
+        "events": st.lists(life_event, max_size=2),
+        "wants": some(WANTS, 2),
+        "networker": st.sampled_from(["active", "passive"]),
+        "introduce": st.booleans(),
+    },
+)
+
+
+def with_job(fields: dict[str, Any], job: tuple[str, str] | None) -> dict[str, Any]:
+    return fields if job is None else {**fields, "business": job[0], "company": job[1]}
+
+
+people = st.builds(with_job, contact_fields, st.one_of(st.none(), st.sampled_from(JOBS)))
+
+
+@st.composite
+def books(draw: st.DrawFn, most: int = 9) -> Book:
+    fields = draw(st.lists(people, min_size=2, max_size=most))
+    names = [f"Person {chr(ord('A') + i)}" for i in range(len(fields))]
+    ids = [f"p{i}" for i in draw(st.permutations(range(len(fields))))]
+    contacts: list[dict[str, Any]] = []
+    for name, ident, extra in zip(names, ids, fields, strict=True):
+        avoid = draw(st.lists(st.sampled_from(ids), max_size=1))
+        contacts.append({"name": name, "id": ident, "avoid": avoid, **extra})
+    return make_book(contacts, SETTINGS)
+
+
+def by_hand(matchmaker: Matchmaker) -> list[Suggestion]:
+    """Every allowed pair with a positive score, ranked as the contract says, no caps."""
+    n = len(matchmaker.book.contacts)
+    every = (matchmaker.scorer.score_pair(i, j) for i, j in itertools.combinations(range(n), 2))
+    allowed = [s for s in every if s.excluded is None and s.score > 0]
+    return sorted(allowed, key=lambda s: (-s.score, s.a.id, s.b.id))
+
+
+fast = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@fast
+@given(books())
+def test_the_ranked_list_is_every_allowed_pair_ranked(book: Book) -> None:
+    matchmaker = Matchmaker(book, today=TODAY)
+    found = matchmaker.suggest(top=1000, per_person=0)
+    assert found == by_hand(matchmaker)
+
+
+@fast
+@given(books(), st.integers(1, 4), st.integers(0, 2), st.sampled_from([0.0, 1.0, 4.5]))
+def test_order_caps_and_exclusions(book: Book, top: int, cap: int, floor: float) -> None:
+    found = Matchmaker(book, today=TODAY).suggest(top=top, per_person=cap, min_score=floor)
+    assert len(found) <= top
+    scores = [s.score for s in found]
+    assert scores == sorted(scores, reverse=True)
+    for earlier, later in itertools.pairwise(found):
+        if earlier.score == later.score:
+            assert (earlier.a.id, earlier.b.id) < (later.a.id, later.b.id)
+    for suggestion in found:
+        assert suggestion.a.id < suggestion.b.id
+        assert suggestion.excluded is None
+        assert suggestion.score > 0 and suggestion.score >= floor
+        assert suggestion.a.introduce and suggestion.b.introduce
+        assert suggestion.b.id not in suggestion.a.avoid
+        assert suggestion.a.id not in suggestion.b.avoid
+    if cap:
+        people = [p for s in found for p in (s.a.id, s.b.id)]
+        assert max((people.count(p) for p in people), default=0) <= cap
+
+
+@fast
+@given(books(), st.integers(1, 3), st.integers(0, 2))
+def test_the_greedy_list_matches_greedy_by_hand(book: Book, top: int, cap: int) -> None:
+    matchmaker = Matchmaker(book, today=TODAY)
+    expected: list[Suggestion] = []
+    uses: dict[str, int] = {}
+    for suggestion in by_hand(matchmaker):
+        people = (suggestion.a.id, suggestion.b.id)
+        if cap and any(uses.get(p, 0) >= cap for p in people):
+            continue
+        expected.append(suggestion)
+        for p in people:
+            uses[p] = uses.get(p, 0) + 1
+    assert matchmaker.suggest(top=top, per_person=cap) == expected[:top]
+
+
+@fast
+@given(books(), st.data())
+def test_focus_is_every_pair_of_that_person(book: Book, data: st.DataObject) -> None:
+    matchmaker = Matchmaker(book, today=TODAY)
+    focus = data.draw(st.sampled_from(book.contacts))
+    expected = [s for s in by_hand(matchmaker) if focus.id in (s.a.id, s.b.id)]
+    assert matchmaker.suggest(top=1000, per_person=1, focus=focus) == expected
+
+
+@fast
+@given(books())
+def test_explain_is_symmetric_and_points_add_up(book: Book) -> None:
+    matchmaker = Matchmaker(book, today=TODAY)
+    for a, b in itertools.combinations(book.contacts, 2):
+        forward, backward = matchmaker.explain(a, b), matchmaker.explain(b, a)
+        assert forward == backward
+        assert forward.score == round(sum(r.points for r in forward.reasons), 2)
+        positive = [r.points for r in forward.reasons if r.points > 0]
+        assert positive == sorted(positive, reverse=True)
+        assert all(r.points < 0 for r in forward.reasons[len(positive):])
+        assert all(r.values == tuple(sorted(r.values, key=lambda v: (v.casefold(), v)))
+                   for r in forward.reasons)
+
+
+@fast
+@given(books(), st.sampled_from([0, 1, 30, 10**9]))
+def test_vectorised_totals_equal_the_exact_scorer(book: Book, budget: int) -> None:
+    matchmaker = Matchmaker(book, today=TODAY, pair_budget=budget)
+    index, scorer = matchmaker.index, matchmaker.scorer
+    found = index.candidates()
+    exact = [scorer.raw_total(i, j) for i, j in zip(found.first, found.second, strict=True)]
+    np.testing.assert_allclose(found.total, exact, atol=1e-9)
+    proposed = set(zip(found.first.tolist(), found.second.tolist(), strict=True))
+    n = len(book.contacts)
+    for i, j in itertools.combinations(range(n), 2):
+        if matchmaker.prepared.excluded(i, j) is not None:
+            assert (i, j) not in proposed
+        elif budget == 10**9 and any(r.points > 0 for r in scorer.score_pair(i, j).reasons):
+            assert (i, j) in proposed
+    allowed = [(i, j) for i, j in itertools.combinations(range(n), 2)
+               if book.contacts[i].introduce and book.contacts[j].introduce]
+    if allowed:
+        first, second = (np.array(side, dtype=np.int64) for side in zip(*allowed, strict=True))
+        exact = [scorer.raw_total(i, j) for i, j in allowed]
+        np.testing.assert_allclose(index.totals(first, second), exact, atol=1e-9)
+
+
+@fast
+@given(books(), st.sampled_from([0, 1, 30, 10**9]), st.integers(1, 6))
+def test_a_shortlist_keeps_the_best_and_bounds_the_rest(book: Book, budget: int, keep: int) -> None:
+    index = Matchmaker(book, today=TODAY, pair_budget=budget).index
+    every, kept = index.candidates(), index.candidates(keep)
+    assert len(kept) == min(keep, len(every))
+    ranked = np.sort(every.total)[::-1]
+    np.testing.assert_allclose(np.sort(kept.total)[::-1], ranked[:keep], atol=1e-9)
+    if len(every) > keep:
+        assert kept.ceiling >= ranked[keep] - 1e-9
+
+
+@fast
+@given(books(), st.sampled_from([0, 1, 30]))
+def test_what_non_proposing_columns_add_is_bounded(book: Book, budget: int) -> None:
+    index = Matchmaker(book, today=TODAY, pair_budget=budget).index
+    layout = index.layout
+    pairs = [(i, j) for i, j in itertools.combinations(range(len(book.contacts)), 2)
+             if book.contacts[i].introduce and book.contacts[j].introduce]
+    if not pairs:
+        return
+    first, second = (np.array(side, dtype=np.int64) for side in zip(*pairs, strict=True))
+    proposing = row_dot(layout.left[:, layout.proposing], layout.right[:, layout.proposing],
+                        first, second)
+    rest = index.totals(first, second) - proposing
+    assert np.all(rest <= layout.bounds(first, second) + 1e-9)

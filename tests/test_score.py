@@ -125,7 +125,7 @@ def test_a_person_living_through_an_event_meets_who_serves_it() -> None:
     need = reason(result, "needs_service")
     assert need.points == 4.0
     assert need.values == ("divorce",)
-    assert need.text == "Maria has a life event Tom's work serves: divorce (matrimonial attorney)"
+    assert need.text == "Tom's work (matrimonial attorney) serves Maria's divorce"
 
 
 @pytest.mark.parametrize(

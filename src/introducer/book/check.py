@@ -21,7 +21,8 @@ from introducer.book.messages import Suggester
 from introducer.book.model import Book
 from introducer.book.normalise import Normaliser, fold_text
 from introducer.book.schema import Contact
-from introducer.book.yamlsafe import gc_paused, shown
+from introducer.book.yamlsafe import shown
+from introducer.collector import collector_paused
 from introducer.errors import Problem
 
 #: Fields whose values describe the same kind of thing, so a typo in one may match another.
@@ -42,7 +43,7 @@ _VOWELS = frozenset("aeiouy")
 
 def check_book(book: Book) -> list[Problem]:
     """Every warning for `book`, in file order."""
-    with gc_paused():  # a big book makes every collection a long walk over its models
+    with collector_paused():  # a big book makes every collection a long walk over its models
         problems = [
             *_spelling_variants(book),
             *_nothing_to_match(book),

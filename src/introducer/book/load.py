@@ -14,10 +14,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from introducer.book.messages import describe_error, did_you_mean, kind_of
+from introducer.book.messages import describe_error, did_you_mean
 from introducer.book.model import Book
 from introducer.book.schema import TOP_LEVEL_FIELDS, Contact, Me, Settings
-from introducer.book.yamlsafe import LineList, LineMap, gc_paused, read_yaml, shown
+from introducer.book.yamlsafe import LineList, LineMap, kind_of, read_yaml, shown
+from introducer.collector import collector_paused
 from introducer.errors import BookError, Problem
 
 _LABEL_LIMIT = 40
@@ -27,7 +28,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 def load_book(path: Path) -> Book:
     """Read, validate and return the book at `path`; raise BookError listing every problem."""
-    with gc_paused():
+    with collector_paused():
         return _BookReader(str(path)).read(path)
 
 

@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 from rapidfuzz import fuzz, process
 
 from introducer.book.schema import LifeEvent, Settings, Weights
-from introducer.book.yamlsafe import LineList, LineMap, shown
+from introducer.book.yamlsafe import LineList, LineMap, kind_of, shown
 
 Loc = tuple[int | str, ...]
 
@@ -43,17 +43,6 @@ class Suggester:
             word.strip().casefold(), self._folded, scorer=fuzz.ratio, score_cutoff=_CUTOFF
         )
         return None if found is None else self._choices[found[2]]
-
-
-def kind_of(value: object) -> str:
-    """What a value is, in words: `a mapping`, `a list`, `text` or `an empty value`."""
-    if value is None:
-        return "an empty value"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return "text"
 
 
 def describe_error(

@@ -17,9 +17,7 @@ about 2 KB per contact, which a 100k-contact book cannot afford. Along the way:
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
@@ -28,6 +26,7 @@ from typing import Any
 import yaml
 from yaml import events
 
+from introducer.collector import collector_paused
 from introducer.errors import BookError, Problem
 
 _CORE = "tag:yaml.org,2002:"
@@ -113,7 +112,7 @@ def parse_yaml(data: bytes, file: str) -> YamlDocument:
         raise BookError([Problem(file, line, message)]) from None
     builder = _Builder(file)
     try:
-        with gc_paused():
+        with collector_paused():
             root = builder.build(_make_parser(data).get_event)
     except _FatalError as fatal:
         raise BookError([*builder.problems, Problem(file, fatal.line, fatal.message)]) from None
@@ -144,18 +143,6 @@ class _PythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Parsing allocates millions of objects that all survive; collecting them is wasted time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _syntax_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:
@@ -328,18 +315,25 @@ def _apply_merges(target: LineMap, sources: list[Any]) -> None:
                 target.key_lines[key] = source.key_lines[key]
 
 
-def shown(value: object, limit: int = 40) -> str:
-    """A short, escaped rendering of a value the user (or an attacker) wrote.
-
-    Text is cut to `limit` characters and repr-escaped; containers are named by
-    kind only, so nothing huge or deeply nested is ever echoed.
-    """
+def kind_of(value: object) -> str:
+    """What a value is, in words: `a mapping`, `a list`, `text` or `an empty value`."""
     if value is None:
         return "an empty value"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list | tuple):
         return "a list"
+    return "text"
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A short, escaped rendering of a value the user (or an attacker) wrote.
+
+    Text is cut to `limit` characters and repr-escaped; containers are named by
+    kind only, so nothing huge or deeply nested is ever echoed.
+    """
+    if value is None or isinstance(value, dict | list | tuple):
+        return kind_of(value)
     text = value if isinstance(value, str) else str(value)
     if len(text) > limit:
         text = text[: limit - 1] + "…"

@@ -8,10 +8,12 @@ _TITLES = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx",
                      "prof", "prof.", "sir", "dame", "rev", "rev."})
 
 
-def join_words(items: Sequence[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
+def join_words(items: Sequence[str], limit: int = 4) -> str:
+    """`a`, `a and b`, `a, b and c`; past `limit` items, `a, b, c and 5 more`."""
     if len(items) <= 1:
         return "".join(items)
+    if len(items) > limit:
+        return ", ".join(items[: limit - 1]) + f" and {len(items) - limit + 1} more"
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 

@@ -151,11 +151,10 @@ class PairScorer:
             return
         raw = weight * sum(x.living[event] for event in served)
         values = _sorted_values([self.prepared.events.display_name(e) for e in served])
-        noun = "a life event" if len(values) == 1 else "life events"
         work = f" ({y.contact.business})" if y.contact.business else ""
         yield Reason(
             "needs_service", values, 0.0,
-            f"{x_name} has {noun} {y_name}'s work serves: {join_words(values)}{work}",
+            f"{y_name}'s work{work} serves {x_name}'s {join_words(values)}",
         ), raw
 
     def _wants(

@@ -196,6 +196,7 @@ def test_an_alias_of_itself_is_flagged() -> None:
     (warning,) = alias_warnings("{CPA: cpa}")
     assert warning.message == "settings.aliases: 'cpa' is an alias of itself"
     assert warning.file == "contacts.yaml"
+    assert warning.line == 2, "the line of the `aliases:` entry"
 
 
 def test_an_alias_loop_is_flagged_once() -> None:

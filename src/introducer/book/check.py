@@ -244,6 +244,7 @@ def _unknown_avoids(book: Book) -> Iterator[Problem]:
 def _alias_problems(book: Book) -> Iterator[Problem]:
     """Aliases apply once, not transitively: `a: b` with `b: c` leaves `a` apart from `c`."""
     aliases = {fold_text(k): fold_text(v) for k, v in book.settings.aliases.items()}
+    lines = {fold_text(k): line for k, line in book.alias_lines.items()}
     for start in aliases:
         path = [start]
         step = aliases[start]
@@ -265,4 +266,6 @@ def _alias_problems(book: Book) -> Iterator[Problem]:
                        f"map {shown(start)} straight to {shown(step)}")
         else:
             continue
-        yield Problem(str(book.path), None, f"settings.aliases: {message}", severity="warning")
+        yield Problem(
+            str(book.path), lines.get(start), f"settings.aliases: {message}", severity="warning"
+        )

@@ -70,6 +70,7 @@ class _BookReader:
             contacts=tuple(contacts),
             contact_lines=tuple(origin.line for origin in origins),
             field_lines=tuple(origin.key_lines for origin in origins),
+            alias_lines=_alias_lines(root),
         )
 
     def _add(self, line: int | None, message: str, contact: str | None = None) -> None:
@@ -196,3 +197,10 @@ def _relevant(error: ValidationError, raw: LineMap) -> list[Any]:
     if not raw.get("id") and any(d["loc"][:1] == ("name",) for d in details):
         details = [d for d in details if d["loc"][:1] != ("id",)]
     return details
+
+
+def _alias_lines(root: LineMap) -> dict[str, int]:
+    """Where each `settings.aliases` key was written, for warnings about aliases."""
+    settings = root.get("settings")
+    aliases = settings.get("aliases") if isinstance(settings, LineMap) else None
+    return dict(aliases.key_lines) if isinstance(aliases, LineMap) else {}

@@ -14,7 +14,8 @@ class Book:
     """A validated contact book.
 
     `contact_lines[i]` is the line (from 1) where contact i starts and
-    `field_lines[i]` maps each of its keys to the key's line, so later checks
+    `field_lines[i]` maps each of its keys to the key's line (and `alias_lines`
+    each key of `settings.aliases`, as written, to its line), so later checks
     (`introducer check` warnings) can point at the exact place.
     """
 
@@ -24,6 +25,7 @@ class Book:
     contacts: tuple[Contact, ...] = ()
     contact_lines: tuple[int, ...] = ()
     field_lines: tuple[Mapping[str, int], ...] = ()
+    alias_lines: Mapping[str, int] = field(default_factory=dict)
 
     def line_of(self, index: int, key: str | None = None) -> int | None:
         """Line of contact `index` (or of one of its keys); None when unknown."""

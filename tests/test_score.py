@@ -100,6 +100,28 @@ def test_professionals_serving_one_event_with_different_businesses() -> None:
     assert event.points == 2.0
 
 
+def test_serving_many_events_together_is_not_worth_many_times_one() -> None:
+    specialists = pair(
+        {"name": "Maria Lopez", "serves": ["divorce"], "business": "mediator"},
+        {"name": "Tom Reed", "serves": ["divorce"], "business": "attorney"},
+    )
+    generalists = pair(
+        {"name": "Dan Okafor", "serves": ["divorce", "retirement", "marriage", "new baby"],
+         "business": "planner"},
+        {"name": "Grace Kim", "serves": ["divorce", "retirement", "marriage", "new baby"],
+         "business": "lawyer"},
+    )
+    assert reason(specialists, "same_trigger_event").points == 2.0
+    # Four shared events over four served each: sqrt(4) * sqrt(4) divides the sum of four.
+    assert reason(generalists, "same_trigger_event").points == 2.0
+    partial = pair(
+        {"name": "Dan Okafor", "serves": ["divorce", "retirement", "marriage", "new baby"],
+         "business": "planner"},
+        {"name": "Maria Lopez", "serves": ["divorce"], "business": "mediator"},
+    )
+    assert reason(partial, "same_trigger_event").points == 1.0
+
+
 def test_explicit_serves_is_normalised_through_the_event_table() -> None:
     result = pair(
         {"name": "Ana", "business": "yoga teacher", "serves": ["Divorcing"]},

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from introducer.match.profile import SHARED_FIELDS, PreparedBook, rarity
+from introducer.match.profile import SHARED_FIELDS, PreparedBook, event_breadth, rarity
 
 FloatArray = npt.NDArray[np.float64]
 Matrix = sp.csr_array
@@ -68,9 +68,18 @@ def incidence(
 
 
 def _rarity_block(
-    prepared: PreparedBook, kind: str, holders_key: str, held: Sequence[Collection[str]]
+    prepared: PreparedBook,
+    kind: str,
+    holders_key: str,
+    held: Sequence[Collection[str]],
+    *,
+    per_breadth: bool = False,
 ) -> Iterable[Block]:
-    """Shared values weighted by rarity; values only one contact holds cannot be shared."""
+    """Shared values weighted by rarity; values only one contact holds cannot be shared.
+
+    With `per_breadth`, row i is also divided by sqrt(len(held[i])) (see
+    `score.event_breadth`), which keeps the block bilinear and symmetric.
+    """
     weight: float = getattr(prepared.weights, kind)
     if not weight:
         return
@@ -78,6 +87,9 @@ def _rarity_block(
     keys = sorted(key for key, count in holders.items() if count >= 2)
     worth = np.array([weight * rarity(holders[key]) for key in keys], dtype=np.float64)
     right = incidence(keys, held)
+    if per_breadth:
+        breadth = np.array([event_breadth(len(row)) for row in held], dtype=np.float64)
+        right = sp.csr_array(sp.diags_array(1.0 / breadth) @ right)
     left = sp.csr_array(right @ sp.diags_array(worth)) if keys else right
     yield Block(kind, left, right, symmetric=True)
 
@@ -87,7 +99,7 @@ def _shared_values(prepared: PreparedBook) -> Iterable[Block]:
         held = [profile.shared(field).keys() for profile in prepared.profiles]
         yield from _rarity_block(prepared, "shared_" + field, field, held)
     serves = [profile.serves for profile in prepared.profiles]
-    yield from _rarity_block(prepared, "same_trigger_event", "serves", serves)
+    yield from _rarity_block(prepared, "same_trigger_event", "serves", serves, per_breadth=True)
 
 
 def _both_active(prepared: PreparedBook) -> Iterable[Block]:

@@ -44,6 +44,16 @@ def rarity(holders: int) -> float:
     return 1.0 / math.log2(holders) if holders >= 2 else 0.0
 
 
+def event_breadth(served: int) -> float:
+    """Divides a contact's shared-event points: sqrt of how many events their work serves.
+
+    A mediator and a divorce attorney who serve only divorce share their whole
+    practice; a financial advisor and an estate attorney who both serve eight
+    events share a broad market, and should not score eight times as much.
+    """
+    return math.sqrt(served) if served > 0 else 1.0
+
+
 @dataclass(frozen=True, slots=True)
 class Want:
     """One thing a contact asked for: its normalised key, the company it may name, as written."""

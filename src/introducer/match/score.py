@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from introducer.book.schema import Contact
 from introducer.match.phrasing import join_words, short_names, with_article
-from introducer.match.profile import PreparedBook, Profile, SharedField
+from introducer.match.profile import PreparedBook, Profile, SharedField, event_breadth
 
 KINDS: tuple[str, ...] = (
     "wants", "needs_service", "referral_source", "potential_client", "shared_clients",
@@ -136,6 +136,7 @@ class PairScorer:
         if not shared or not weight:
             return
         raw = weight * sum(self.prepared.rarity("serves", event) for event in shared)
+        raw /= event_breadth(len(a.serves)) * event_breadth(len(b.serves))
         values = _sorted_values([self.prepared.events.display_name(e) for e in shared])
         noun = "life event" if len(values) == 1 else "life events"
         yield Reason(

@@ -325,8 +325,9 @@ def test_hostile_values_are_cut_short_and_escaped() -> None:
 
 
 def test_control_characters_in_a_name_are_escaped_in_the_label() -> None:
-    (problem,) = problems_of(contacts_book('name: "Bob\\u0007\\u001b[2J"\nclosness: 1'))
-    assert problem.contact == "Bob\\x07\\x1b[2J"
+    problems = problems_of(contacts_book('name: "Bob\\u0007\\u001b[2J"\nclosness: 1'))
+    assert [p.contact for p in problems] == ["Bob\\x07\\x1b[2J"] * 2
+    assert "name: 'Bob\\x07\\x1b[2J' contains a control character" in str(problems[0])
 
 
 # ── properties ───────────────────────────────────────────────────────────────

@@ -194,6 +194,25 @@ def test_a_bare_want_gets_an_article() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("want", "business", "text"),
+    [
+        # Used to read "asked for an accountants", "an insurance", "a HR consultant".
+        ("accountants", "accountant", "Ana asked for accountants: Tom is an accountant"),
+        ("insurance", "life insurance agent",
+         "Ana asked for insurance: Tom is a life insurance agent"),
+        ("HR consultant", "HR consultant",
+         "Ana asked for an HR consultant: Tom is an HR consultant"),
+        ("UX designer", "UX designer", "Ana asked for a UX designer: Tom is a UX designer"),
+        ("urologist", "urologist", "Ana asked for a urologist: Tom is a urologist"),
+        ("CPA", "CPA", "Ana asked for a CPA: Tom is a CPA"),
+    ],
+)
+def test_what_was_asked_for_reads_as_english(want: str, business: str, text: str) -> None:
+    result = pair({"name": "Ana", "wants": [want]}, {"name": "Tom", "business": business})
+    assert reason(result, "wants").text == text
+
+
 def test_wants_match_a_company_without_its_legal_suffix() -> None:
     result = pair(
         {"name": "Rosa", "wants": ["anyone at Harbor Bank"]},

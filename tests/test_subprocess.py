@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import BookWriter
 
 CRON_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C", "LC_ALL": "C", "INTRODUCER_TODAY": "2026-11-23"}
@@ -83,3 +85,40 @@ def test_closed_pipe_is_quiet(write_book: BookWriter, tmp_path: Path) -> None:
     done = subprocess.run(["/bin/sh", "-c", script], cwd=tmp_path, env=CRON_ENV,
                           capture_output=True, timeout=60, check=False)
     assert b"Traceback" not in done.stderr
+
+
+def shell(script: str, cwd: Path, env: dict[str, str] | None = None
+          ) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["/bin/sh", "-c", script], cwd=cwd, env=env or CRON_ENV,
+                          capture_output=True, timeout=60, check=False)
+
+
+def test_closed_stdout_and_stderr_never_traceback(write_book: BookWriter, tmp_path: Path) -> None:
+    # `>&-` used to leave sys.stdout None: AttributeError before anything ran.
+    book = write_book(BOOK)
+    cli = f"{sys.executable} -m introducer --book {book}"
+    done = shell(f"{cli} suggest >&- <&-", tmp_path)
+    assert done.returncode == 0 and b"Traceback" not in done.stderr
+    done = shell(f"{cli} explain nobody grace >&-", tmp_path)
+    assert done.returncode == 1 and b"unknown contact" in done.stderr
+    # With stderr closed the message is lost, but never moved into stdout (the data).
+    done = shell(f"{cli} explain nobody grace 2>&-", tmp_path)
+    assert done.returncode == 1 and done.stdout == b""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_one_line_not_a_traceback(write_book: BookWriter, tmp_path: Path) -> None:
+    book = write_book(BOOK)
+    done = shell(f"{sys.executable} -m introducer --book {book} suggest >/dev/full", tmp_path)
+    assert done.returncode == 1
+    assert done.stderr == b"error: cannot write the output: No space left on device\n"
+
+
+def test_json_stays_valid_on_an_ascii_only_stream(write_book: BookWriter, tmp_path: Path) -> None:
+    # The stream's own fallback wrote `Zo\xeb`, which no JSON parser reads.
+    book = write_book(BOOK)
+    done = run(["--book", str(book), "suggest", "--format", "json"], tmp_path,
+               env={**CRON_ENV, "PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout.decode("ascii"))
+    assert "Zoë Ødegaard" in {payload["suggestions"][0][k]["name"] for k in ("a", "b")}

@@ -11,11 +11,20 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status instead of exiting deep inside."""
+    from introducer.streams import output_failed, reopen_closed_streams
+
+    reopen_closed_streams()
     args = sys.argv[1:] if argv is None else argv
     if args in (["--version"], ["-V"]):
         from introducer import __version__
 
-        sys.stdout.write(f"introducer {__version__}\n")
+        try:
+            sys.stdout.write(f"introducer {__version__}\n")
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return 141
+        except OSError as error:
+            return output_failed(error)
         return 0
     from introducer.cli.app import run
 

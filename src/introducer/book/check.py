@@ -16,12 +16,11 @@ from itertools import combinations
 from rapidfuzz.distance import OSA
 
 from introducer.book.knowledge import TriggerEvents
-from introducer.book.load import contact_label
 from introducer.book.messages import Suggester
 from introducer.book.model import Book
 from introducer.book.normalise import Normaliser, fold_text
 from introducer.book.schema import Contact
-from introducer.book.yamlsafe import shown
+from introducer.book.yamlsafe import contact_label, shown
 from introducer.collector import collector_paused
 from introducer.errors import Problem
 

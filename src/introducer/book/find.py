@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, process, utils
 
 from introducer.book.schema import Contact, slugify
-from introducer.errors import ContactLookupError
+from introducer.errors import ContactLookupError, UsageError
 
 FUZZY_CUTOFF = 80.0
 FUZZY_MARGIN = 8.0
@@ -37,7 +37,7 @@ def find_contact(contacts: Sequence[Contact], query: str) -> Contact:
     """The one contact `query` names; raises ContactLookupError listing candidates otherwise."""
     wanted = query.strip()
     if not wanted:
-        raise ContactLookupError("empty contact name; give an id or a name")
+        raise UsageError("empty contact name; give an id or a name")
     for contact in contacts:
         if contact.id == wanted:
             return contact
@@ -94,6 +94,12 @@ def search_contacts(contacts: Sequence[Contact], query: str | None) -> list[Cont
     if not query or not query.strip():
         return list(contacts)
     plain = _plain(query)
+    if not plain:  # only punctuation or symbols (`-`, `!!!`): match them as written
+        wanted = query.strip().casefold()
+        return [c for c in contacts if any(
+            wanted in f.casefold()
+            for f in (c.name, c.id, c.company, c.email, c.business) if f
+        )]
 
     def haystack(contact: Contact) -> str:
         fields = (contact.name, contact.id, contact.company, contact.email, contact.business)

@@ -70,6 +70,12 @@ class TriggerEvents:
             for spelling, canonical in {**self._profession_names, **{p: p for p in known}}.items()
             if canonical in known
         }
+        # The spellings holding each word: a business is compared only with spellings that
+        # share a word with it, not with the whole table (a book may hold 100k businesses).
+        self._spellings_with: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        for canonical, toks in self._spelling_tokens.values():
+            for word in toks:
+                self._spellings_with.setdefault(word, []).append((canonical, toks))
         self._display = {fold_text(k): k for k in (*builtin_events, *(overrides or {}))}
         self._served_cache: dict[str, frozenset[str]] = {}
 
@@ -95,7 +101,8 @@ class TriggerEvents:
         words = tokens(folded)
         matches = [
             (canonical, toks)
-            for canonical, toks in self._spelling_tokens.values()
+            for word in words
+            for canonical, toks in self._spellings_with.get(word, ())
             if is_kind_of(words, toks)
         ]
         return frozenset(

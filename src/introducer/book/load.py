@@ -14,14 +14,19 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from introducer.book.messages import describe_error, did_you_mean
+from introducer.book.messages import describe_error, did_you_mean, unknown_key_hint
 from introducer.book.model import Book
 from introducer.book.schema import TOP_LEVEL_FIELDS, Contact, Me, Settings
-from introducer.book.yamlsafe import LineList, LineMap, kind_of, read_yaml, shown
+from introducer.book.yamlsafe import (
+    LineList,
+    LineMap,
+    contact_label,
+    kind_of,
+    read_yaml,
+    shown,
+)
 from introducer.collector import collector_paused
 from introducer.errors import BookError, Problem
-
-_LABEL_LIMIT = 40
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -30,16 +35,6 @@ def load_book(path: Path) -> Book:
     """Read, validate and return the book at `path`; raise BookError listing every problem."""
     with collector_paused():
         return _BookReader(str(path)).read(path)
-
-
-def contact_label(raw_name: object) -> str | None:
-    """A contact's name as safe to print: stripped, escaped, at most 40 characters."""
-    if not isinstance(raw_name, str) or not raw_name.strip():
-        return None
-    name = raw_name.strip()
-    if not name.isprintable():
-        name = repr(name)[1:-1]
-    return name if len(name) <= _LABEL_LIMIT else name[: _LABEL_LIMIT - 1] + "…"
 
 
 class _BookReader:
@@ -114,7 +109,7 @@ class _BookReader:
         try:
             return model.model_validate(raw)
         except ValidationError as error:
-            for detail in _relevant(error, raw):
+            for detail in _relevant(model, error, raw):
                 line, message = describe_error(model, raw, detail, prefix)
                 self._add(line, f"{lead}: {message}" if lead else message, contact)
             return None
@@ -191,12 +186,23 @@ def _with_contacts(problems: Sequence[Problem], root: LineMap) -> list[Problem]:
     return named
 
 
-def _relevant(error: ValidationError, raw: LineMap) -> list[Any]:
-    """The errors worth showing: an id made from a bad name is not a second problem."""
+def _relevant(model: type[BaseModel], error: ValidationError, raw: LineMap) -> list[Any]:
+    """The errors worth showing, one per mistake.
+
+    An id made from a bad name is not a second problem; nor is a missing field
+    when an unknown key beside it is its misspelling (`nam:` has no `name:`).
+    """
     details = error.errors(include_url=False)
     if not raw.get("id") and any(d["loc"][:1] == ("name",) for d in details):
         details = [d for d in details if d["loc"][:1] != ("id",)]
-    return details
+    misspelt = {
+        (tuple(d["loc"][:-1]), unknown_key_hint(model, tuple(d["loc"])))
+        for d in details if d["type"] == "extra_forbidden"
+    }
+    return [
+        d for d in details
+        if d["type"] != "missing" or (tuple(d["loc"][:-1]), d["loc"][-1]) not in misspelt
+    ]
 
 
 def _alias_lines(root: LineMap) -> dict[str, int]:

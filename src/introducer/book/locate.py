@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -47,13 +49,13 @@ def find_book(explicit: Path | None, environ: Mapping[str, str] | None = None) -
     chosen = chosen_book(explicit, environ)
     if chosen is not None:
         path, source = chosen
-        if path.is_file():
+        problem = _not_readable_book(path)
+        if problem is None:
             return path
-        if path.is_dir():
-            raise IntroducerError(f"{path} (from {source}) is a directory, not a contact book")
-        raise IntroducerError(
-            f"no contact book at {path} (from {source}); create one with `introducer init {path}`"
-        )
+        if problem == "":
+            raise IntroducerError(f"no contact book at {path} (from {source}); create one with "
+                                  f"`introducer init {path}`")
+        raise IntroducerError(f"{path} (from {source}) {problem}")
     for path in default_books():
         if path.is_file():
             return path
@@ -62,6 +64,29 @@ def find_book(explicit: Path | None, environ: Mapping[str, str] | None = None) -
         f"no contact book found (looked for {looked}); create one with `introducer init`, "
         f"or name one with --book PATH or ${BOOK_ENV}"
     )
+
+
+def _not_readable_book(path: Path) -> str | None:
+    """Why `path` cannot be read as a book ("" if nothing is there), or None if it can.
+
+    A regular file, or a pipe, so `--book <(gpg -d contacts.yaml.gpg)` works; never a
+    device, which could block (a terminal) or never end (/dev/zero).
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "is a symbolic link that loops back on itself"
+        if path.is_symlink():
+            return "is a symbolic link to a file that does not exist"
+        if isinstance(error, FileNotFoundError | NotADirectoryError):
+            return ""
+        return f"cannot be read: {error.strerror or type(error).__name__}"
+    if stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a contact book"
+    return "is not a regular file, so it cannot be a contact book"
 
 
 def state_path(

@@ -91,12 +91,18 @@ def where_text(parts: Iterable[int | str]) -> str:
     return text
 
 
+def unknown_key_hint(model: type[BaseModel], loc: Loc) -> str | None:
+    """The field an unknown key at `loc` was probably meant to be (`hobbys` -> `hobbies`)."""
+    owner = _model_at(model, loc[:-1]) or model
+    return did_you_mean(str(loc[-1]), list(owner.model_fields))
+
+
 def _unknown_key(model: type[BaseModel], loc: Loc, prefix: Sequence[str]) -> str:
     name = str(loc[-1])
     owner = _model_at(model, loc[:-1]) or model
     fields = list(owner.model_fields)
     noun = _UNKNOWN_NOUN.get(owner, "field")
-    hint = did_you_mean(name, fields)
+    hint = unknown_key_hint(model, loc)
     if hint is not None:
         extra = f" (did you mean {hint!r}?)"
     elif len(fields) <= _ALLOWED_LIST_MAX:
@@ -147,6 +153,8 @@ def _problem_text(
         return f"must be a mapping (key: value), not {kind_of(value)}"
     if not isinstance(value, str):
         return f"must be text, not {kind_of(value)}"
+    if kind == "control_character":
+        return f"{shown(value)} {detail['msg']}"
     if kind == "iso_date":
         return f"{shown(value)} is not a date (use YYYY-MM-DD)"
     if kind == "literal_error":

@@ -66,12 +66,40 @@ def _as_text_list(value: Any) -> Any:
     return value
 
 
+def _control_characters(text: str, allowed: str = "") -> bool:
+    """Whether `text` holds a control character (escape codes, NUL, DEL, C1) not in `allowed`."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
+
+
+_CONTROL_MESSAGE = "contains a control character (such as a terminal escape code); remove it"
+
+
 def _strip_text(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    """One line of text: stripped; line breaks and tabs fold to a space; other controls refused.
+
+    A name or business is shown in tables and terminals, where a newline breaks the
+    layout and an escape code (`\\e[2J`, `\\e]0;...`) would act on the user's terminal.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.isprintable():  # the common case, checked in C
+        return value.strip()
+    folded = " ".join(value.split())
+    if _control_characters(folded):
+        raise PydanticCustomError("control_character", _CONTROL_MESSAGE)
+    return folded
+
+
+def _strip_notes(value: Any) -> Any:
+    """Free notes keep their line breaks and tabs, but no other control characters."""
+    if isinstance(value, str) and _control_characters(value, "\t\n\r"):
+        raise PydanticCustomError("control_character", _CONTROL_MESSAGE)
+    return _none_if_blank(value)
 
 
 Text = Annotated[str, BeforeValidator(_strip_text), Field(min_length=1)]
 OptionalText = Annotated[Text | None, BeforeValidator(_none_if_blank)]
+Notes = Annotated[str | None, BeforeValidator(_strip_notes)]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(_iso_date)]
 TextList = Annotated[list[Text], BeforeValidator(_as_text_list)]
 
@@ -177,7 +205,7 @@ class Contact(BaseModel):
     network: Annotated[list[NetworkKind], BeforeValidator(_as_text_list)] = []
     introduce: Annotated[bool, BeforeValidator(lambda v: True if v is None else v)] = True
     avoid: TextList = []
-    notes: OptionalText = None
+    notes: Notes = None
 
     @model_validator(mode="before")
     @classmethod

@@ -17,8 +17,10 @@ about 2 KB per contact, which a 100k-contact book cannot afford. Along the way:
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -89,7 +91,7 @@ def read_yaml(path: Path) -> YamlDocument:
     """Read and parse a YAML file; raise BookError when it cannot be read at all."""
     file = str(path)
     try:
-        data = path.read_bytes()
+        data = _read_bytes(path)
     except FileNotFoundError:
         raise BookError([Problem(file, None, "no such file")]) from None
     except IsADirectoryError:
@@ -102,29 +104,59 @@ def read_yaml(path: Path) -> YamlDocument:
     return parse_yaml(data, file)
 
 
+def _read_bytes(path: Path) -> bytes:
+    """The whole file; a pipe nobody writes to reads as empty instead of waiting forever.
+
+    Opening a FIFO for reading blocks until a writer comes; opened non-blocking it
+    does not, and once open, reading a pipe without writers ends at once.
+    """
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no FIFOs to fear
+    fd = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if nonblocking:
+            os.set_blocking(fd, True)
+        return handle.read()
+
+
 def parse_yaml(data: bytes, file: str) -> YamlDocument:
     """Parse one YAML document from UTF-8 bytes; `file` only labels the problems."""
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        message = f"is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8"
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            line, message = 1, "is UTF-16 text; save it as UTF-8"
+        else:
+            message = f"is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8"
         raise BookError([Problem(file, line, message)]) from None
     builder = _Builder(file)
     try:
         with collector_paused():
             root = builder.build(_make_parser(data).get_event)
     except _FatalError as fatal:
-        raise BookError([*builder.problems, Problem(file, fatal.line, fatal.message)]) from None
+        stop = Problem(file, fatal.line, fatal.message)
     except yaml.MarkedYAMLError as error:
-        raise BookError([*builder.problems, _syntax_problem(file, error)]) from None
+        stop = _syntax_problem(file, error, text)
     except yaml.reader.ReaderError as error:
         line = data.count(b"\n", 0, max(error.position, 0)) + 1
         message = f"YAML does not allow character #x{error.character:04x} here ({error.reason})"
-        raise BookError([*builder.problems, Problem(file, line, message)]) from None
+        stop = Problem(file, line, message)
     except yaml.YAMLError:  # any other complaint; its text may quote the input, so not shown
-        raise BookError([*builder.problems, Problem(file, None, "invalid YAML")]) from None
-    return YamlDocument(root, tuple(builder.problems))
+        stop = Problem(file, None, "invalid YAML")
+    else:
+        return YamlDocument(root, tuple(builder.problems))
+    raise BookError(_with_contacts_from_text([*builder.problems, stop], text))
+
+
+def _with_contacts_from_text(problems: list[Problem], text: str) -> list[Problem]:
+    """Name the contact each problem is in, for a document that could not be built."""
+    labels = contacts_by_line(text)
+    return [
+        # A problem past the last line (an unclosed `[`) is in the last contact, if any.
+        replace(problem, contact=labels[min(problem.line, len(labels)) - 1])
+        if problem.contact is None and problem.line and labels else problem
+        for problem in problems
+    ]
 
 
 def _make_parser(data: bytes) -> Any:
@@ -145,13 +177,25 @@ class _PythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser
         yaml.parser.Parser.__init__(self)
 
 
-def _syntax_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:
+def _syntax_problem(file: str, error: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     line = None if mark is None else mark.line + 1
+    if mark is not None and _tab_at(text, mark.line, mark.column):
+        return Problem(file, line, "YAML syntax error: a tab character; YAML indents with "
+                                   "spaces, never tabs (set your editor to insert spaces)")
     message = f"YAML syntax error: {error.problem or 'invalid YAML'}"
     if error.context and error.context_mark is not None:
         message += f" ({error.context} started at line {error.context_mark.line + 1})"
     return Problem(file, line, message)
+
+
+def _tab_at(text: str, line: int, column: int) -> bool:
+    """Whether the parser stopped at (or in the indentation before) a tab."""
+    lines = text.splitlines()
+    if not 0 <= line < len(lines):
+        return False
+    before = lines[line][: column + 1]
+    return before[-1:] == "\t" or "\t" in before[: len(before) - len(before.lstrip(" \t-"))]
 
 
 def _tag_message(tag: str) -> str:
@@ -313,6 +357,66 @@ def _apply_merges(target: LineMap, sources: list[Any]) -> None:
             if key not in target:
                 target[key] = value
                 target.key_lines[key] = source.key_lines[key]
+
+
+_LABEL_LIMIT = 40
+
+
+def contact_label(raw_name: object) -> str | None:
+    """A contact's name as safe to print: stripped, escaped, at most 40 characters."""
+    if not isinstance(raw_name, str) or not raw_name.strip():
+        return None
+    # As the loader reads a name: stripped, and line breaks or tabs folded to spaces.
+    name = raw_name.strip() if raw_name.isprintable() else " ".join(raw_name.split())
+    if not name.isprintable():
+        name = repr(name)[1:-1]
+    return name if len(name) <= _LABEL_LIMIT else name[: _LABEL_LIMIT - 1] + "…"
+
+
+_CONTACTS_KEY = re.compile(r"contacts[ \t]*:[ \t]*(?:#.*)?")
+_ITEM = re.compile(r"( *)-(?:[ \t]+|$)")
+_NAME = re.compile(r"name[ \t]*:[ \t]*(.*)")
+
+
+def contacts_by_line(text: str) -> list[str | None]:
+    """For each line (index 0 is line 1), the contact whose block it is in, as written.
+
+    For problems found before the document could be built (a syntax error, a tab),
+    read from the text alone: the usual block layout is recognised (`contacts:` at
+    the top, then `- name: ...` items, or items whose `name:` comes later); lines
+    anywhere else, or before their contact's name, get None rather than a guess.
+    """
+    lines = text.splitlines()
+    labels: list[str | None] = [None] * len(lines)
+    start = next((i for i, row in enumerate(lines) if _CONTACTS_KEY.fullmatch(row)), None)
+    if start is None:
+        return labels
+    indent: int | None = None
+    key_indent = 0
+    current: str | None = None
+    for index in range(start + 1, len(lines)):
+        row = lines[index]
+        item = _ITEM.match(row)
+        if indent is None and item:
+            indent = len(item.group(1))
+        if row[:1] not in ("", " ", "#", "\t") and not (indent == 0 and item):
+            break  # the next top-level key: past the contacts
+        if item and len(item.group(1)) == indent:
+            key_indent, current = item.end(), None
+        if current is None and indent is not None:
+            named = _NAME.fullmatch(row, key_indent) if row[:key_indent].strip(" -") == "" else None
+            if named:
+                current = contact_label(_plain_scalar(named.group(1)))
+        labels[index] = current
+    return labels
+
+
+def _plain_scalar(value: str) -> str:
+    """`Bob Smith  # note` -> `Bob Smith`; `"Bob"` -> `Bob` (quotes and comments off)."""
+    value = value.strip()
+    if value[:1] in ("'", '"') and value[:1] in value[1:]:
+        return value[1 : value.index(value[0], 1)]
+    return value.split(" #", 1)[0].strip()
 
 
 def kind_of(value: object) -> str:

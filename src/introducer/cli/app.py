@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +10,8 @@ import typer
 
 from introducer import __version__
 from introducer.cli import commands_book, commands_match
+from introducer.cli.console import no_color_requested
+from introducer.streams import output_failed, silence_stdout
 
 app = typer.Typer(
     name="introducer",
@@ -19,7 +20,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     # Panels and colour for a person at a terminal; plain click help when piped.
-    rich_markup_mode="rich" if sys.stdout.isatty() and "NO_COLOR" not in os.environ else None,
+    rich_markup_mode="rich" if sys.stdout.isatty() and not no_color_requested() else None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -68,7 +69,10 @@ def run(args: list[str]) -> int:
         return code if isinstance(code, int) else (0 if code is None else 1)
     except BrokenPipeError:
         # The reader (`| head`) went away: stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        silence_stdout()
         return 141
+    except OSError as error:
+        # Every other OSError is caught inside the commands; this one is stdout refusing
+        # the output (disk full, I/O error).
+        return output_failed(error)
     return 0

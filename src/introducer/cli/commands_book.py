@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from introducer.cli.console import say
+from introducer.cli.console import printable, say
 from introducer.cli.options import BookOption, FormatOption
 from introducer.cli.render import OutputFormat, emit_csv, emit_json, emit_markdown, emit_rows
 from introducer.cli.session import book_path, open_book, user_errors
@@ -17,18 +19,33 @@ from introducer.errors import BookError, Problem
 
 def init(
     path: Annotated[
-        Path, typer.Argument(help="Where to write the starter book (a file or a folder).")
-    ] = Path("contacts.yaml"),
+        str,
+        typer.Argument(help="Where to write the starter book (a file or a folder)."),
+    ] = "contacts.yaml",
 ) -> None:
     """Write a starter contact book to edit; never overwrites an existing file."""
+    from introducer.errors import UsageError
     from introducer.fileio import write_new
 
     with user_errors():
-        target = path / "contacts.yaml" if path.is_dir() else path
+        if not path.strip():
+            raise UsageError("empty path; give a file or a folder to write the book to")
+        # `folder/` names a folder even before it exists (Path would drop the slash).
+        folder = path.endswith(("/", os.sep)) or Path(path).expanduser().is_dir()
+        target = Path(path).expanduser() / "contacts.yaml" if folder else Path(path).expanduser()
         starter = files("introducer.book").joinpath("starter.yaml").read_bytes()
         write_new(target, starter)
-    say(f"wrote {target}: add your contacts, then run `introducer check` and "
-        "`introducer suggest`")
+    say(f"wrote {target}: add your contacts, then run `introducer{_book_flag(target)} check` "
+        f"and `introducer{_book_flag(target)} suggest`")
+
+
+def _book_flag(target: Path) -> str:
+    """` --book PATH` unless `target` is where introducer looks for a book by itself."""
+    from introducer.book.locate import default_books
+
+    if any(target.resolve() == usual.resolve() for usual in default_books()):
+        return ""
+    return f" --book {shlex.quote(str(target))}"
 
 
 def _problem_record(problem: Problem) -> dict[str, object]:
@@ -70,8 +87,8 @@ def check(
         emit_markdown(header, rows)
     else:
         for problem in ordered:
-            typer.echo(str(problem))
-    counted = f"{contact_count} contacts" if contact_count is not None else "not loaded"
+            typer.echo(printable(str(problem)))
+    counted = _plural(contact_count, "contact") if contact_count is not None else "not loaded"
     say(f"{path}: {counted}, {_plural(len(errors), 'error')}, "
         f"{_plural(len(warnings), 'warning')}")
     if errors:
@@ -101,7 +118,8 @@ def contacts(
     emit_rows(
         output, header, rows,
         json_key="contacts",
-        json_rows=[c.model_dump(mode="json", exclude_none=True) for c in found],
+        json_rows=[c.model_dump(mode="json", exclude_none=True) for c in found]
+        if output is OutputFormat.json else [],
         title=f"{len(found)} of {len(loaded.contacts)} contacts",
     )
     if query and not found:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from introducer.cli.console import say, stdout_console
+from introducer.cli.console import printable, say, stdout_console
 from introducer.cli.options import BookOption, FormatOption
 from introducer.cli.render import OutputFormat, emit_json, emit_rows, emit_table
 from introducer.cli.session import open_book, today, user_errors
@@ -53,7 +53,7 @@ def suggest(
 
     with user_errors():
         loaded = open_book(ctx, book)
-        focus_contact = find_contact(loaded.contacts, focus) if focus else None
+        focus_contact = find_contact(loaded.contacts, focus) if focus is not None else None
         matchmaker = Matchmaker(loaded, today=today())
         found = matchmaker.suggest(
             top=top, per_person=per_person, focus=focus_contact, min_score=min_score
@@ -79,8 +79,16 @@ def suggest(
         numeric=("rank", "score"),
     )
     if not found and output is OutputFormat.table:
-        say("no suggestions: add clients, referral sources, hobbies or events to your "
-            "contacts (see `introducer check`)")
+        if min_score > 0:
+            say(f"no suggestions score {min_score:g} or more; try a lower --min-score")
+        elif focus_contact is not None and not focus_contact.introduce:
+            say(f"{focus_contact.name} is marked introduce: false, so is never suggested")
+        elif focus_contact is not None:
+            say(f"no suggestions for {focus_contact.name}: add clients, referral sources, "
+                "hobbies or events to them or to the people they should meet")
+        else:
+            say("no suggestions: add clients, referral sources, hobbies or events to your "
+                "contacts (see `introducer check`)")
 
 
 def explain(
@@ -116,7 +124,7 @@ def explain(
     rows = [[r.kind, f"{r.points:+g}", r.text] for r in result.reasons]
     if output is OutputFormat.table:
         console = stdout_console()
-        console.print(f"{_who(result.a)}  ↔  {_who(result.b)}", markup=False)
+        console.print(printable(f"{_who(result.a)}  ↔  {_who(result.b)}"), markup=False)
         if rows:
             emit_table(header, rows, numeric=("points",))
         else:

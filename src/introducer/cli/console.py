@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from typing import IO
 
 from rich.console import Console
@@ -19,6 +20,31 @@ def _make_safe(stream: IO[str]) -> None:
         reconfigure(errors="backslashreplace")
 
 
+# Bidirectional embeddings, overrides and isolates: invisible, yet they reorder what follows.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """`text` safe to show: control characters become visible escapes (`\\x1b`), never raw.
+
+    The loader refuses them in a book; this is the last line of defence for anything
+    else that reaches the screen (command-line arguments, environment variables).
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        repr(ch)[1:-1]
+        if ch not in keep and (unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS)
+        else ch
+        for ch in text
+    )
+
+
+def no_color_requested() -> bool:
+    """`NO_COLOR` set to anything but the empty string (https://no-color.org)."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
 def is_terminal(stream: IO[str]) -> bool:
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
@@ -30,7 +56,7 @@ def _console(stream: IO[str]) -> Console:
     return Console(
         file=stream,
         force_terminal=terminal,
-        no_color=not terminal or "NO_COLOR" in os.environ,
+        no_color=not terminal or no_color_requested(),
         highlight=False,
         emoji=False,
         width=None if terminal else PIPE_WIDTH,
@@ -49,4 +75,4 @@ def stderr_console() -> Console:
 
 def say(message: str) -> None:
     """A diagnostic for the person (stderr), never mixed into data."""
-    stderr_console().print(message, markup=False)
+    stderr_console().print(printable(message, keep="\n"), markup=False)

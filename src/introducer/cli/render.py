@@ -10,10 +10,11 @@ from enum import StrEnum
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
-from introducer.cli.console import is_terminal, stdout_console
+from introducer.cli.console import is_terminal, printable, stdout_console
 
 JSON_VERSION = 1
 
@@ -32,22 +33,45 @@ def write_stdout(text: str) -> None:
 
 
 def emit_json(payload: dict[str, Any]) -> None:
-    """One JSON object, versioned; keys in a stable order, UTF-8 kept readable."""
-    write_stdout(json.dumps({"version": JSON_VERSION, **payload}, ensure_ascii=False, indent=2)
-                 + "\n")
+    """One JSON object, versioned; keys in a stable order, UTF-8 kept readable.
+
+    On a stream that cannot encode every character (PYTHONIOENCODING=ascii, a latin-1
+    locale), non-ASCII is written as JSON escapes (`\\u00eb`): still valid JSON, where
+    the stream's own fallback (`\\xeb`) would not be.
+    """
+    document = {"version": JSON_VERSION, **payload}
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    encoding = getattr(stdout_console().file, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = json.dumps(document, ensure_ascii=True, indent=2)
+    write_stdout(text + "\n")
 
 
 def emit_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
+    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
     write_stdout(buffer.getvalue())
 
 
-def _markdown_cell(cell: object) -> str:
+def _csv_cell(cell: object) -> object:
+    """Cells as they are (CSV quotes line breaks), but no raw escape codes."""
+    if cell is None:
+        return ""
+    return printable(cell, keep="\t\n\r") if isinstance(cell, str) else cell
+
+
+def _cell(cell: object) -> str:
+    """One line of text for a table or markdown cell: breaks as spaces, controls escaped."""
     text = "" if cell is None else str(cell)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return printable(" ".join(text.split()) if not text.isprintable() else text)
+
+
+def _markdown_cell(cell: object) -> str:
+    return _cell(cell).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def emit_markdown(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
@@ -60,15 +84,28 @@ def _plain_table(
     header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[str]
 ) -> str:
     """Aligned columns for pipes and logs: no colour, no box drawing, nothing cut off."""
-    widths = [max([len(name), *(len(row[i]) for row in rows)]) for i, name in enumerate(header)]
+    widths = [
+        max([_width(name), *(_width(row[i]) for row in rows)]) for i, name in enumerate(header)
+    ]
     lines = []
     for cells in [list(header), *rows]:
         padded = [
-            cell.rjust(width) if name in numeric else cell.ljust(width)
+            _pad(cell, width, right=name in numeric)
             for name, cell, width in zip(header, cells, widths, strict=True)
         ]
         lines.append("  ".join(padded).rstrip())
     return "\n".join(lines) + "\n"
+
+
+def _width(cell: str) -> int:
+    """Terminal cells `cell` takes: a CJK letter or an emoji takes two."""
+    return len(cell) if cell.isascii() else cell_len(cell)
+
+
+def _pad(cell: str, width: int, *, right: bool) -> str:
+    """Pad to `width` terminal cells."""
+    space = " " * (width - _width(cell))
+    return space + cell if right else cell + space
 
 
 def emit_table(
@@ -79,13 +116,13 @@ def emit_table(
     numeric: Sequence[str] = (),
 ) -> None:
     """A rich table on a terminal; plain aligned columns (no box drawing) when piped."""
-    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    cells = [[_cell(cell) for cell in row] for row in rows]
     console = stdout_console()
     if not is_terminal(console.file):
         write_stdout(_plain_table(header, cells, numeric))
         return
     table = Table(
-        title=Text(title) if title else None,
+        title=Text(printable(title)) if title else None,
         box=box.SIMPLE_HEAD,
         show_edge=False,
         header_style="bold",

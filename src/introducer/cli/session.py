@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from introducer.book.model import Book
 
 TODAY_VARIABLE = "INTRODUCER_TODAY"
+#: Problems a command other than `check` shows before pointing to `check` for the rest.
+SHOWN_PROBLEMS = 10
 
 
 @contextmanager
@@ -27,8 +29,12 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except BookError as error:
-        for problem in error.problems:
+        for problem in error.problems[:SHOWN_PROBLEMS]:
             say(str(problem))
+        hidden = len(error.problems) - SHOWN_PROBLEMS
+        if hidden > 0:
+            say(f"… and {hidden} more {'problem' if hidden == 1 else 'problems'}; "
+                "`introducer check` lists them all")
         raise typer.Exit(error.exit_code) from None
     except IntroducerError as error:
         say(f"error: {error.message}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from introducer.book.normalise import fold_plural, fold_text
+
 _TITLES = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx.",
                      "prof", "prof.", "sir", "dame", "rev", "rev."})
 
@@ -17,9 +19,49 @@ def join_words(items: Sequence[str], limit: int = 4) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+# Letters whose spoken name starts with a vowel sound: an HR consultant, an SEO expert.
+_VOWEL_SOUND_LETTERS = frozenset("AEFHILMNORSX")
+# Vowels spoken with a consonant sound (a urologist, a UX designer, a one-person firm)
+# and silent h's (an hour, an honest broker).
+_CONSONANT_SOUND_STARTS = ("uni", "use", "usa", "usu", "uro", "ura", "ure", "uti", "ute",
+                           "uku", "eu", "one", "once")
+_SILENT_H_STARTS = ("hour", "honest", "honor", "honour", "heir")
+# Things asked for that take no article: `asked for insurance`, not `an insurance`.
+_MASS_ENDINGS = ("ing", "ance", "ence", "ice", "ware")
+_MASS_WORDS = frozenset(
+    {"help", "capital", "estate", "tax", "taxes", "payroll", "childcare", "daycare", "therapy",
+     "work", "space", "legal", "it", "hr", "pr", "seo", "design", "data", "research", "finance",
+     "money", "investment", "equipment", "funds", "press", "media", "security", "care"}
+)
+
+
+def _takes_an(noun: str) -> bool:
+    first = noun.split()[0] if noun.split() else ""
+    letters = first.strip(".,;:()\"'")
+    spelt = letters.isupper() and letters.isalpha() and 2 <= len(letters) <= 4  # HR, UX, SEO
+    if spelt or (letters[1:2] == "-" and letters[:1].isupper()):  # X-ray, T-shirt
+        return letters[0] in _VOWEL_SOUND_LETTERS
+    word = letters.casefold()
+    if word.startswith(_SILENT_H_STARTS):
+        return True
+    if word.startswith(_CONSONANT_SOUND_STARTS):
+        return False
+    return word[:1] in ("a", "e", "i", "o", "u")
+
+
 def with_article(noun: str) -> str:
-    """`an estate attorney`, `a dentist` (by the first letter; good enough for job titles)."""
-    return ("an " if noun[:1].casefold() in "aeiou" else "a ") + noun
+    """`an estate attorney`, `a dentist`, `an HR consultant`, `a urologist` (by sound)."""
+    return ("an " if _takes_an(noun) else "a ") + noun
+
+
+def asked_thing(text: str) -> str:
+    """What someone asked for, as a phrase: `an accountant`, but `accountants`, `insurance`."""
+    words = text.casefold().split()
+    last = words[-1].strip(".,;:!?()\"'") if words else ""
+    folded = fold_text(last)
+    if fold_plural(last) != last or folded in _MASS_WORDS or folded.endswith(_MASS_ENDINGS):
+        return text
+    return with_article(text)
 
 
 def first_name(name: str) -> str:

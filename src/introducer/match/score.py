@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from introducer.book.schema import Contact
-from introducer.match.phrasing import join_words, short_names, with_article
+from introducer.match.phrasing import asked_thing, join_words, short_names, with_article
 from introducer.match.profile import PreparedBook, Profile, SharedField, event_breadth
 
 KINDS: tuple[str, ...] = (
@@ -172,7 +172,7 @@ class PairScorer:
         ]
         if not by_business and not by_company:
             return
-        asked = [w.text if w.stripped else with_article(w.text) for w in by_business]
+        asked = [w.text if w.stripped else asked_thing(w.text) for w in by_business]
         asked += [w.text if w.stripped else f"someone at {w.text}" for w in by_company]
         facts = []
         if by_business:

@@ -147,7 +147,7 @@ def test_a_person_living_through_an_event_meets_who_serves_it() -> None:
     need = reason(result, "needs_service")
     assert need.points == 4.0
     assert need.values == ("divorce",)
-    assert need.text == "Tom's work (matrimonial attorney) serves Maria's divorce"
+    assert need.text == "Tom's work (matrimonial attorney) can help with Maria's divorce"
 
 
 @pytest.mark.parametrize(
@@ -274,6 +274,19 @@ def test_potential_client_in_person() -> None:
     client = reason(result, "potential_client")
     assert client.points == 3.0
     assert client.text == "Wendy serves dentists: Amir is a pediatric dentist"
+
+
+@pytest.mark.parametrize(
+    ("business", "expected"),
+    [("restaurant owner", True), ("restaurant co-founder", False), ("restaurant critic", False),
+     ("Restaurant Proprietor", True)],
+)
+def test_the_owner_of_a_kind_of_business_is_that_client(business: str, expected: bool) -> None:
+    result = pair(
+        {"name": "Wendy Zhao", "business": "bookkeeper", "clients": ["restaurants"]},
+        {"name": "Rosa Martinez", "business": business},
+    )
+    assert ("potential_client" in kinds(result)) is expected
 
 
 def test_a_client_type_is_not_a_profession_sharing_a_word() -> None:

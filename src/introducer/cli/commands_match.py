@@ -59,8 +59,13 @@ def suggest(
             top=top, per_person=per_person, focus=focus_contact, min_score=min_score
         )
     header = ["rank", "score", "a", "b", "common thread"]
-    rows = [[rank, f"{s.score:g}", _who(s.a), _who(s.b), s.common_thread]
-            for rank, s in enumerate(found, 1)]
+    # For people, `--for X` reads best with X first; JSON and CSV keep a.id < b.id.
+    ordered = [
+        (s.b, s.a) if focus_contact is not None and s.b.id == focus_contact.id else (s.a, s.b)
+        for s in found
+    ]
+    rows = [[rank, f"{s.score:g}", _who(first), _who(second), s.common_thread]
+            for rank, (s, (first, second)) in enumerate(zip(found, ordered, strict=True), 1)]
     if output is OutputFormat.csv:
         header = ["rank", "score", "a_id", "a_name", "b_id", "b_name", "kinds", "common_thread"]
         rows = [[rank, s.score, s.a.id, s.a.name, s.b.id, s.b.name,

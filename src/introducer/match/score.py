@@ -155,7 +155,7 @@ class PairScorer:
         work = f" ({y.contact.business})" if y.contact.business else ""
         yield Reason(
             "needs_service", values, 0.0,
-            f"{y_name}'s work{work} serves {x_name}'s {join_words(values)}",
+            f"{y_name}'s work{work} can help with {x_name}'s {join_words(values)}",
         ), raw
 
     def _wants(

@@ -71,7 +71,8 @@ class BusinessMatcher:
     `trusts and estates attorney`, and `therapist` is *not* a `physical therapist`);
     otherwise when every word of the term is a word of the business (`insurance` ->
     `life insurance agent`). For client types and referral sources (`head_noun`),
-    the last words must also agree, so `families` does not match `family therapist`.
+    the last words must also agree, so `families` does not match `family therapist`;
+    a trailing role word is looked past, so `restaurants` does match `restaurant owner`.
     """
 
     def __init__(self, events: TriggerEvents, businesses: Iterable[str]) -> None:
@@ -115,7 +116,7 @@ class BusinessMatcher:
                 key = self.keys[column]
                 if term_professions and self.professions(key):
                     continue  # both known professions: the table already decided
-                if head_noun and key.rsplit(" ", 1)[-1] != head:
+                if head_noun and _head_noun(key) != head:
                     continue
                 found.add(column)
         result = frozenset(found)
@@ -133,3 +134,16 @@ class BusinessMatcher:
         if first is None or second is None:
             return False
         return first == second or bool(self.professions(first) & self.professions(second))
+
+
+# Words that say someone runs the thing before them: a "restaurant owner" *is* the
+# restaurant a bookkeeper who serves "restaurants" is looking for.
+_ROLE_WORDS = frozenset({"owner", "operator", "founder", "cofounder", "proprietor", "ceo"})
+
+
+def _head_noun(business: str) -> str:
+    """The business's head noun, looking past a trailing role word."""
+    words = business.split()
+    while len(words) > 1 and words[-1] in _ROLE_WORDS:
+        words.pop()
+    return words[-1] if words else business

@@ -85,7 +85,7 @@ def draft(
     second: Annotated[str | None, typer.Argument(metavar="[B]", help="Another contact.",
                                                  show_default=False)] = None,
     opt_in: Annotated[bool, typer.Option(
-        "--opt-in", help="Two private asks (one to each side) instead of the joint intro.")] = False,
+        "--opt-in", help="Two private asks, one to each side, not the joint intro.")] = False,
     follow_up: Annotated[bool, typer.Option(
         "--follow-up", help="A short check-in to both: did you connect?")] = False,
     top: Annotated[int | None, typer.Option(

@@ -10,8 +10,7 @@ from pathlib import Path
 from introducer.book.find import find_contact
 from introducer.book.load import load_book
 from introducer.book.model import Book
-from introducer.drafts.build import Drafter, DraftKind
-from introducer.drafts.build import Draft
+from introducer.drafts.build import Draft, Drafter, DraftKind
 from introducer.drafts.templates import Templates, template_folders
 from introducer.match.rank import Matchmaker
 

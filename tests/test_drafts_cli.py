@@ -56,7 +56,7 @@ def test_existing_drafts_are_never_overwritten(tmp_path: Path) -> None:
 
 
 def test_opt_in_writes_two_asks_in_a_new_out_folder(tmp_path: Path) -> None:
-    code, out, err = invoke("--book", EXAMPLE_BOOK, "draft", "jorge", "maria", "--opt-in",
+    code, _out, err = invoke("--book", EXAMPLE_BOOK, "draft", "jorge", "maria", "--opt-in",
                             "--out", tmp_path / "new" / "folder")
     assert code == 0, err
     written = sorted(p.name for p in (tmp_path / "new" / "folder").iterdir())
@@ -141,7 +141,7 @@ def test_dry_run_lists_and_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_contacts_and_top_together_is_a_usage_error() -> None:
-    code, _, err = invoke("--book", EXAMPLE_BOOK, "draft", "maria", "tom", "--top", "2")
+    code, _, _err = invoke("--book", EXAMPLE_BOOK, "draft", "maria", "tom", "--top", "2")
     assert code == 2
 
 

@@ -122,7 +122,7 @@ def test_file_names_are_safe_slugs_inside_out(
         k: v for k, v in other(name=name).items() if k != "id"}
     book = write_book([TOM, contact], me=ME)
     out_dir = tmp_path / "out"
-    code, out, err = invoke("--book", book, "draft", "tom-reed", contact_id or name,
+    code, _out, err = invoke("--book", book, "draft", "tom-reed", contact_id or name,
                             "--opt-in", "--out", out_dir)
     assert code == 0, err
     written = sorted(out_dir.iterdir())

@@ -155,6 +155,36 @@ class Weights(BaseModel):
         return value
 
 
+ImapTls = Literal["ssl", "starttls", "none"]
+
+
+class Imap(BaseModel):
+    """Where `draft --imap` puts drafts. The password is never here: it comes from
+    $INTRODUCER_IMAP_PASSWORD or `password_command` (run without a shell)."""
+
+    model_config = FORBID
+
+    host: Text
+    port: Annotated[int | None, BeforeValidator(_none_if_blank), Field(ge=1, le=65535)] = None
+    user: Text
+    tls: Annotated[ImapTls, BeforeValidator(lambda v: "ssl" if v is None else v)] = "ssl"
+    folder: OptionalText = None
+    password_command: Annotated[list[Text] | None, BeforeValidator(_none_if_blank)] = None
+
+    @field_validator("password_command", mode="before")
+    @classmethod
+    def _command_words(cls, value: Any) -> Any:
+        """A command line as one string (split like a shell would, but never run by one)."""
+        if isinstance(value, str):
+            import shlex
+
+            try:
+                return shlex.split(value)
+            except ValueError as error:
+                raise ValueError(f"password_command cannot be split into words ({error})") from None
+        return value
+
+
 class Settings(BaseModel):
     """Book-wide settings; every key has a default."""
 
@@ -166,6 +196,7 @@ class Settings(BaseModel):
     weights: Weights = Weights()
     aliases: dict[Text, Text] = {}
     events: dict[Text, TextList] = {}
+    imap: Imap | None = None
 
     @field_validator("weights", mode="before")
     @classmethod

@@ -34,6 +34,9 @@ class Reason:
     values: tuple[str, ...]
     points: float
     text: str
+    # For one-sided kinds (needs_service, wants, referral_source, potential_client):
+    # the id of the contact the reason is about (who lives the event, asked, is fed or serves).
+    subject: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +97,9 @@ class PairScorer:
 
     def _reasons(self, first: int, second: int) -> Iterator[Reason]:
         for reason, raw in self._raw_reasons(first, second):
-            yield Reason(reason.kind, reason.values, round_points(raw), reason.text)
+            yield Reason(
+                reason.kind, reason.values, round_points(raw), reason.text, reason.subject
+            )
 
     def _raw_reasons(self, first: int, second: int) -> Iterator[tuple[Reason, float]]:
         a, b = self.prepared.profiles[first], self.prepared.profiles[second]
@@ -156,6 +161,7 @@ class PairScorer:
         yield Reason(
             "needs_service", values, 0.0,
             f"{y_name}'s work{work} can help with {x_name}'s {join_words(values)}",
+            x.contact.id,
         ), raw
 
     def _wants(
@@ -183,6 +189,7 @@ class PairScorer:
         yield Reason(
             "wants", values, 0.0,
             f"{x_name} asked for {join_words(asked)}: {y_name} {' and '.join(facts)}",
+            x.contact.id,
         ), weight * (len(by_business) + len(by_company))
 
     def _business_terms(
@@ -204,5 +211,6 @@ class PairScorer:
             if matched and weight:
                 values = _sorted_values(matched)
                 yield Reason(
-                    kind, values, 0.0, f"{x_name} {verb} {join_words(values)}: {y_name} is {what}"
+                    kind, values, 0.0, f"{x_name} {verb} {join_words(values)}: {y_name} is {what}",
+                    x.contact.id,
                 ), weight * len(matched)

@@ -1,0 +1,175 @@
+"""`introducer draft`: introduction emails as files, an mbox, mailto: URLs or IMAP drafts."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from introducer.cli.console import say
+from introducer.cli.options import BookOption
+from introducer.cli.render import write_stdout
+from introducer.cli.session import open_book, today, user_errors
+from introducer.errors import IntroducerError, UsageError
+
+if TYPE_CHECKING:
+    from introducer.book.model import Book
+    from introducer.drafts.build import Draft, DraftKind
+    from introducer.match.score import Suggestion
+
+
+class DraftFormat(StrEnum):
+    eml = "eml"
+    mbox = "mbox"
+
+
+def _pairs(book: Book, first: str | None, second: str | None, top: int | None,
+           per_person: int) -> list[Suggestion]:
+    from introducer.book.find import find_contact
+    from introducer.match.rank import Matchmaker
+
+    if top is not None and (first or second):
+        raise UsageError("give two contacts or --top N, not both")
+    if top is None and not (first and second):
+        raise UsageError("name two contacts (draft A B), or use --top N for the best "
+                         "suggestions")
+    matchmaker = Matchmaker(book, today=today())
+    if top is not None:
+        found = matchmaker.suggest(top=top, per_person=per_person)
+        if not found:
+            raise IntroducerError("no suggestions to draft (see `introducer suggest`)")
+        return found
+    assert first is not None and second is not None
+    a, b = find_contact(book.contacts, first), find_contact(book.contacts, second)
+    if a.id == b.id:
+        raise UsageError(f'"{first}" and "{second}" are the same contact ({a.id})')
+    pair = matchmaker.explain(a, b)
+    if pair.excluded:
+        say(f"note: this pair is never suggested ({pair.excluded}); drafting it as asked")
+    return [pair]
+
+
+def _delivery(stdout: bool, mailto: bool, imap: bool, output: DraftFormat,
+              mbox: Path | None) -> str:
+    if mbox is not None:
+        output = DraftFormat.mbox
+    chosen = [name for name, on in (("stdout", stdout), ("mailto", mailto), ("imap", imap),
+                                    ("mbox", output is DraftFormat.mbox)) if on]
+    if len(chosen) > 1:
+        raise UsageError("choose one of --stdout, --mailto, --imap, --format mbox")
+    if chosen == ["mbox"] and mbox is None:
+        raise UsageError("--format mbox needs --mbox FILE")
+    return chosen[0] if chosen else "eml"
+
+
+def _warn_missing(book: Book, drafts: list[Draft]) -> None:
+    from introducer.drafts.context import PLACEHOLDER_ADDRESS
+
+    seen: set[str] = set()
+    for draft in drafts:
+        for who in draft.missing:
+            if who.id in seen:
+                continue
+            seen.add(who.id)
+            where = f"{book.path}:{who.line}" if who.line else str(book.path)
+            say(f'warning: {where}: contact "{who.name}" has no email; the draft is addressed '
+                f"to {PLACEHOLDER_ADDRESS}: fill in the address before sending")
+
+
+def draft(
+    ctx: typer.Context,
+    first: Annotated[str | None, typer.Argument(metavar="[A]", help="A contact (id or name).",
+                                                show_default=False)] = None,
+    second: Annotated[str | None, typer.Argument(metavar="[B]", help="Another contact.",
+                                                 show_default=False)] = None,
+    opt_in: Annotated[bool, typer.Option(
+        "--opt-in", help="Two private asks, one to each side, not the joint intro.")] = False,
+    follow_up: Annotated[bool, typer.Option(
+        "--follow-up", help="A short check-in to both: did you connect?")] = False,
+    top: Annotated[int | None, typer.Option(
+        "--top", "-n", min=1, help="Draft the top N current suggestions.",
+        show_default=False)] = None,
+    per_person: Annotated[int, typer.Option(
+        min=0, help="With --top: at most this many drafts per person (0: no cap).")] = 2,
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Folder for .eml files (created if missing).")] = Path("drafts"),
+    output: Annotated[DraftFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="eml: one file per draft in --out; mbox: append to --mbox FILE.")] = DraftFormat.eml,
+    mbox: Annotated[Path | None, typer.Option(
+        help="The mbox file to append to (implies --format mbox).", show_default=False)] = None,
+    stdout: Annotated[bool, typer.Option(
+        "--stdout", help="Print the messages instead of writing files.")] = False,
+    mailto: Annotated[bool, typer.Option(
+        "--mailto", help="Print one mailto: URL per draft (RFC 6068).")] = False,
+    imap: Annotated[bool, typer.Option(
+        "--imap", help="Append to the IMAP Drafts folder (settings.imap, "
+        "$INTRODUCER_IMAP_*).")] = False,
+    template: Annotated[Path | None, typer.Option(
+        "--template", help="Folder with intro.txt.j2 / opt_in.txt.j2 / follow_up.txt.j2 to use "
+        "instead of the built-in ones (default: templates/ beside the book).",
+        show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Show what would be written; write nothing.")] = False,
+    book: BookOption = None,
+) -> None:
+    """Draft the introduction email for two contacts (or opt-in asks, or a follow-up)."""
+    from introducer.drafts import deliver
+    from introducer.drafts.build import Drafter
+    from introducer.drafts.context import sender
+    from introducer.drafts.templates import Templates, template_folders
+
+    with user_errors():
+        if opt_in and follow_up:
+            raise UsageError("--opt-in and --follow-up do not go together")
+        how = _delivery(stdout, mailto, imap, output, mbox)
+        loaded = open_book(ctx, book)
+        sender(loaded)  # no From address: fail before anything else
+        pairs = _pairs(loaded, first, second, top, per_person)
+        drafter = Drafter(loaded, Templates(template_folders(template, loaded.path)), today())
+        kind: DraftKind = "ask" if opt_in else "follow_up" if follow_up else "intro"
+        drafts = [d for pair in pairs for d in drafter.drafts_for(pair, kind)]
+        _warn_missing(loaded, drafts)
+        if how == "imap":
+            from introducer.drafts import imap as imap_delivery
+
+            target = imap_delivery.resolve_target(loaded.settings.imap)
+        if dry_run:
+            _dry_run(drafts, how, out, mbox)
+            return
+        if how == "stdout":
+            from introducer.drafts.message import as_text
+
+            write_stdout("\n".join(as_text(d.message) for d in drafts))
+        elif how == "mailto":
+            write_stdout("".join(deliver.mailto_url(d) + "\n" for d in drafts))
+        elif how == "mbox":
+            assert mbox is not None
+            deliver.append_mbox(drafts, mbox)
+            say(f"appended {_count(drafts)} to {mbox}")
+        elif how == "imap":
+            password = imap_delivery.password_for(target)
+            folder = imap_delivery.append_drafts(target, password, [d.message for d in drafts])
+            say(f"appended {_count(drafts)} to {folder} on {target.host}")
+        else:
+            paths = deliver.write_eml(drafts, out, today())
+            write_stdout("".join(f"{path}\n" for path in paths))
+            say(f"wrote {_count(drafts)} to {out}")
+
+
+def _count(drafts: list[Draft]) -> str:
+    return "1 draft" if len(drafts) == 1 else f"{len(drafts)} drafts"
+
+
+def _dry_run(drafts: list[Draft], how: str, out: Path, mbox: Path | None) -> None:
+    from introducer.drafts import deliver
+
+    if how == "eml":
+        targets = [str(p) for p in deliver.planned_paths(drafts, out, today())]
+    else:
+        targets = [how if how != "mbox" else str(mbox)] * len(drafts)
+    write_stdout("".join(f"{target}\tTo: {d.recipients}\tSubject: {d.subject}\n"
+                         for target, d in zip(targets, drafts, strict=True)))
+    say(f"dry run: {_count(drafts)} would be written; nothing was")

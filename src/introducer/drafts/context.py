@@ -1,0 +1,161 @@
+"""Who an email is about, and how well the user knows them: the facts templates may state.
+
+Every address and name is checked here, before anything is rendered, so a
+contact can never smuggle a header into a message (Python 3.11.7 predates the
+CVE-2024-6923 fix in the email package) and an invalid address is reported with
+the book line it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+
+from introducer.book.model import Book
+from introducer.book.schema import Contact, Me
+from introducer.errors import IntroducerError
+from introducer.match.phrasing import first_name
+
+PLACEHOLDER_ADDRESS = "FILL-IN-ADDRESS@invalid"
+
+# Anything a mail reader or str.splitlines() could take as the end of a line, and every
+# other control or separator character: none belongs in a name or an address.
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\ufeff]")
+_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+|[^\s@\"\\]+", re.UNICODE)
+_DOMAIN = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)*[^\W_](?:[\w-]*[^\W_])?", re.UNICODE)
+
+
+class AddressError(IntroducerError):
+    """A name or address that cannot safely go into a header."""
+
+
+def _where(book: Book, index: int | None, key: str) -> str:
+    if index is None:
+        return f"{book.path}: me"
+    line = book.line_of(index, key)
+    where = f"{book.path}:{line}" if line is not None else str(book.path)
+    return f'{where}: contact "{_printable(book.contacts[index].name)}"'
+
+
+def _printable(text: str) -> str:
+    """For messages: control characters shown escaped, at most 40 characters."""
+    shown = _FORBIDDEN.sub(lambda m: repr(m.group())[1:-1], text)
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+def safe_name(book: Book, index: int | None, name: str) -> str:
+    if _FORBIDDEN.search(name):
+        raise AddressError(
+            f"{_where(book, index, 'name')}: name contains a line break or control character; "
+            "fix it in the book (a header must stay one line)"
+        )
+    return name
+
+
+def safe_address(book: Book, index: int | None, email: str) -> Address:
+    """`local@domain` as an Address, or an AddressError naming the contact and line."""
+    problem = None
+    if _FORBIDDEN.search(email):
+        problem = "contains a line break or control character"
+    elif email.count("@") != 1:
+        problem = "is not a valid address (use local@domain)"
+    else:
+        local, domain = email.split("@")
+        if not (_LOCAL.fullmatch(local) and _DOMAIN.fullmatch(domain)) or ".." in local:
+            problem = "is not a valid address (use local@domain)"
+    if problem is None:
+        try:
+            return Address(username=local, domain=domain)
+        except (HeaderParseError, ValueError, IndexError):
+            problem = "is not a valid address (use local@domain)"
+    raise AddressError(f"{_where(book, index, 'email')}: email '{_printable(email)}' {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One side of an introduction, as templates see it."""
+
+    id: str
+    name: str
+    first_name: str
+    email: str | None
+    address: Address
+    business: str | None
+    company: str | None
+    closeness: int | None
+    last_contact: dt.date | None
+    stale: bool
+    line: int | None
+
+    @property
+    def has_email(self) -> bool:
+        return self.email is not None
+
+    @property
+    def barely_known(self) -> bool:
+        return self.closeness is not None and self.closeness <= 2
+
+    @property
+    def last_contact_month(self) -> str:
+        return self.last_contact.strftime("%B %Y") if self.last_contact else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    name: str | None
+    first_name: str | None
+    email: str
+    address: Address
+
+
+def person(book: Book, contact: Contact, today: dt.date) -> Person:
+    """The contact with its relationship facts; raises AddressError for unsafe data."""
+    index = book.contacts.index(contact)
+    name = safe_name(book, index, contact.name)
+    for key in ("business", "company"):
+        value = getattr(contact, key)
+        if value is not None and _FORBIDDEN.search(value):
+            raise AddressError(
+                f"{_where(book, index, key)}: {key} contains a line break or control character"
+            )
+    if contact.email is None:
+        address = Address(display_name=name, addr_spec=PLACEHOLDER_ADDRESS)
+    else:
+        parsed = safe_address(book, index, contact.email)
+        address = Address(display_name=name, username=parsed.username, domain=parsed.domain)
+    stale_after = dt.timedelta(days=book.settings.stale_days)
+    return Person(
+        id=contact.id,
+        name=name,
+        first_name=first_name(name),
+        email=contact.email,
+        address=address,
+        business=contact.business,
+        company=contact.company,
+        closeness=contact.closeness,
+        last_contact=contact.last_contact,
+        stale=contact.last_contact is not None and today - contact.last_contact > stale_after,
+        line=book.line_of(index),
+    )
+
+
+def sender(book: Book) -> Sender:
+    """The user, from `me:`; drafts cannot be written without an address to send from."""
+    me: Me = book.me
+    if me.email is None:
+        raise IntroducerError(
+            f"{book.path}: no `me: {{email: ...}}` in the book; drafts need a From address "
+            "(add `me: {name: Your Name, email: you@example.com}`)"
+        )
+    address = safe_address(book, None, me.email)
+    name = safe_name(book, None, me.name) if me.name else None
+    return Sender(
+        name=name,
+        first_name=first_name(name) if name else None,
+        email=me.email,
+        address=Address(display_name=name or "", username=address.username,
+                        domain=address.domain),
+    )

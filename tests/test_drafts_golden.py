@@ -50,7 +50,7 @@ def test_intro_names_both_and_says_why() -> None:
                                         "tom@reedfamilylaw.example"]
     assert parsed["Subject"] == "Introduction: Maria Lopez and Tom Reed"
     body = parsed.get_content().replace("\r\n", "\n")
-    assert "You both work with divorcing couples, and you're both fed by family therapists." \
+    assert "You both get referrals from family therapists and work with divorcing couples." \
         in body
     assert "Maria is a divorce mediator at Lopez Mediation" in body
     assert "20-minute call" in body

@@ -75,9 +75,12 @@ def _one_sided(reason: Reason, x: Person, y: Person, *, you: Person | None) -> s
         return f"{know} {events} to think about right now, and {work} helps with exactly that"
     if reason.kind == "wants":
         facts = []
-        if y_business:
+        at_company = [
+            v for v in reason.values if y.company and y.company.casefold() in v.casefold()
+        ]
+        if y_business and len(at_company) < len(reason.values):
             facts.append(f"{y_is} {y_business}")
-        if y.company and any(y.company.casefold() in v.casefold() for v in reason.values):
+        if at_company:
             facts.append(f"{y_ref} work{'s' if you is not y else ''} at {y.company}")
         found = " and ".join(facts) if facts else f"{y_ref} fit{'s' if you is not y else ''}"
         return f"{_capitalise(x_ref)} asked me to find {asked}, and {found}"
@@ -96,7 +99,7 @@ def _shared(reason: Reason) -> str | None:
     if reason.kind == "shared_clients":
         return f"work with {values}"
     if reason.kind == "shared_referral_sources":
-        return f"are fed by {values}"
+        return f"get referrals from {values}"
     if reason.kind == "shared_hobbies":
         return f"enjoy {values}"
     if reason.kind == "same_trigger_event":
@@ -107,7 +110,10 @@ def _shared(reason: Reason) -> str | None:
 
 
 def _both_sentence(predicates: list[str], other: Person | None) -> str:
-    """`You both work with X, and you're both fed by Y.` (to one reader: `You and Tom …`)."""
+    """`You both work with X and get referrals from Y, and you're both active networkers.`
+
+    To one reader: `You and Tom both …`.
+    """
     doing = [p for p in predicates if not p.startswith("are ")]
     being = [p.removeprefix("are ") for p in predicates if p.startswith("are ")]
     both = "you both" if other is None else f"you and {other.first_name} both"
@@ -126,7 +132,7 @@ def common_thread(
     """The strongest reasons as sentences, each ending in a full stop.
 
     Everything both hold goes into one sentence ("You both work with divorcing
-    couples, are fed by family therapists and enjoy chess."), placed where the
+    couples, get referrals from family therapists and enjoy chess."), placed where the
     strongest of those reasons ranks; one-sided reasons get a sentence each.
     `reader` is the one person an opt-in ask goes to (None: the joint email).
     """

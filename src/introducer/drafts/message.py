@@ -68,5 +68,8 @@ def wire_bytes(message: EmailMessage) -> bytes:
 
 
 def as_text(message: EmailMessage) -> str:
-    """The message for a terminal or a pipe: the same, with "\\n" line ends."""
-    return message.as_string(policy=TEXT_POLICY)
+    """The message for a terminal or a pipe: the same, with "\\n" line ends.
+
+    Through bytes, because `as_string` would base64 an 8bit UTF-8 body.
+    """
+    return message.as_bytes(policy=TEXT_POLICY).decode("utf-8")

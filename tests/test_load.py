@@ -216,6 +216,15 @@ def test_duplicate_ids_name_both_lines_and_suggest_an_explicit_id() -> None:
     )
 
 
+def test_an_invalid_contact_still_clashes_with_a_duplicate_id() -> None:
+    text = contacts_book("name: Bob Smith\nhobbys: [chess]", "name: Bob Smith")
+    problems = problems_of(text)
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (3, "unknown field 'hobbys' (did you mean 'hobbies'?)"),
+        (4, "duplicate id 'bob-smith' (made from the name)"),
+    ]
+
+
 def test_explicit_ids_that_differ_only_in_case_are_duplicates() -> None:
     (problem,) = problems_of(contacts_book("name: Bob\nid: BOB", "name: Robert\nid: bob"))
     assert problem.line == 5 and problem.message.startswith("duplicate id 'bob': ")

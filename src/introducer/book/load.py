@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from introducer.book.messages import describe_error, did_you_mean, unknown_key_hint
 from introducer.book.model import Book
-from introducer.book.schema import TOP_LEVEL_FIELDS, Contact, Me, Settings
+from introducer.book.schema import TOP_LEVEL_FIELDS, Contact, Me, Settings, slugify
 from introducer.book.yamlsafe import (
     LineList,
     LineMap,
@@ -43,6 +43,7 @@ class _BookReader:
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[Problem] = []
+        self._claimed: list[tuple[str, str, _Origin]] = []
 
     def read(self, path: Path) -> Book:
         document = read_yaml(path)
@@ -134,25 +135,34 @@ class _BookReader:
             label = contact_label(raw.get("name"))
             lead = None if label else f"contact #{index + 1}"
             contact = self._validate(Contact, raw, contact=label, lead=lead)
+            origin = _Origin(raw.line, raw.key_lines, bool(raw.get("id")))
             if contact is not None:
                 contacts.append(contact)
-                origins.append(_Origin(raw.line, raw.key_lines, bool(raw.get("id"))))
+                origins.append(origin)
+                self._claimed.append((contact.id, contact.name, origin))
+            else:
+                # An invalid contact still claims its id, so `check` reports a clash now,
+                # not after the first fix.
+                claimed = _claimed_id(raw)
+                if claimed is not None:
+                    self._claimed.append((claimed, label or "", origin))
         return contacts, origins
 
     def _check_duplicate_ids(self, contacts: Sequence[Contact], origins: Sequence[_Origin]) -> None:
         first_by_id: dict[str, int] = {}
-        for index, contact in enumerate(contacts):
-            first = first_by_id.setdefault(contact.id.casefold(), index)
+        claimed = self._claimed
+        for index, (contact_id, name, origin) in enumerate(claimed):
+            first = first_by_id.setdefault(contact_id.casefold(), index)
             if first == index:
                 continue
-            origin = origins[index]
+            _, first_name, first_origin = claimed[first]
             source = "" if origin.explicit_id else " (made from the name)"
             self._add(
                 origin.key_lines.get("id", origin.line),
-                f"duplicate id {shown(contact.id)}{source}: contact "
-                f"\"{contact_label(contacts[first].name)}\" at line {origins[first].line} has it "
+                f"duplicate id {shown(contact_id)}{source}: contact "
+                f"\"{contact_label(first_name)}\" at line {first_origin.line} has it "
                 "too; give one of them an explicit, different 'id:'",
-                contact_label(contact.name),
+                contact_label(name),
             )
 
 
@@ -210,3 +220,14 @@ def _alias_lines(root: LineMap) -> dict[str, int]:
     settings = root.get("settings")
     aliases = settings.get("aliases") if isinstance(settings, LineMap) else None
     return dict(aliases.key_lines) if isinstance(aliases, LineMap) else {}
+
+
+def _claimed_id(raw: LineMap) -> str | None:
+    """The id an invalid contact would have had, when it can be told."""
+    explicit = raw.get("id")
+    if isinstance(explicit, str) and explicit.strip():
+        return explicit.strip()
+    name = raw.get("name")
+    if isinstance(name, str) and name.strip():
+        return slugify(name) or name.strip()
+    return None

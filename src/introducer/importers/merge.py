@@ -101,7 +101,7 @@ def fold_company(text: str | None) -> str:
     """A company as compared: folded, legal form dropped (`Acme, Inc.` -> `acme`)."""
     if not text:
         return ""
-    words = fold_name(text).split()
+    words = fold_name(text.replace("&", " and ")).split()
     kept = [w for w in words if w not in _LEGAL_FORMS] or words
     return " ".join(kept)
 
@@ -282,7 +282,7 @@ class _Merger:
             target.last_contact is None or offered.last_contact > target.last_contact
         ):
             update["last_contact"] = offered.last_contact
-        filled = tuple(name for name in target.model_fields if name in update)
+        filled = tuple(name for name in Contact.model_fields if name in update)
         if update:
             entry.contact = target.model_copy(update=update)
             self._index(index, entry.contact, item.emails)

@@ -122,9 +122,7 @@ def _emails(values: Iterable[str], row: Row, file: str, result: ImportResult) ->
     return emails
 
 
-def _add(
-    result: ImportResult, file: str, row: Row, name: str, contact: ImportedContact
-) -> None:
+def _add(result: ImportResult, file: str, row: Row, name: str, contact: ImportedContact) -> None:
     """Add `contact` under `name`, falling back to the email's local part, else skipping."""
     if not name and contact.emails:
         name = contact.emails[0].split("@", 1)[0]
@@ -140,6 +138,11 @@ def _add(
 
 def _blank(value: str) -> str | None:
     return value or None
+
+
+def _notes(value: str) -> str | None:
+    """Multi-line notes with plain LF line ends (Windows exports write CRLF inside quotes)."""
+    return _blank(value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _origin(file: str, row: Row) -> str:
@@ -169,7 +172,7 @@ def _google_row(row: Row, file: str, result: ImportResult) -> None:
         company=_blank(_first(row.get("organization 1 - name", "organization name"))),
         business=_blank(_first(row.get("organization 1 - title", "organization title"))),
         groups=_google_groups(row.get("group membership", "labels")),
-        notes=_blank(row.get("notes")),
+        notes=_notes(row.get("notes")),
     )
     _add(result, file, row, name, contact)
 
@@ -262,6 +265,6 @@ def _outlook_row(row: Row, file: str, result: ImportResult) -> None:
         company=_blank(row.get("company")),
         business=_blank(row.get("job title")),
         groups=_split(row.get("categories"), ";"),
-        notes=_blank(row.get("notes")),
+        notes=_notes(row.get("notes")),
     )
     _add(result, file, row, name, contact)

@@ -131,23 +131,40 @@ def read_rows(text: str, header: Header, file: str, problems: list[Problem]) -> 
     """Yield the records after `header`, each with the line it starts on.
 
     Quoted fields may span lines (addresses, notes), so lines come from the csv
-    reader's count, not from splitting the text. A malformed file ends the table
-    with an error naming the line, keeping the rows read so far.
+    reader's count, not from splitting the text. Parsing is lenient (`"a"b` reads
+    as `ab`), but a quote never closed is an error at the line it opened: read
+    leniently, it would silently turn every later contact into one note.
     """
     body = _text_from_line(text, header.line)
     # newline="" splits on CR, LF and CRLF only, as the csv module expects.
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=header.delimiter)
-    offset = header.line - 1
     previous = 0
+    pending: tuple[int, list[str]] | None = None
     try:
         for record in reader:
-            start, previous = offset + previous + 1, reader.line_num
-            if start == header.line:
-                continue
-            yield Row(start, _cells(header.columns, record))
+            if pending is not None:
+                yield Row(header.line + pending[0], _cells(header.columns, pending[1]))
+            pending, previous = ((previous, record) if previous else None), reader.line_num
     except csv.Error as error:
-        line = offset + reader.line_num
-        problems.append(Problem(file, line, f"unreadable CSV ({error}); rows after it skipped"))
+        message = f"unreadable CSV ({error}); skipped the rest of the file"
+        problems.append(Problem(file, header.line + previous, message))
+        return
+    if pending is None:
+        return
+    if _quote_left_open(_text_from_line(body, pending[0] + 1), header.delimiter):
+        message = "a quote opened on this line is never closed; skipped the rest of the file"
+        problems.append(Problem(file, header.line + pending[0], message))
+        return
+    yield Row(header.line + pending[0], _cells(header.columns, pending[1]))
+
+
+def _quote_left_open(record: str, delimiter: str) -> bool:
+    """Whether the last record ends inside a quoted field (only strict parsing says so)."""
+    try:
+        list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        return "end of data" in str(error)
+    return False
 
 
 def _text_from_line(text: str, line: int) -> str:

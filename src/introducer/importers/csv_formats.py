@@ -158,8 +158,7 @@ def read_google(data: bytes, file: str) -> ImportResult:
 
 
 def _google_row(row: Row, file: str, result: ImportResult) -> None:
-    name = row.get("name") and _join(row.get("name"))
-    name = name or _join(
+    name = _join(row.get("name")) or _join(
         row.get("given name", "first name"),
         row.get("additional name", "middle name"),
         row.get("family name", "last name"),

@@ -92,6 +92,7 @@ def test_accented_name_without_company_matches_exactly_folded() -> None:
     result = merge_contacts(make_book(BOOK), [rec("Zoe Odegaard", "zoe@example.no")])
     assert result.added == ()
     assert by_id(result)["zoe"].email == "zoe@example.no"
+    assert result.conflicts == (), "the same name without accents is no conflict"
 
 
 def test_same_name_at_another_company_is_another_person() -> None:

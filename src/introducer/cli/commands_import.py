@@ -59,7 +59,7 @@ def import_contacts(
     """Import contacts from a vCard, Google, LinkedIn or Outlook export as book YAML."""
     from introducer.book.load import load_book
     from introducer.importers.merge import describe, merge_contacts
-    from introducer.importers.write import render_book
+    from introducer.importers.write import imported_from, render_book
 
     with user_errors():
         label = str(file)
@@ -72,7 +72,8 @@ def import_contacts(
         book = load_book(into) if into is not None else None
         target = _target(into, out)
         merged = merge_contacts(book, result.contacts)
-        text = render_book(merged.contacts, original=book, sources=[label])
+        sources = [*_earlier_sources(into, imported_from), label]
+        text = render_book(merged.contacts, original=book, sources=sources)
         if not dry_run:
             if target is None:
                 write_stdout(text)
@@ -94,6 +95,18 @@ def _read(file: Path) -> bytes:
         raise IntroducerError(f"{file}: is a directory, not an export file") from None
     except OSError as error:
         raise IntroducerError(f"{file}: cannot be read ({error.strerror})") from None
+
+
+def _earlier_sources(into: Path | None, parse: Callable[[str], list[str]]) -> list[str]:
+    """Sources named by the header of a book an earlier import wrote (none otherwise)."""
+    if into is None:
+        return []
+    try:
+        with into.open("rb") as handle:
+            first = handle.readline(4096).decode("utf-8", "replace")
+    except OSError:
+        return []
+    return parse(first)
 
 
 def _resolve_format(format_: ImportFormat, data: bytes, label: str) -> str:

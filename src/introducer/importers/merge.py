@@ -11,7 +11,7 @@ as data (`MergeResult`) so the CLI can report it; nothing here prints.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -108,6 +108,11 @@ def fold_company(text: str | None) -> str:
 
 def _fold_text(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+_FOLDS: dict[str, Callable[[str], str]] = {
+    "name": fold_name, "company": fold_company, "business": _fold_text,
+}
 
 
 def emails_in(text: str | None) -> list[str]:
@@ -253,9 +258,7 @@ class _Merger:
                 continue
             if mine is None:
                 update[name] = theirs
-            elif (fold_company(mine) if name == "company" else _fold_text(mine)) != (
-                fold_company(theirs) if name == "company" else _fold_text(theirs)
-            ):
+            elif _FOLDS[name](mine) != _FOLDS[name](theirs):
                 self.conflicts.append(Conflict(
                     target.id, name, mine, theirs, origin,
                     kept_from="book" if entry.existing else "import",

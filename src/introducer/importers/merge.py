@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import ValidationError
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from introducer.book.model import Book
 from introducer.book.schema import Contact, slugify
@@ -148,7 +148,9 @@ class _Merger:
         self.entries: list[_Entry] = []
         self.by_email: dict[str, int] = {}
         self.by_name: dict[str, list[int]] = {}
-        self.by_company: dict[str, list[int]] = {}
+        # Folded company -> the entries there, and their folded names (for rapidfuzz).
+        self.by_company: dict[str, tuple[list[int], list[str]]] = {}
+        self.in_company: set[tuple[str, int]] = set()
         self.taken_ids: set[str] = set()
         self.added: list[str] = []
         self.merged: list[Merged] = []
@@ -182,14 +184,17 @@ class _Merger:
         own = [contact.email] if contact.email else []
         for email in [*own, *emails, *emails_in(contact.notes)]:
             self.by_email.setdefault(email.casefold(), index)
-        name_list = self.by_name.setdefault(fold_name(contact.name), [])
+        name = fold_name(contact.name)
+        name_list = self.by_name.setdefault(name, [])
         if index not in name_list:
             name_list.append(index)
         company = fold_company(contact.company)
         if company:
-            company_list = self.by_company.setdefault(company, [])
-            if index not in company_list:
-                company_list.append(index)
+            indexes, names = self.by_company.setdefault(company, ([], []))
+            if (company, index) not in self.in_company:  # indexed again after each merge
+                self.in_company.add((company, index))
+                indexes.append(index)
+                names.append(name)
 
     # ── one record ───────────────────────────────────────────────────────────
     def _clean(self, record: ImportedContact) -> _Incoming | None:
@@ -226,12 +231,12 @@ class _Merger:
                 return index, "name"
         if not company:
             return None
-        best: tuple[float, int] | None = None
-        for index in self.by_company.get(company, ()):
-            score = fuzz.token_sort_ratio(name, fold_name(self.entries[index].contact.name))
-            if score >= NAME_MATCH and (best is None or score > best[0]):
-                best = (score, index)
-        return (best[1], "name") if best else None
+        indexes, folded_names = self.by_company.get(company, ([], []))
+        best = process.extractOne(
+            name, folded_names, scorer=fuzz.token_sort_ratio, processor=None,
+            score_cutoff=NAME_MATCH,
+        )
+        return (indexes[best[2]], "name") if best else None
 
     def _add(self, item: _Incoming) -> None:
         base = slugify(item.contact.name) or "contact"

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from introducer import __version__
-from introducer.cli import commands_book, commands_draft, commands_match
+from introducer.cli import commands_book, commands_draft, commands_import, commands_match
 from introducer.cli.console import no_color_requested
 from introducer.streams import output_failed, silence_stdout
 
@@ -59,6 +59,7 @@ app.command("contacts")(commands_book.contacts)
 app.command("suggest")(commands_match.suggest)
 app.command("explain")(commands_match.explain)
 app.command("draft")(commands_draft.draft)
+app.command("import")(commands_import.import_contacts)
 
 
 def run(args: list[str]) -> int:

@@ -1,0 +1,87 @@
+"""Time `read_vcards` on a generated phone-style export of 10,000 cards.
+
+The mix looks like a real export: mostly vCard 3.0 with item groups, phones and
+addresses, every fifth card a vCard 2.1 quoted-printable one, every tenth with a
+folded base64 photo, CR LF line ends. Not part of `make test`.
+
+    python benchmarks/bench_import_vcard.py            # 10,000 cards, best of 3
+    python benchmarks/bench_import_vcard.py --cards 50000 --runs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import random
+import time
+
+from introducer.importers.vcard import read_vcards
+
+FIRST = ["Ana", "Bob", "Chloé", "Dmitri", "Élodie", "Farid", "Grace", "Hiroshi", "Inés"]
+LAST = ["Ortiz", "Smith", "Müller", "Nguyen", "O'Brien", "García", "Kowalski", "Tanaka"]
+
+
+def generate(cards: int, seed: int = 1) -> bytes:
+    """A deterministic export with `cards` cards."""
+    rng = random.Random(seed)
+    photo = base64.b64encode(rng.randbytes(3000)).decode()
+    folded = "\r\n ".join(photo[i : i + 74] for i in range(0, len(photo), 74))
+    out: list[str] = []
+    for i in range(cards):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        email = f"{first.lower()}.{i}@example.com"
+        if i % 5 == 4:
+            qp = "".join(f"={b:02X}" for b in f"{first} {last}".encode())
+            out.append(
+                "BEGIN:VCARD\r\nVERSION:2.1\r\n"
+                f"N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:{qp};;;;\r\n"
+                f"FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:{qp[:30]}=\r\n{qp[30:]}\r\n"
+                f"TEL;CELL;PREF:+1555{i:07d}\r\nEMAIL;PREF;INTERNET:{email}\r\n"
+                "CATEGORIES:My Contacts\r\nEND:VCARD\r\n"
+            )
+            continue
+        lines = [
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            "PRODID:-//Apple Inc.//iOS 17//EN",
+            f"N:{last};{first};;;",
+            f"FN:{first} {last}",
+            f"ORG:Company {i % 700};Dept",
+            "TITLE:estate attorney",
+            f"item1.EMAIL;type=INTERNET;type=pref:{email}",
+            "item1.X-ABLabel:_$!<Other>!$_",
+            f"EMAIL;type=INTERNET;type=WORK:work.{i}@example.org",
+            f"TEL;type=CELL;type=VOICE;type=pref:+1 555 {i:07d}",
+            f"item2.ADR;type=HOME;type=pref:;;{i} Main St;Springfield;IL;62701;USA",
+            "item2.X-ABADR:us",
+            "NOTE:Met at the chamber mixer\\, talked about sailing.",
+            "CATEGORIES:tuesday breakfast,chamber",
+        ]
+        if i % 10 == 0:
+            lines.append(f"PHOTO;ENCODING=b;TYPE=JPEG:{folded}")
+        lines.append("END:VCARD")
+        out.append("\r\n".join(lines) + "\r\n")
+    return "".join(out).encode("utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cards", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    data = generate(args.cards)
+    best = float("inf")
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        result = read_vcards(data, "bench.vcf")
+        best = min(best, time.perf_counter() - start)
+    assert len(result.contacts) == args.cards, result.problems[:3]
+    errors = sum(p.severity == "error" for p in result.problems)
+    print(
+        f"read_vcards: {args.cards:,} cards, {len(data) / 1e6:.1f} MB: "
+        f"best of {args.runs}: {best:.2f} s ({args.cards / best:,.0f} cards/s), {errors} errors"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Turning the exports people already have (vCard, Google, LinkedIn, Outlook) into book YAML."""

@@ -304,3 +304,11 @@ def test_version_and_help() -> None:
     assert code == 0
     for command in ("init", "check", "contacts", "suggest", "explain"):
         assert command in out
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (EXAMPLE_BOOK.parent / "README.md").read_text(encoding="utf-8")
+    names = [command.name for command in app.registered_commands]
+    assert len(names) >= 7
+    for name in names:
+        assert f"`introducer {name}" in readme, f"README does not document `introducer {name}`"

@@ -29,10 +29,11 @@ def slugify(text: str) -> str:
     Letters outside Latin (Korean, Greek, ...) are kept rather than dropped, so
     every non-empty name has a non-empty slug.
     """
-    folded = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
+    # Decompose first, so `Ǽ` (Æ + accent) also reaches the transliteration table.
+    folded = unicodedata.normalize("NFKD", text).translate(_TRANSLITERATE)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     folded = unicodedata.normalize("NFKC", folded).casefold()
-    return re.sub(r"[^\w]+|_+", "-", folded).strip("-")
+    return re.sub(r"[\W_]+", "-", folded).strip("-")
 
 
 def _none_if_blank(value: Any) -> Any:

@@ -10,17 +10,12 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process, utils
 
-from introducer.book.schema import Contact, slugify
+from introducer.book.schema import Contact, plain_words
 from introducer.errors import ContactLookupError, UsageError
 
 FUZZY_CUTOFF = 80.0
 FUZZY_MARGIN = 8.0
 MAX_CANDIDATES = 5
-
-
-def _plain(text: str) -> str:
-    """Case- and accent-free words: `Zoë  Ødegaard` -> `zoe odegaard`."""
-    return slugify(text).replace("-", " ")
 
 
 def _label(contact: Contact) -> str:
@@ -42,11 +37,11 @@ def find_contact(contacts: Sequence[Contact], query: str) -> Contact:
         if contact.id == wanted:
             return contact
     folded = wanted.casefold()
-    plain = _plain(wanted)
+    plain = plain_words(wanted)
     for matcher in (
         lambda c: c.id.casefold() == folded,
         lambda c: c.name.casefold() == folded,
-        lambda c: _plain(c.name) == plain or _plain(c.id) == plain,
+        lambda c: plain_words(c.name) == plain or plain_words(c.id) == plain,
     ):
         found = [c for c in contacts if matcher(c)]
         if len(found) == 1:
@@ -58,7 +53,7 @@ def find_contact(contacts: Sequence[Contact], query: str) -> Contact:
     words = plain.split()
     by_prefix = [
         c for c in contacts
-        if words and all(any(n.startswith(w) for n in _plain(c.name).split()) for w in words)
+        if words and all(any(n.startswith(w) for n in plain_words(c.name).split()) for w in words)
     ]
     if len(by_prefix) == 1:
         return by_prefix[0]
@@ -70,7 +65,7 @@ def find_contact(contacts: Sequence[Contact], query: str) -> Contact:
 
 
 def _fuzzy(contacts: Sequence[Contact], query: str, plain: str) -> Contact:
-    choices = [_plain(c.name) for c in contacts]
+    choices = [plain_words(c.name) for c in contacts]
     scored = process.extract(
         plain, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=MAX_CANDIDATES
     )
@@ -93,7 +88,7 @@ def search_contacts(contacts: Sequence[Contact], query: str | None) -> list[Cont
     """
     if not query or not query.strip():
         return list(contacts)
-    plain = _plain(query)
+    plain = plain_words(query)
     if not plain:  # only punctuation or symbols (`-`, `!!!`): match them as written
         wanted = query.strip().casefold()
         return [c for c in contacts if any(
@@ -103,7 +98,7 @@ def search_contacts(contacts: Sequence[Contact], query: str | None) -> list[Cont
 
     def haystack(contact: Contact) -> str:
         fields = (contact.name, contact.id, contact.company, contact.email, contact.business)
-        return " | ".join(_plain(f) for f in fields if f)
+        return " | ".join(plain_words(f) for f in fields if f)
 
     texts = [haystack(c) for c in contacts]
     exact = [c for c, text in zip(contacts, texts, strict=True) if plain and plain in text]

@@ -36,6 +36,11 @@ def slugify(text: str) -> str:
     return re.sub(r"[\W_]+", "-", folded).strip("-")
 
 
+def plain_words(text: str) -> str:
+    """Case- and accent-free words, for comparing names: `Zoë  Ødegaard` -> `zoe odegaard`."""
+    return slugify(text).replace("-", " ")
+
+
 def _none_if_blank(value: Any) -> Any:
     if isinstance(value, str) and value.strip().casefold() in NULL_WORDS:
         return None

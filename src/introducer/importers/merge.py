@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
 from introducer.book.model import Book
-from introducer.book.schema import Contact, slugify
+from introducer.book.schema import Contact, plain_words, slugify
 from introducer.importers.record import ImportedContact
 
 #: rapidfuzz token_sort_ratio at or above which two folded names are the same person.
@@ -92,16 +92,11 @@ class MergeResult:
         return tuple(s for s in self.skipped if s.duplicate_of is None)
 
 
-def fold_name(text: str) -> str:
-    """Case- and accent-free words: `Zoë  Ødegaard` -> `zoe odegaard`."""
-    return slugify(text).replace("-", " ")
-
-
 def fold_company(text: str | None) -> str:
     """A company as compared: folded, legal form dropped (`Acme, Inc.` -> `acme`)."""
     if not text:
         return ""
-    words = fold_name(text.replace("&", " and ")).split()
+    words = plain_words(text.replace("&", " and ")).split()
     kept = [w for w in words if w not in _LEGAL_FORMS] or words
     return " ".join(kept)
 
@@ -111,7 +106,7 @@ def _fold_text(text: str) -> str:
 
 
 _FOLDS: dict[str, Callable[[str], str]] = {
-    "name": fold_name, "company": fold_company, "business": _fold_text,
+    "name": plain_words, "company": fold_company, "business": _fold_text,
 }
 
 
@@ -184,7 +179,7 @@ class _Merger:
         own = [contact.email] if contact.email else []
         for email in [*own, *emails, *emails_in(contact.notes)]:
             self.by_email.setdefault(email.casefold(), index)
-        name = fold_name(contact.name)
+        name = plain_words(contact.name)
         name_list = self.by_name.setdefault(name, [])
         if index not in name_list:
             name_list.append(index)
@@ -223,7 +218,7 @@ class _Merger:
             index = self.by_email.get(email.casefold())
             if index is not None:
                 return index, "email"
-        name = fold_name(item.contact.name)
+        name = plain_words(item.contact.name)
         company = fold_company(item.contact.company)
         for index in self.by_name.get(name, ()):
             other = fold_company(self.entries[index].contact.company)

@@ -50,12 +50,19 @@ class Drafter:
     today: dt.date
     clock: Clock = system_clock
     message_id: IdFactory = random_message_id
+    # Where each id sits in the book (for line numbers), built once: a search of a
+    # 100k-contact tuple per person would cost more than rendering the draft.
+    positions: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        positions = {contact.id: index for index, contact in enumerate(self.book.contacts)}
+        object.__setattr__(self, "positions", positions)
 
     def drafts_for(self, pair: Suggestion, kind: DraftKind) -> list[Draft]:
         """The drafts for one pair: 1 for an intro or follow-up, 2 for opt-in asks."""
         me = sender(self.book)
-        a = person(self.book, pair.a, self.today)
-        b = person(self.book, pair.b, self.today)
+        a = person(self.book, self.positions[pair.a.id], self.today)
+        b = person(self.book, self.positions[pair.b.id], self.today)
         if kind == "ask":
             return [self._ask(me, pair.reasons, to, other, a, b) for to, other in ((a, b), (b, a))]
         context = self._common(me, a, b, pair.reasons)

@@ -15,7 +15,7 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 
 from introducer.book.model import Book
-from introducer.book.schema import Contact, Me
+from introducer.book.schema import Me
 from introducer.errors import IntroducerError
 from introducer.match.phrasing import first_name
 
@@ -111,9 +111,9 @@ class Sender:
     address: Address
 
 
-def person(book: Book, contact: Contact, today: dt.date) -> Person:
-    """The contact with its relationship facts; raises AddressError for unsafe data."""
-    index = book.contacts.index(contact)
+def person(book: Book, index: int, today: dt.date) -> Person:
+    """Contact `index` with its relationship facts; raises AddressError for unsafe data."""
+    contact = book.contacts[index]
     name = safe_name(book, index, contact.name)
     for key in ("business", "company"):
         value = getattr(contact, key)

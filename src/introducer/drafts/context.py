@@ -16,7 +16,7 @@ from email.headerregistry import Address
 
 from introducer.book.model import Book
 from introducer.book.schema import Me
-from introducer.errors import IntroducerError
+from introducer.errors import IntroducerError, Problem
 from introducer.match.phrasing import first_name
 
 PLACEHOLDER_ADDRESS = "FILL-IN-ADDRESS@invalid"
@@ -32,12 +32,12 @@ class AddressError(IntroducerError):
     """A name or address that cannot safely go into a header."""
 
 
-def _where(book: Book, index: int | None, key: str) -> str:
+def _located(book: Book, index: int | None, key: str, message: str) -> str:
+    """`message` placed as every book problem is: `file:line: contact "X": …` (or `file: me: …`)."""
     if index is None:
-        return f"{book.path}: me"
-    line = book.line_of(index, key)
-    where = f"{book.path}:{line}" if line is not None else str(book.path)
-    return f'{where}: contact "{_printable(book.contacts[index].name)}"'
+        return str(Problem(str(book.path), None, f"me: {message}"))
+    name = _printable(book.contacts[index].name)
+    return str(Problem(str(book.path), book.line_of(index, key), message, name))
 
 
 def _printable(text: str) -> str:
@@ -49,8 +49,8 @@ def _printable(text: str) -> str:
 def safe_name(book: Book, index: int | None, name: str) -> str:
     if _FORBIDDEN.search(name):
         raise AddressError(
-            f"{_where(book, index, 'name')}: name contains a line break or control character; "
-            "fix it in the book (a header must stay one line)"
+            _located(book, index, "name", "name contains a line break or control character; "
+                     "fix it in the book (a header must stay one line)")
         )
     return name
 
@@ -71,7 +71,7 @@ def safe_address(book: Book, index: int | None, email: str) -> Address:
             return Address(username=local, domain=domain)
         except (HeaderParseError, ValueError, IndexError):
             problem = "is not a valid address (use local@domain)"
-    raise AddressError(f"{_where(book, index, 'email')}: email '{_printable(email)}' {problem}")
+    raise AddressError(_located(book, index, "email", f"email '{_printable(email)}' {problem}"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +119,7 @@ def person(book: Book, index: int, today: dt.date) -> Person:
         value = getattr(contact, key)
         if value is not None and _FORBIDDEN.search(value):
             raise AddressError(
-                f"{_where(book, index, key)}: {key} contains a line break or control character"
+                _located(book, index, key, f"{key} contains a line break or control character")
             )
     if contact.email is None:
         address = Address(display_name=name, addr_spec=PLACEHOLDER_ADDRESS)

@@ -44,13 +44,22 @@ def main(
             show_default=False,
         ),
     ] = None,
+    state: Annotated[
+        Path | None,
+        typer.Option(
+            "--state",
+            help="State file with the history (default: $INTRODUCER_STATE, then "
+            "<book stem>.introducer.sqlite3 beside the book).",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Proactive introductions: who in your contact book should meet, and why."""
-    ctx.obj = {"book": book}
+    ctx.obj = {"book": book, "state": state}
 
 
 app.command("init")(commands_book.init)

@@ -22,3 +22,12 @@ FormatOption = Annotated[
         help="table for people; json, csv or markdown for scripts and notes.",
     ),
 ]
+StateOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--state",
+        help="State file (history) to use (default: $INTRODUCER_STATE, then "
+        "<book stem>.introducer.sqlite3 beside the book).",
+        show_default=False,
+    ),
+]

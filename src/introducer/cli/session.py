@@ -17,6 +17,9 @@ from introducer.errors import BookError, IntroducerError, UsageError
 
 if TYPE_CHECKING:
     from introducer.book.model import Book
+    from introducer.ledger.entries import Entry
+    from introducer.ledger.store import Ledger
+    from introducer.match.history import HistoryView
 
 TODAY_VARIABLE = "INTRODUCER_TODAY"
 #: Problems a command other than `check` shows before pointing to `check` for the rest.
@@ -65,6 +68,39 @@ def open_book(ctx: typer.Context, explicit: Path | None) -> Book:
     # (on a 100k-contact book that rescanning costs more than the matching).
     gc.freeze()
     return book
+
+
+def state_file(ctx: typer.Context, book: Book, explicit: Path | None = None) -> Path:
+    """The state file for `book`: `--state` (command or global), $INTRODUCER_STATE, beside it."""
+    from introducer.book.locate import state_path
+
+    chosen = explicit if explicit is not None else (ctx.obj or {}).get("state")
+    return state_path(book.path, chosen)
+
+
+def open_ledger(ctx: typer.Context, book: Book, explicit: Path | None = None) -> Ledger:
+    """The state file, opened for writing (created 0600 on first use)."""
+    from introducer.ledger.store import Ledger
+
+    return Ledger.open(state_file(ctx, book, explicit))
+
+
+def read_entries(ctx: typer.Context, book: Book, explicit: Path | None = None) -> list[Entry]:
+    """The live history, or none if there is no state file yet (reading never creates one)."""
+    from introducer.ledger.store import Ledger
+
+    ledger = Ledger.open_existing(state_file(ctx, book, explicit))
+    if ledger is None:
+        return []
+    with ledger:
+        return ledger.entries()
+
+
+def history_view(book: Book, entries: list[Entry], on: dt.date) -> HistoryView:
+    """What the history means for ranking on `on`."""
+    from introducer.ledger.views import history_view as view
+
+    return view(entries, on, book.settings.cooldown_days)
 
 
 def today() -> dt.date:

@@ -199,6 +199,7 @@ class Settings(BaseModel):
     weekly_goal: Annotated[int, Field(ge=0, le=1000)] = 5
     follow_up_days: Annotated[int, Field(ge=1, le=3650)] = 7
     stale_days: Annotated[int, Field(ge=1, le=36500)] = 365
+    cooldown_days: Annotated[int, Field(ge=0, le=3650)] = 14
     weights: Weights = Weights()
     aliases: dict[Text, Text] = {}
     events: dict[Text, TextList] = {}

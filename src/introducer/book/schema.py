@@ -138,7 +138,12 @@ class Me(BaseModel):
 
 
 class Weights(BaseModel):
-    """Points per unit of each reason kind; `same_business` is subtracted."""
+    """Points per unit of each reason kind; `same_business` is subtracted.
+
+    The last two come from the ledger: `recently_introduced` is subtracted per
+    introduction a person had inside the cooldown, `reciprocity` added per referral
+    still owed to them (up to 3).
+    """
 
     model_config = FORBID
 
@@ -152,6 +157,8 @@ class Weights(BaseModel):
     referral_source: float = 4.0
     potential_client: float = 3.0
     same_business: float = 2.0
+    recently_introduced: float = 3.0
+    reciprocity: float = 2.0
 
     @field_validator("*")
     @classmethod
@@ -199,6 +206,7 @@ class Settings(BaseModel):
     weekly_goal: Annotated[int, Field(ge=0, le=1000)] = 5
     follow_up_days: Annotated[int, Field(ge=1, le=3650)] = 7
     stale_days: Annotated[int, Field(ge=1, le=36500)] = 365
+    cooldown_days: Annotated[int, Field(ge=0, le=3650)] = 14
     weights: Weights = Weights()
     aliases: dict[Text, Text] = {}
     events: dict[Text, TextList] = {}

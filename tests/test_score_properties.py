@@ -3,6 +3,8 @@
 The vectorised index must agree with the exact per-pair scorer on every pair it
 proposes, and, when the book fits the pair budget, propose every pair that
 shares anything; the ranked list must be what ranking all pairs by hand gives.
+Each book comes with a generated history (recent introductions, referrals owed,
+hidden pairs) over its ids, or none.
 """
 
 from __future__ import annotations
@@ -10,15 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from typing import Any
+from unittest import mock
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from introducer.book.model import Book
+from introducer.match import index as index_module
+from introducer.match.history import (
+    NO_HISTORY,
+    HistoryView,
+    RecentIntroductions,
+    Reciprocity,
+    pair_key,
+)
 from introducer.match.index import row_dot
 from introducer.match.rank import Matchmaker
-from introducer.match.score import Suggestion
+from introducer.match.score import HISTORY_KINDS, Suggestion
 from tests.conftest import make_book
 
 TODAY = dt.date(2026, 11, 23)
@@ -94,11 +105,41 @@ def books(draw: st.DrawFn, most: int = 9) -> Book:
     return make_book(contacts, SETTINGS)
 
 
-def by_hand(matchmaker: Matchmaker) -> list[Suggestion]:
-    """Every allowed pair with a positive score, ranked as the contract says, no caps."""
+LABELS = ["introduced 2026-11-02", "snoozed until 2026-12-01", "never"]
+
+
+@st.composite
+def histories(draw: st.DrawFn, book: Book) -> HistoryView:
+    """What a ledger could say about this book: any ids, a few of each."""
+    ids = st.sampled_from([contact.id for contact in book.contacts])
+    recent = st.builds(RecentIntroductions, st.integers(1, 3), st.integers(0, 20))
+    owed = st.builds(Reciprocity, st.integers(0, 5), st.integers(0, 2))
+    pairs = sorted({pair_key(a.id, b.id)
+                    for a, b in itertools.combinations(book.contacts, 2) if a.id != b.id})
+    hidden = (st.dictionaries(st.sampled_from(pairs), st.sampled_from(LABELS), max_size=6)
+              if pairs else st.just({}))
+    return HistoryView(
+        cooldown_days=draw(st.integers(1, 30)),
+        recent=draw(st.dictionaries(ids, recent, max_size=3)),
+        reciprocity=draw(st.dictionaries(ids, owed, max_size=5)),
+        hidden=draw(hidden),
+    )
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[Book, HistoryView]:
+    """A generated book, and a generated history of it (sometimes none)."""
+    book = draw(books())
+    return book, NO_HISTORY if draw(st.integers(0, 3)) == 0 else draw(histories(book))
+
+
+def by_hand(matchmaker: Matchmaker, include_history: bool = False) -> list[Suggestion]:
+    """Every allowed (and, unless included, not hidden) pair with a positive score, ranked
+    as the contract says, no caps."""
     n = len(matchmaker.book.contacts)
     every = (matchmaker.scorer.score_pair(i, j) for i, j in itertools.combinations(range(n), 2))
-    allowed = [s for s in every if s.excluded is None and s.score > 0]
+    allowed = [s for s in every if s.excluded is None and s.score > 0
+               and (include_history or s.history is None)]
     return sorted(allowed, key=lambda s: (-s.score, s.a.id, s.b.id))
 
 
@@ -106,17 +147,25 @@ fast = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 
 @fast
-@given(books())
-def test_the_ranked_list_is_every_allowed_pair_ranked(book: Book) -> None:
-    matchmaker = Matchmaker(book, today=TODAY)
-    found = matchmaker.suggest(top=1000, per_person=0)
-    assert found == by_hand(matchmaker)
+@given(cases(), st.booleans())
+def test_the_ranked_list_is_every_allowed_pair_ranked(
+    case: tuple[Book, HistoryView], include_history: bool
+) -> None:
+    book, history = case
+    matchmaker = Matchmaker(book, today=TODAY, history=history)
+    found = matchmaker.suggest(top=1000, per_person=0, include_history=include_history)
+    assert found == by_hand(matchmaker, include_history)
 
 
 @fast
-@given(books(), st.integers(1, 4), st.integers(0, 2), st.sampled_from([0.0, 1.0, 4.5]))
-def test_order_caps_and_exclusions(book: Book, top: int, cap: int, floor: float) -> None:
-    found = Matchmaker(book, today=TODAY).suggest(top=top, per_person=cap, min_score=floor)
+@given(cases(), st.integers(1, 4), st.integers(0, 2), st.sampled_from([0.0, 1.0, 4.5]))
+def test_order_caps_and_exclusions(
+    case: tuple[Book, HistoryView], top: int, cap: int, floor: float
+) -> None:
+    book, history = case
+    found = Matchmaker(book, today=TODAY, history=history).suggest(
+        top=top, per_person=cap, min_score=floor
+    )
     assert len(found) <= top
     scores = [s.score for s in found]
     assert scores == sorted(scores, reverse=True)
@@ -126,6 +175,8 @@ def test_order_caps_and_exclusions(book: Book, top: int, cap: int, floor: float)
     for suggestion in found:
         assert suggestion.a.id < suggestion.b.id
         assert suggestion.excluded is None
+        assert suggestion.history is None
+        assert pair_key(suggestion.a.id, suggestion.b.id) not in history.hidden
         assert suggestion.score > 0 and suggestion.score >= floor
         assert suggestion.a.introduce and suggestion.b.introduce
         assert suggestion.b.id not in suggestion.a.avoid
@@ -136,38 +187,59 @@ def test_order_caps_and_exclusions(book: Book, top: int, cap: int, floor: float)
 
 
 @fast
-@given(books(), st.integers(1, 3), st.integers(0, 2))
-def test_the_greedy_list_matches_greedy_by_hand(book: Book, top: int, cap: int) -> None:
-    matchmaker = Matchmaker(book, today=TODAY)
+@given(cases(), st.integers(1, 3), st.integers(0, 2), st.booleans())
+def test_the_greedy_list_matches_greedy_by_hand(
+    case: tuple[Book, HistoryView], top: int, cap: int, include_history: bool
+) -> None:
+    book, history = case
+    matchmaker = Matchmaker(book, today=TODAY, history=history)
     expected: list[Suggestion] = []
     uses: dict[str, int] = {}
-    for suggestion in by_hand(matchmaker):
+    for suggestion in by_hand(matchmaker, include_history):
         people = (suggestion.a.id, suggestion.b.id)
         if cap and any(uses.get(p, 0) >= cap for p in people):
             continue
         expected.append(suggestion)
         for p in people:
             uses[p] = uses.get(p, 0) + 1
-    assert matchmaker.suggest(top=top, per_person=cap) == expected[:top]
+    found = matchmaker.suggest(top=top, per_person=cap, include_history=include_history)
+    assert found == expected[:top]
 
 
 @fast
-@given(books(), st.data())
-def test_focus_is_every_pair_of_that_person(book: Book, data: st.DataObject) -> None:
-    matchmaker = Matchmaker(book, today=TODAY)
+@given(cases(), st.data(), st.booleans())
+def test_focus_is_every_pair_of_that_person(
+    case: tuple[Book, HistoryView], data: st.DataObject, include_history: bool
+) -> None:
+    book, history = case
+    matchmaker = Matchmaker(book, today=TODAY, history=history)
     focus = data.draw(st.sampled_from(book.contacts))
-    expected = [s for s in by_hand(matchmaker) if focus.id in (s.a.id, s.b.id)]
-    assert matchmaker.suggest(top=1000, per_person=1, focus=focus) == expected
+    expected = [s for s in by_hand(matchmaker, include_history) if focus.id in (s.a.id, s.b.id)]
+    found = matchmaker.suggest(top=1000, per_person=1, focus=focus,
+                               include_history=include_history)
+    assert found == expected
 
 
 @fast
-@given(books())
-def test_explain_is_symmetric_and_points_add_up(book: Book) -> None:
-    matchmaker = Matchmaker(book, today=TODAY)
-    for a, b in itertools.combinations(book.contacts, 2):
+@given(cases())
+def test_explain_is_symmetric_and_points_add_up(case: tuple[Book, HistoryView]) -> None:
+    book, history = case
+    matchmaker = Matchmaker(book, today=TODAY, history=history)
+    plain = Matchmaker(book, today=TODAY).scorer
+    for (i, a), (j, b) in itertools.combinations(enumerate(book.contacts), 2):
         forward, backward = matchmaker.explain(a, b), matchmaker.explain(b, a)
         assert forward == backward
         assert forward.score == round(sum(r.points for r in forward.reasons), 2)
+        assert forward.history == history.hidden.get(pair_key(a.id, b.id))
+        from_book = tuple(r for r in forward.reasons if r.kind not in HISTORY_KINDS)
+        assert from_book == plain.score_pair(i, j).reasons
+        # Reciprocity exactly for those owed, when the book alone finds something.
+        owed = {r.subject for r in forward.reasons if r.kind == "reciprocity"}
+        shares = plain.raw_total(i, j) > 1e-9
+        assert owed == ({x.id for x in (a, b) if x.id in history.reciprocity
+                         and history.reciprocity[x.id].owed > 0} if shares else set())
+        recent = {r.subject for r in forward.reasons if r.kind == "recently_introduced"}
+        assert recent == {x.id for x in (a, b) if x.id in history.recent}
         positive = [r.points for r in forward.reasons if r.points > 0]
         assert positive == sorted(positive, reverse=True)
         assert all(r.points < 0 for r in forward.reasons[len(positive):])
@@ -176,9 +248,12 @@ def test_explain_is_symmetric_and_points_add_up(book: Book) -> None:
 
 
 @fast
-@given(books(), st.sampled_from([0, 1, 30, 10**9]))
-def test_vectorised_totals_equal_the_exact_scorer(book: Book, budget: int) -> None:
-    matchmaker = Matchmaker(book, today=TODAY, pair_budget=budget)
+@given(cases(), st.sampled_from([0, 1, 30, 10**9]))
+def test_vectorised_totals_equal_the_exact_scorer(
+    case: tuple[Book, HistoryView], budget: int
+) -> None:
+    book, history = case
+    matchmaker = Matchmaker(book, today=TODAY, history=history, pair_budget=budget)
     index, scorer = matchmaker.index, matchmaker.scorer
     found = index.candidates()
     exact = [scorer.raw_total(i, j) for i, j in zip(found.first, found.second, strict=True)]
@@ -199,10 +274,15 @@ def test_vectorised_totals_equal_the_exact_scorer(book: Book, budget: int) -> No
 
 
 @fast
-@given(books(), st.sampled_from([0, 1, 30, 10**9]), st.integers(1, 6))
-def test_a_shortlist_keeps_the_best_and_bounds_the_rest(book: Book, budget: int, keep: int) -> None:
-    index = Matchmaker(book, today=TODAY, pair_budget=budget).index
-    every, kept = index.candidates(), index.candidates(keep)
+@given(cases(), st.sampled_from([0, 1, 30, 10**9]), st.integers(1, 6), st.sampled_from([1, 10**6]))
+def test_a_shortlist_keeps_the_best_and_bounds_the_rest(
+    case: tuple[Book, HistoryView], budget: int, keep: int, block: int
+) -> None:
+    """With tiny row blocks, later blocks are pruned by bounds against the list so far."""
+    book, history = case
+    index = Matchmaker(book, today=TODAY, history=history, pair_budget=budget).index
+    with mock.patch.object(index_module, "_BLOCK_PRODUCTS", block):
+        every, kept = index.candidates(), index.candidates(keep)
     assert len(kept) == min(keep, len(every))
     ranked = np.sort(every.total)[::-1]
     np.testing.assert_allclose(np.sort(kept.total)[::-1], ranked[:keep], atol=1e-9)
@@ -211,9 +291,15 @@ def test_a_shortlist_keeps_the_best_and_bounds_the_rest(book: Book, budget: int,
 
 
 @fast
-@given(books(), st.sampled_from([0, 1, 30]))
-def test_what_non_proposing_columns_add_is_bounded(book: Book, budget: int) -> None:
-    index = Matchmaker(book, today=TODAY, pair_budget=budget).index
+@given(cases(), st.sampled_from([0, 1, 30]))
+def test_what_non_proposing_columns_add_is_bounded(
+    case: tuple[Book, HistoryView], budget: int
+) -> None:
+    """Columns left out, competitors' corrections and the ledger add at most the bound,
+    plus both sides' reciprocity bonus, minus both sides' cooldown penalty."""
+    book, history = case
+    index = Matchmaker(book, today=TODAY, history=history, pair_budget=budget).index
+    prepared = index.prepared
     layout = index.layout
     pairs = [(i, j) for i, j in itertools.combinations(range(len(book.contacts)), 2)
              if book.contacts[i].introduce and book.contacts[j].introduce]
@@ -223,4 +309,6 @@ def test_what_non_proposing_columns_add_is_bounded(book: Book, budget: int) -> N
     proposing = row_dot(layout.left[:, layout.proposing], layout.right[:, layout.proposing],
                         first, second)
     rest = index.totals(first, second) - proposing
-    assert np.all(rest <= layout.bounds(first, second) + 1e-9)
+    ledger = (prepared.bonus[first] + prepared.bonus[second]
+              - prepared.penalty[first] - prepared.penalty[second])
+    assert np.all(rest <= layout.bounds(first, second) + ledger + 1e-9)

@@ -138,7 +138,12 @@ class Me(BaseModel):
 
 
 class Weights(BaseModel):
-    """Points per unit of each reason kind; `same_business` is subtracted."""
+    """Points per unit of each reason kind; `same_business` is subtracted.
+
+    The last two come from the ledger: `recently_introduced` is subtracted per
+    introduction a person had inside the cooldown, `reciprocity` added per referral
+    still owed to them (up to 3).
+    """
 
     model_config = FORBID
 
@@ -152,6 +157,8 @@ class Weights(BaseModel):
     referral_source: float = 4.0
     potential_client: float = 3.0
     same_business: float = 2.0
+    recently_introduced: float = 3.0
+    reciprocity: float = 2.0
 
     @field_validator("*")
     @classmethod

@@ -12,8 +12,17 @@ from introducer.cli.render import OutputFormat, emit_json, emit_rows, emit_table
 from introducer.cli.session import open_book, today, user_errors
 
 if TYPE_CHECKING:
+    from introducer.book.model import Book
     from introducer.book.schema import Contact
-    from introducer.match.score import Reason
+    from introducer.match.history import HistoryView
+    from introducer.match.score import Reason, Suggestion
+
+
+def _history(loaded: Book) -> HistoryView:
+    """What the ledger says about this book's contacts: none is kept yet."""
+    from introducer.match.history import NO_HISTORY
+
+    return NO_HISTORY
 
 
 def _person(contact: Contact) -> dict[str, str]:
@@ -27,6 +36,23 @@ def _reason_record(reason: Reason) -> dict[str, Any]:
 
 def _who(contact: Contact) -> str:
     return f"{contact.name} ({contact.business})" if contact.business else contact.name
+
+
+def _thread(suggestion: Suggestion) -> str:
+    """The common thread, and the history label of a pair already acted on."""
+    if suggestion.history is None:
+        return suggestion.common_thread
+    return f"{suggestion.common_thread} [{suggestion.history}]"
+
+
+def _suggestion_record(rank: int, suggestion: Suggestion) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "rank": rank, "score": suggestion.score, "a": _person(suggestion.a),
+        "b": _person(suggestion.b), "reasons": [_reason_record(r) for r in suggestion.reasons],
+    }
+    if suggestion.history is not None:
+        record["history"] = suggestion.history
+    return record
 
 
 def suggest(
@@ -44,6 +70,11 @@ def suggest(
     min_score: Annotated[
         float, typer.Option(min=0.0, help="Hide suggestions scoring below this.")
     ] = 0.0,
+    include_history: Annotated[
+        bool,
+        typer.Option("--include-history",
+                     help="Also rank pairs already introduced, snoozed or declined, marked."),
+    ] = False,
     output: FormatOption = OutputFormat.table,
     book: BookOption = None,
 ) -> None:
@@ -54,9 +85,10 @@ def suggest(
     with user_errors():
         loaded = open_book(ctx, book)
         focus_contact = find_contact(loaded.contacts, focus) if focus is not None else None
-        matchmaker = Matchmaker(loaded, today=today())
+        matchmaker = Matchmaker(loaded, today=today(), history=_history(loaded))
         found = matchmaker.suggest(
-            top=top, per_person=per_person, focus=focus_contact, min_score=min_score
+            top=top, per_person=per_person, focus=focus_contact, min_score=min_score,
+            include_history=include_history,
         )
     header = ["rank", "score", "a", "b", "common thread"]
     # For people, `--for X` reads best with X first; JSON and CSV keep a.id < b.id.
@@ -64,7 +96,7 @@ def suggest(
         (s.b, s.a) if focus_contact is not None and s.b.id == focus_contact.id else (s.a, s.b)
         for s in found
     ]
-    rows = [[rank, f"{s.score:g}", _who(first), _who(second), s.common_thread]
+    rows = [[rank, f"{s.score:g}", _who(first), _who(second), _thread(s)]
             for rank, (s, (first, second)) in enumerate(zip(found, ordered, strict=True), 1)]
     if output is OutputFormat.csv:
         header = ["rank", "score", "a_id", "a_name", "b_id", "b_name", "kinds", "common_thread"]
@@ -74,11 +106,7 @@ def suggest(
     emit_rows(
         output, header, rows,
         json_key="suggestions",
-        json_rows=[
-            {"rank": rank, "score": s.score, "a": _person(s.a), "b": _person(s.b),
-             "reasons": [_reason_record(r) for r in s.reasons]}
-            for rank, s in enumerate(found, 1)
-        ],
+        json_rows=[_suggestion_record(rank, s) for rank, s in enumerate(found, 1)],
         title="Introductions worth making" + (f" for {focus_contact.name}" if focus_contact
                                               else ""),
         numeric=("rank", "score"),
@@ -115,11 +143,13 @@ def explain(
             from introducer.errors import UsageError
 
             raise UsageError(f'"{first}" and "{second}" are the same contact ({a.id})')
-        result = Matchmaker(loaded, today=today()).explain(a, b)
+        result = Matchmaker(loaded, today=today(), history=_history(loaded)).explain(a, b)
     if output is OutputFormat.json:
         payload: dict[str, Any] = {"a": _person(result.a), "b": _person(result.b),
                                    "score": result.score,
                                    "reasons": [_reason_record(r) for r in result.reasons]}
+        if result.history is not None:
+            payload["history"] = result.history
         if result.excluded:
             payload["excluded"] = result.excluded
             say(f"never suggested: {result.excluded}")
@@ -135,7 +165,11 @@ def explain(
         else:
             console.print("nothing in common yet", markup=False)
         console.print(f"score {result.score:g}", markup=False)
+        if result.history is not None:
+            console.print(printable(f"history: {result.history}"), markup=False)
     else:
         emit_rows(output, header, rows, json_key="reasons", json_rows=[], numeric=("points",))
+        if result.history is not None:
+            say(f"history: {result.history}")
     if result.excluded:
         say(f"never suggested: {result.excluded}")

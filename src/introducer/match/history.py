@@ -48,3 +48,30 @@ class HistoryView:
 
 
 NO_HISTORY = HistoryView()
+
+
+# Reciprocity counts at most this many owed referrals: a generous giver rises, but
+# does not drown out everything the book says about who fits whom.
+RECIPROCITY_CAP = 3
+# Reciprocity only adds to a pair whose book-based total (every reason but the
+# ledger's) is above this: nobody is suggested for what they are owed alone.
+SHARES_SOMETHING = 1e-9
+
+
+def cooldown_penalty(recent: RecentIntroductions | None, weight: float) -> float:
+    """Points (>= 0) taken off every pair of someone introduced inside the cooldown."""
+    if recent is None or recent.count <= 0:
+        return 0.0
+    return weight * recent.count
+
+
+def reciprocity_bonus(reciprocity: Reciprocity | None, weight: float) -> float:
+    """Points (>= 0) added to a pair of someone the user owes referrals to."""
+    if reciprocity is None or reciprocity.owed <= 0:
+        return 0.0
+    return weight * min(reciprocity.owed, RECIPROCITY_CAP)
+
+
+def pair_key(first_id: str, second_id: str) -> tuple[str, str]:
+    """The key of a pair in `HistoryView.hidden`: both ids, smaller first."""
+    return (first_id, second_id) if first_id < second_id else (second_id, first_id)

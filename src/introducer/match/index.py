@@ -3,8 +3,10 @@
 Candidates are the non-zero entries of the upper triangle of `L Rᵀ` over the
 proposing columns (`columns.py`), computed in row blocks so memory stays
 bounded; no loop visits every pair. Every candidate's total is then made exact:
-the non-proposing columns are added by row-wise dot products, and competitors
-lose the same-business penalty and their shared-event points.
+the non-proposing columns are added by row-wise dot products, competitors lose
+the same-business penalty and their shared-event points, and the ledger's
+per-person points are applied (`PreparedBook.penalty` always, `bonus` only to a
+pair whose book-based total is above zero).
 
 The approximation, and the only one: a column (a value, an event, an ask) held
 by many contacts would put a huge number of pairs through the product, so in a
@@ -31,6 +33,7 @@ from introducer.match.columns import (
     column_nnz,
 )
 from introducer.match.features import FloatArray, Matrix, feature_blocks
+from introducer.match.history import SHARES_SOMETHING
 from introducer.match.profile import PreparedBook
 
 # Partial products L Rᵀ may take, per contact, with a floor and a cap: under a
@@ -153,6 +156,7 @@ class PairIndex:
         self._avoided_keys = np.array(
             sorted(a * self.size + b for a, b in prepared.avoided), dtype=np.int64
         )
+        self._has_ledger = bool(prepared.penalty.any() or prepared.bonus.any())
 
     def _competing_businesses(self) -> IntArray:
         """Keys (b1 * B + b2) of distinct businesses that share a canonical profession."""
@@ -197,7 +201,10 @@ class PairIndex:
     def _score_into(self, shortlist: _Shortlist, found: Candidates, bounds: ExcludedBounds) -> None:
         """Exact totals for the pairs that could still make the shortlist."""
         if shortlist.floor > -np.inf:
+            # The ledger's bonus may or may not apply: count it; the penalty always does.
             best = found.total + bounds(found.first, found.second)
+            if self._has_ledger:
+                best += self._ledger_most(found.first, found.second)
             hopeless = best < shortlist.floor
             shortlist.drop(best[hopeless])
             found = found.subset(~hopeless)
@@ -229,7 +236,26 @@ class PairIndex:
             return found
         return found.subset(~np.isin(found.first * self.size + found.second, self._avoided_keys))
 
+    def _ledger_most(self, first: IntArray, second: IntArray) -> FloatArray:
+        """The most the ledger's per-person points can add to each pair (bonus - penalty)."""
+        bonus, penalty = self.prepared.bonus, self.prepared.penalty
+        return bonus[first] + bonus[second] - penalty[first] - penalty[second]
+
     def _corrected(self, found: Candidates) -> Candidates:
+        """Exact totals: the competitors' corrections, then the ledger's per-person points."""
+        return self._with_history(self._competitors(found))
+
+    def _with_history(self, found: Candidates) -> Candidates:
+        """Cooldown penalties for every pair; reciprocity only where the book finds something."""
+        if not self._has_ledger or len(found) == 0:
+            return found
+        first, second = found.first, found.second
+        bonus, penalty = self.prepared.bonus, self.prepared.penalty
+        owed = np.where(found.total > SHARES_SOMETHING, bonus[first] + bonus[second], 0.0)
+        total = found.total + owed - (penalty[first] + penalty[second])
+        return Candidates(first, second, total, found.ceiling)
+
+    def _competitors(self, found: Candidates) -> Candidates:
         """Competitors: take off the same-business penalty and their shared-event points."""
         a, b = self._business[found.first], self._business[found.second]
         known = (a >= 0) & (b >= 0)

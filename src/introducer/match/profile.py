@@ -2,7 +2,8 @@
 
 Everything both scorers need is computed here once: normalised values, the events
 a contact serves or lives through (dated events fade), how many contacts hold each
-value (rarity), how each value is displayed, and who may never be paired.
+value (rarity), how each value is displayed, who may never be paired, and what
+the ledger adds per person (a cooldown penalty, a reciprocity bonus).
 """
 
 from __future__ import annotations
@@ -14,10 +15,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from introducer.book.knowledge import TriggerEvents
 from introducer.book.model import Book
 from introducer.book.normalise import Normaliser
 from introducer.book.schema import Contact, Weights
+from introducer.match.history import (
+    NO_HISTORY,
+    HistoryView,
+    cooldown_penalty,
+    pair_key,
+    reciprocity_bonus,
+)
 from introducer.match.terms import BusinessMatcher, company_key, fold_spaces, strip_want
 
 SharedField = Literal["clients", "referral_sources", "hobbies"]
@@ -138,12 +149,20 @@ def build_profile(
 
 
 class PreparedBook:
-    """A book made ready for matching: profiles, rarity counts, display spellings, exclusions."""
+    """A book made ready for matching: profiles, rarity counts, display spellings, exclusions.
 
-    def __init__(self, book: Book, *, today: dt.date) -> None:
+    `penalty[i]` and `bonus[i]` are what the ledger (`history`) makes of contact i:
+    points off every pair of theirs (introduced lately), and points onto every pair
+    of theirs that shares something (owed referrals); both are >= 0.
+    """
+
+    def __init__(
+        self, book: Book, *, today: dt.date, history: HistoryView = NO_HISTORY
+    ) -> None:
         settings = book.settings
         self.book = book
         self.today = today
+        self.history = history
         self.weights: Weights = settings.weights
         self.normalise = Normaliser(settings.aliases)
         self.events = TriggerEvents(settings.events)
@@ -172,6 +191,15 @@ class PreparedBook:
                     spelling.setdefault(key, text)
             self.display[field] = spelling
         self.avoided: frozenset[tuple[int, int]] = frozenset(self._avoided_pairs())
+        weights = self.weights
+        self.penalty: npt.NDArray[np.float64] = np.array(
+            [cooldown_penalty(history.recent.get(c.id), weights.recently_introduced)
+             for c in book.contacts], dtype=np.float64,
+        )
+        self.bonus: npt.NDArray[np.float64] = np.array(
+            [reciprocity_bonus(history.reciprocity.get(c.id), weights.reciprocity)
+             for c in book.contacts], dtype=np.float64,
+        )
 
     def _avoided_pairs(self) -> list[tuple[int, int]]:
         pairs = list(self._duplicates)
@@ -185,6 +213,13 @@ class PreparedBook:
     def rarity(self, field: str, key: str) -> float:
         """1/log2(holders): the worth of one value of `field` that two contacts share."""
         return rarity(self.holders[field][key])
+
+    def hidden(self, first: int, second: int) -> str | None:
+        """The ledger's label for this pair if the user already acted on it, else None."""
+        if not self.history.hidden:
+            return None
+        contacts = self.book.contacts
+        return self.history.hidden.get(pair_key(contacts[first].id, contacts[second].id))
 
     def excluded(self, first: int, second: int) -> str | None:
         """Why this pair must never be suggested, or None if it may be."""

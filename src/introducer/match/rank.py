@@ -6,6 +6,10 @@ few hundredths. Ranking walks candidates in order of total and rescores each
 exactly (`PairScorer`), deciding a pair only once no unseen candidate could still
 outrank it, so the list is exactly what ranking every candidate by its shown
 score would give, at the cost of rescoring only the head of the list.
+
+Pairs the ledger hides (already introduced, snoozed, declined) stay candidates
+with their totals, so every bound still holds; the ranking passes over them as
+it passes over pairs whose person is at the cap, unless asked to include them.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ from introducer.book.schema import Contact
 from introducer.collector import collector_paused
 from introducer.errors import ContactLookupError, UsageError
 from introducer.match.columns import IntArray
+from introducer.match.history import NO_HISTORY, HistoryView
 from introducer.match.index import Candidates, PairIndex
 from introducer.match.profile import PreparedBook
 from introducer.match.score import PairScorer, Suggestion
 
 # Largest gap between a pair's unrounded total and its shown score: half a hundredth
-# per reason (at most 14 reasons) plus the final rounding.
+# per reason (at most 18 reasons: 14 from the book, 4 from the ledger) plus the final
+# rounding.
 SCORE_MARGIN = 0.1
 _FIRST_CHUNK = 256
 # Candidates scored exactly on the first try; more only if the caps reach deeper.
@@ -35,14 +41,20 @@ _FIRST_KEEP = 5_000
 
 
 class Matchmaker:
-    """Suggests and explains introductions for one book, as of `today`."""
+    """Suggests and explains introductions for one book, as of `today`, given its `history`."""
 
     def __init__(
-        self, book: Book, *, today: dt.date, pair_budget: int | None = None
+        self,
+        book: Book,
+        *,
+        today: dt.date,
+        history: HistoryView = NO_HISTORY,
+        pair_budget: int | None = None,
     ) -> None:
         self.book = book
+        self.history = history
         with collector_paused():
-            self.prepared = PreparedBook(book, today=today)
+            self.prepared = PreparedBook(book, today=today, history=history)
         self.scorer = PairScorer(self.prepared)
         self._pair_budget = pair_budget
         self._index: PairIndex | None = None
@@ -69,33 +81,45 @@ class Matchmaker:
         per_person: int = 2,
         focus: Contact | None = None,
         min_score: float = 0.0,
+        include_history: bool = False,
     ) -> list[Suggestion]:
         """The best `top` introductions by score (ties by ids), at most `per_person` per person.
 
         With `focus`, only that contact's introductions (the cap does not apply to them).
-        Pairs scoring 0 or less, or below `min_score`, are never suggested.
+        Pairs scoring 0 or less, or below `min_score`, are never suggested. Pairs the
+        history hides are left out (and use up nobody's cap) unless `include_history`,
+        which ranks them like any other, labelled (`Suggestion.history`).
         """
         if top < 1:
             raise UsageError("the number of suggestions must be at least 1")
         if per_person < 0:
             raise UsageError("the per-person cap must be 0 (no cap) or more")
         with collector_paused():
-            return self._suggest(top, per_person, focus, min_score)
+            return self._suggest(top, per_person, focus, min_score, include_history)
 
     def _suggest(
-        self, top: int, per_person: int, focus: Contact | None, min_score: float
+        self, top: int, per_person: int, focus: Contact | None, min_score: float,
+        include_history: bool,
     ) -> list[Suggestion]:
         exempt = -1 if focus is None else self._position(focus)
-        for keep in self._widening(top, per_person):
+        hiding = not include_history and bool(self.history.hidden)
+        for keep in self._widening(top, per_person, hiding):
             found = self.index.candidates(keep) if exempt < 0 else self.index.partners(exempt)
-            chosen = self._best(found, top=top, cap=per_person, exempt=exempt, floor=min_score)
+            chosen = self._best(
+                found, top=top, cap=per_person, exempt=exempt, floor=min_score, hiding=hiding
+            )
             if chosen is not None:
                 return chosen
         raise AssertionError("a complete candidate list always ranks")  # pragma: no cover
 
-    def _widening(self, top: int, per_person: int) -> Iterator[int | None]:
-        """How many candidates to rescore: a generous first guess, then more, then all."""
+    def _widening(self, top: int, per_person: int, hiding: bool) -> Iterator[int | None]:
+        """How many candidates to rescore: a generous first guess, then more, then all.
+
+        Hidden pairs may fill the head of the list, so room is made for all of them.
+        """
         keep = max(_FIRST_KEEP, 64 * top * max(per_person, 1))
+        if hiding:
+            keep += len(self.history.hidden)
         while keep < len(self.book.contacts) ** 2:
             yield keep
             keep *= 16
@@ -128,9 +152,12 @@ class Matchmaker:
             chunk *= 4
 
     def _best(
-        self, found: Candidates, *, top: int, cap: int, exempt: int, floor: float
+        self, found: Candidates, *, top: int, cap: int, exempt: int, floor: float, hiding: bool
     ) -> list[Suggestion] | None:
-        """Greedy by shown score with per-person caps; None if `found` was cut too short."""
+        """Greedy by shown score with per-person caps; None if `found` was cut too short.
+
+        With `hiding`, pairs the history hides are passed over before they are scored.
+        """
         chosen: list[Suggestion] = []
         uses: Counter[int] = Counter()
 
@@ -160,6 +187,8 @@ class Matchmaker:
             upcoming = next(stream, None)
             if full(first) or full(second):
                 continue  # caps only fill up, so this pair could never be taken
+            if hiding and self.prepared.hidden(first, second) is not None:
+                continue  # never taken, so it uses up nobody's cap
             suggestion = self.scorer.score_pair(first, second)
             low, high = sorted((int(self._rank[first]), int(self._rank[second])))
             heapq.heappush(waiting, (-suggestion.score, low, high, first, second, suggestion))

@@ -3,6 +3,11 @@
 This is the exact, per-pair scorer. The vectorised index (`index.py`) computes the
 same totals for many pairs at once to find the best ones; the reasons shown to
 the user always come from here.
+
+Two kinds come from the ledger (`history.py`), not the book, one reason per person:
+`recently_introduced` (points off for each introduction inside the cooldown) and
+`reciprocity` (points for referrals the user still owes someone), which only ever
+adds to a pair whose book-based reasons total more than zero.
 """
 
 from __future__ import annotations
@@ -11,14 +16,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from introducer.book.schema import Contact
+from introducer.match.history import (
+    SHARES_SOMETHING,
+    HistoryView,
+    cooldown_penalty,
+    reciprocity_bonus,
+)
 from introducer.match.phrasing import asked_thing, join_words, short_names, with_article
 from introducer.match.profile import PreparedBook, Profile, SharedField, event_breadth
 
 KINDS: tuple[str, ...] = (
     "wants", "needs_service", "referral_source", "potential_client", "shared_clients",
     "shared_referral_sources", "same_trigger_event", "shared_hobbies", "both_active",
-    "same_business",
+    "reciprocity", "same_business", "recently_introduced",
 )
+# Kinds that come from the ledger: about one person and the user, not about the pair.
+HISTORY_KINDS: frozenset[str] = frozenset({"reciprocity", "recently_introduced"})
 _SHARED: tuple[tuple[SharedField, str, str], ...] = (
     ("clients", "shared_clients", "both serve {}"),
     ("referral_sources", "shared_referral_sources", "both fed by {}"),
@@ -34,25 +47,32 @@ class Reason:
     values: tuple[str, ...]
     points: float
     text: str
-    # For one-sided kinds (needs_service, wants, referral_source, potential_client):
-    # the id of the contact the reason is about (who lives the event, asked, is fed or serves).
+    # For one-sided kinds (needs_service, wants, referral_source, potential_client,
+    # recently_introduced, reciprocity): the id of the contact the reason is about
+    # (who lives the event, asked, is fed or serves, was introduced, is owed).
     subject: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """A pair worth introducing (a.id < b.id) and everything that speaks for or against it."""
+    """A pair worth introducing (a.id < b.id) and everything that speaks for or against it.
+
+    `history` is the ledger's label for a pair the user already acted on
+    ("introduced 2026-11-02"): such pairs are only suggested when asked for.
+    """
 
     a: Contact
     b: Contact
     score: float
     reasons: tuple[Reason, ...]
     excluded: str | None = None
+    history: str | None = None
 
     @property
     def common_thread(self) -> str:
-        """The one or two strongest reasons, as one line for a table."""
-        positive = [reason.text for reason in self.reasons if reason.points > 0][:2]
+        """The one or two strongest reasons the two share, as one line for a table."""
+        positive = [reason.text for reason in self.reasons
+                    if reason.points > 0 and reason.kind not in HISTORY_KINDS][:2]
         return "; ".join(positive) if positive else "nothing in common yet"
 
 
@@ -65,8 +85,36 @@ def _sorted_values(values: list[str]) -> tuple[str, ...]:
     return tuple(sorted(set(values), key=lambda v: (v.casefold(), v)))
 
 
-def _order(reason: Reason) -> tuple[bool, float, int, tuple[str, ...], str]:
-    return (reason.points < 0, -reason.points, KINDS.index(reason.kind), reason.values, reason.text)
+def _order(reason: Reason) -> tuple[bool, float, int, tuple[str, ...], str, str]:
+    return (reason.points < 0, -reason.points, KINDS.index(reason.kind), reason.values,
+            reason.text, reason.subject or "")
+
+
+def _days_ago(days: int) -> str:
+    if days <= 0:
+        return "today"
+    return "yesterday" if days == 1 else f"{days} days ago"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def recently_introduced_text(name: str, count: int, days_ago: int, cooldown_days: int) -> str:
+    """`Maria was introduced 3 days ago`, or `... 2 times in the last 14 days (latest today)`."""
+    if count == 1:
+        return f"{name} was introduced {_days_ago(days_ago)}"
+    window = "day" if cooldown_days <= 1 else f"{cooldown_days} days"
+    latest = _days_ago(days_ago)
+    return f"{name} was introduced {count} times in the last {window} (latest {latest})"
+
+
+def reciprocity_text(name: str, received: int, given: int) -> str:
+    """`Maria has sent you 2 referrals and had 1 introduction back` (or `had none back yet`)."""
+    sent = f"{name} has sent you {_count(received, 'referral')}"
+    if given > 0:
+        return f"{sent} and had {_count(given, 'introduction')} back"
+    return f"{sent} and had none back yet"
 
 
 class PairScorer:
@@ -89,6 +137,7 @@ class PairScorer:
             score=round_points(sum(reason.points for reason in reasons)),
             reasons=tuple(reasons),
             excluded=self.prepared.excluded(first, second),
+            history=self.prepared.hidden(first, second),
         )
 
     def raw_total(self, first: int, second: int) -> float:
@@ -104,6 +153,36 @@ class PairScorer:
     def _raw_reasons(self, first: int, second: int) -> Iterator[tuple[Reason, float]]:
         a, b = self.prepared.profiles[first], self.prepared.profiles[second]
         names = short_names(a.contact.name, b.contact.name)
+        book = list(self._book_reasons(a, b, names))
+        yield from book
+        shares = sum(raw for _, raw in book) > SHARES_SOMETHING
+        yield from self._history(((a, names[0]), (b, names[1])), shares=shares)
+
+    def _history(
+        self, sides: tuple[tuple[Profile, str], ...], *, shares: bool
+    ) -> Iterator[tuple[Reason, float]]:
+        """Per person: points off for recent introductions, on for referrals owed."""
+        history: HistoryView = self.prepared.history
+        for x, name in sides:
+            recent = history.recent.get(x.contact.id)
+            penalty = cooldown_penalty(recent, self.weights.recently_introduced)
+            if recent is not None and penalty:
+                text = recently_introduced_text(
+                    name, recent.count, recent.days_ago, history.cooldown_days
+                )
+                yield Reason("recently_introduced", (), 0.0, text, x.contact.id), -penalty
+        if not shares:
+            return
+        for x, name in sides:
+            owed = history.reciprocity.get(x.contact.id)
+            bonus = reciprocity_bonus(owed, self.weights.reciprocity)
+            if owed is not None and bonus:
+                text = reciprocity_text(name, owed.received, owed.given)
+                yield Reason("reciprocity", (), 0.0, text, x.contact.id), bonus
+
+    def _book_reasons(
+        self, a: Profile, b: Profile, names: tuple[str, str]
+    ) -> Iterator[tuple[Reason, float]]:
         yield from self._shared(a, b)
         competitors = self.prepared.matcher.same_line_of_work(a.business, b.business)
         if not competitors:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from introducer.cli.console import printable, say, stdout_console
-from introducer.cli.options import BookOption, FormatOption
+from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_json, emit_rows, emit_table
-from introducer.cli.session import open_book, today, user_errors
+from introducer.cli.session import history_view, open_book, read_entries, today, user_errors
 
 if TYPE_CHECKING:
     from introducer.book.model import Book
@@ -18,11 +19,9 @@ if TYPE_CHECKING:
     from introducer.match.score import Reason, Suggestion
 
 
-def _history(loaded: Book) -> HistoryView:
-    """What the ledger says about this book's contacts: none is kept yet."""
-    from introducer.match.history import NO_HISTORY
-
-    return NO_HISTORY
+def _history(ctx: typer.Context, loaded: Book, state: Path | None) -> HistoryView:
+    """What the ledger says about this book's contacts today (nothing if no state file yet)."""
+    return history_view(loaded, read_entries(ctx, loaded, state), today())
 
 
 def _person(contact: Contact) -> dict[str, str]:
@@ -77,6 +76,7 @@ def suggest(
     ] = False,
     output: FormatOption = OutputFormat.table,
     book: BookOption = None,
+    state: StateOption = None,
 ) -> None:
     """Ranked introduction suggestions, each with the common thread behind it."""
     from introducer.book.find import find_contact
@@ -85,7 +85,7 @@ def suggest(
     with user_errors():
         loaded = open_book(ctx, book)
         focus_contact = find_contact(loaded.contacts, focus) if focus is not None else None
-        matchmaker = Matchmaker(loaded, today=today(), history=_history(loaded))
+        matchmaker = Matchmaker(loaded, today=today(), history=_history(ctx, loaded, state))
         found = matchmaker.suggest(
             top=top, per_person=per_person, focus=focus_contact, min_score=min_score,
             include_history=include_history,
@@ -130,6 +130,7 @@ def explain(
     second: Annotated[str, typer.Argument(metavar="B", help="Another contact (id or name).")],
     output: FormatOption = OutputFormat.table,
     book: BookOption = None,
+    state: StateOption = None,
 ) -> None:
     """Every reason two contacts should (or should not) meet, with its points."""
     from introducer.book.find import find_contact
@@ -143,7 +144,8 @@ def explain(
             from introducer.errors import UsageError
 
             raise UsageError(f'"{first}" and "{second}" are the same contact ({a.id})')
-        result = Matchmaker(loaded, today=today(), history=_history(loaded)).explain(a, b)
+        history = _history(ctx, loaded, state)
+        result = Matchmaker(loaded, today=today(), history=history).explain(a, b)
     if output is OutputFormat.json:
         payload: dict[str, Any] = {"a": _person(result.a), "b": _person(result.b),
                                    "score": result.score,

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from introducer import __version__
-from introducer.cli import commands_book, commands_draft, commands_import, commands_match
+from introducer.cli import (
+    commands_book,
+    commands_draft,
+    commands_history,
+    commands_import,
+    commands_ledger,
+    commands_match,
+)
 from introducer.cli.console import no_color_requested
 from introducer.streams import output_failed, silence_stdout
 
@@ -69,6 +76,16 @@ app.command("suggest")(commands_match.suggest)
 app.command("explain")(commands_match.explain)
 app.command("draft")(commands_draft.draft)
 app.command("import")(commands_import.import_contacts)
+app.command("record")(commands_ledger.record)
+app.command("outcome")(commands_ledger.outcome)
+app.command("snooze")(commands_ledger.snooze)
+app.command("never")(commands_ledger.never)
+app.command("received")(commands_ledger.received)
+app.command("undo")(commands_ledger.undo)
+app.command("history")(commands_history.history)
+app.command("import-history")(commands_history.import_history)
+app.command("rename")(commands_history.rename)
+app.command("paths")(commands_history.paths)
 
 
 def run(args: list[str]) -> int:

@@ -6,15 +6,18 @@ import os
 import shlex
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from introducer.cli.console import printable, say
-from introducer.cli.options import BookOption, FormatOption
+from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_csv, emit_json, emit_markdown, emit_rows
-from introducer.cli.session import book_path, open_book, user_errors
+from introducer.cli.session import book_path, open_book, state_file, user_errors
 from introducer.errors import BookError, Problem
+
+if TYPE_CHECKING:
+    from introducer.book.model import Book
 
 
 def init(
@@ -56,9 +59,13 @@ def _problem_record(problem: Problem) -> dict[str, object]:
 def check(
     ctx: typer.Context,
     output: FormatOption = OutputFormat.table,
+    state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Validate the book: list every error and warning; exit 1 if there is any error."""
+    """Validate the book: list every error and warning; exit 1 if there is any error.
+
+    With a history, also warns about ids it names that the book no longer has.
+    """
     from introducer.book.check import check_book
     from introducer.book.load import load_book
 
@@ -71,7 +78,7 @@ def check(
             problems = list(error.problems)
         else:
             contact_count = len(loaded.contacts)
-            problems = check_book(loaded)
+            problems = [*check_book(loaded), *_history_problems(ctx, loaded, state)]
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     ordered = errors + warnings
@@ -93,6 +100,26 @@ def check(
         f"{_plural(len(warnings), 'warning')}")
     if errors:
         raise typer.Exit(1)
+
+
+def _history_problems(ctx: typer.Context, book: Book, state: Path | None) -> list[Problem]:
+    """Warnings (never errors) about the state file: ids gone from the book, or unreadable."""
+    from introducer.cli.ledger_input import names_of, unknown_text
+    from introducer.ledger.audit import unknown_ids
+    from introducer.ledger.store import Ledger, StateError
+
+    path = state_file(ctx, book, state)
+    try:
+        ledger = Ledger.open_existing(path)
+        if ledger is None:
+            return []
+        with ledger:
+            entries = ledger.entries()
+    except StateError as error:
+        return [Problem(str(path), None, error.message,
+                        severity="warning")]
+    return [Problem(str(path), None, unknown_text(unknown), severity="warning")
+            for unknown in unknown_ids(entries, names_of(book))]
 
 
 def _plural(count: int, noun: str) -> str:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from introducer.cli.console import say
-from introducer.cli.options import BookOption
+from introducer.cli.options import BookOption, StateOption
 from introducer.cli.render import write_stdout
-from introducer.cli.session import open_book, today, user_errors
+from introducer.cli.session import open_book, open_ledger, today, user_errors
 from introducer.errors import IntroducerError, UsageError
 
 if TYPE_CHECKING:
     from introducer.book.model import Book
     from introducer.drafts.build import Draft, DraftKind
+    from introducer.drafts.imap import ImapTarget
+    from introducer.ledger.entries import Entry
+    from introducer.ledger.store import Ledger
     from introducer.match.score import Suggestion
 
 
@@ -113,10 +116,13 @@ def draft(
         show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Show what would be written; write nothing.")] = False,
+    record: Annotated[bool, typer.Option(
+        "--record", help="Once the drafts are written, record the introductions (with "
+        "--opt-in: the asks) in the history.")] = False,
+    state: StateOption = None,
     book: BookOption = None,
 ) -> None:
     """Draft the introduction email for two contacts (or opt-in asks, or a follow-up)."""
-    from introducer.drafts import deliver
     from introducer.drafts.build import Drafter
     from introducer.drafts.context import sender
     from introducer.drafts.templates import Templates, template_folders
@@ -124,6 +130,9 @@ def draft(
     with user_errors():
         if opt_in and follow_up:
             raise UsageError("--opt-in and --follow-up do not go together")
+        if record and follow_up:
+            raise UsageError("--record records introductions and asks, not follow-ups; record "
+                             "how it went with `introducer outcome A B RESULT`")
         how = _delivery(stdout, mailto, imap, output, mbox)
         loaded = open_book(ctx, book)
         sender(loaded)  # no From address: fail before anything else
@@ -132,31 +141,78 @@ def draft(
         kind: DraftKind = "ask" if opt_in else "follow_up" if follow_up else "intro"
         drafts = [d for pair in pairs for d in drafter.drafts_for(pair, kind)]
         _warn_missing(loaded, drafts)
+        target = None
         if how == "imap":
             from introducer.drafts import imap as imap_delivery
 
             target = imap_delivery.resolve_target(loaded.settings.imap)
+        entries = _entries(pairs, "asked" if opt_in else "introduced") if record else []
         if dry_run:
             _dry_run(drafts, how, out, mbox)
+            if entries:
+                say(f"dry run: would record {_count_pairs(entries)}; nothing was recorded")
             return
-        if how == "stdout":
-            from introducer.drafts.message import as_text
+        # Opened before anything is delivered: a broken state file stops the command
+        # before drafts go out unrecorded.
+        ledger = open_ledger(ctx, loaded, state) if entries else None
+        try:
+            _deliver(drafts, how, out, mbox, target)
+            if ledger is not None:
+                _record(ledger, entries, loaded)
+        finally:
+            if ledger is not None:
+                ledger.close()
 
-            write_stdout("\n".join(as_text(d.message) for d in drafts))
-        elif how == "mailto":
-            write_stdout("".join(deliver.mailto_url(d) + "\n" for d in drafts))
-        elif how == "mbox":
-            assert mbox is not None
-            deliver.append_mbox(drafts, mbox)
-            say(f"appended {_count(drafts)} to {mbox}")
-        elif how == "imap":
-            password = imap_delivery.password_for(target)
-            folder = imap_delivery.append_drafts(target, password, [d.message for d in drafts])
-            say(f"appended {_count(drafts)} to {folder} on {target.host}")
-        else:
-            paths = deliver.write_eml(drafts, out, today())
-            write_stdout("".join(f"{path}\n" for path in paths))
-            say(f"wrote {_count(drafts)} to {out}")
+
+def _deliver(drafts: list[Draft], how: str, out: Path, mbox: Path | None,
+             target: ImapTarget | None) -> None:
+    from introducer.drafts import deliver
+
+    if how == "stdout":
+        from introducer.drafts.message import as_text
+
+        write_stdout("\n".join(as_text(d.message) for d in drafts))
+    elif how == "mailto":
+        write_stdout("".join(deliver.mailto_url(d) + "\n" for d in drafts))
+    elif how == "mbox":
+        assert mbox is not None
+        deliver.append_mbox(drafts, mbox)
+        say(f"appended {_count(drafts)} to {mbox}")
+    elif how == "imap":
+        from introducer.drafts import imap as imap_delivery
+
+        assert target is not None
+        password = imap_delivery.password_for(target)
+        folder = imap_delivery.append_drafts(target, password, [d.message for d in drafts])
+        say(f"appended {_count(drafts)} to {folder} on {target.host}")
+    else:
+        paths = deliver.write_eml(drafts, out, today())
+        write_stdout("".join(f"{path}\n" for path in paths))
+        say(f"wrote {_count(drafts)} to {out}")
+
+
+def _entries(pairs: list[Suggestion], kind: Literal["introduced", "asked"]) -> list[Entry]:
+    from introducer.ledger.entries import Entry
+
+    return [Entry(kind=kind, a=pair.a.id, b=pair.b.id, date=today()) for pair in pairs]
+
+
+def _record(ledger: Ledger, entries: list[Entry], book: Book) -> None:
+    """All pairs in one transaction, after the drafts are out."""
+    from introducer.cli.ledger_input import confirmation, names_of, warn_about_earlier
+
+    names = names_of(book)
+    history = ledger.entries()
+    for entry in entries:
+        warn_about_earlier(history, entry, names)
+    ledger.add(*entries)
+    for entry in entries:
+        say(f"recorded: {confirmation(entry, names)}")
+
+
+def _count_pairs(entries: list[Entry]) -> str:
+    what = "ask" if entries[0].kind == "asked" else "introduction"
+    return f"1 {what}" if len(entries) == 1 else f"{len(entries)} {what}s"
 
 
 def _count(drafts: list[Draft]) -> str:

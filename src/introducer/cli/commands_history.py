@@ -1,0 +1,218 @@
+"""Reading and keeping the history: history (timeline and export), import-history, rename, paths.
+
+`history --format json|csv` is the backup: every entry, undone ones too, every
+column; `import-history` takes it back without loss. Reading never creates the
+state file.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from introducer.cli.console import is_terminal, printable, say, stdout_console
+from introducer.cli.ledger_input import names_of, unknown_text
+from introducer.cli.options import BookOption, FormatOption, StateOption
+from introducer.cli.render import OutputFormat, emit_json, emit_rows, write_stdout
+from introducer.cli.session import open_book, open_ledger, state_file, today, user_errors
+from introducer.errors import ContactLookupError, IntroducerError, UsageError
+
+if TYPE_CHECKING:
+    from introducer.book.model import Book
+    from introducer.ledger.entries import Entry
+
+
+def history(
+    ctx: typer.Context,
+    contact: Annotated[str | None, typer.Argument(
+        metavar="[CONTACT]", help="Only entries involving this contact (id or name; an id no "
+        "longer in the book works too).", show_default=False)] = None,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="Also show suggestions made and entries taken back with undo.")] = False,
+    output: FormatOption = OutputFormat.table,
+    state: StateOption = None,
+    book: BookOption = None,
+) -> None:
+    """The timeline of what you did; --format json|csv exports everything (the backup)."""
+    from introducer.ledger.store import Ledger
+
+    with user_errors():
+        loaded = open_book(ctx, book)
+        path = state_file(ctx, loaded, state)
+        ledger = Ledger.open_existing(path)
+        entries: list[Entry] = []
+        if ledger is not None:
+            with ledger:
+                entries = ledger.entries(include_undone=True)
+        if contact is not None:
+            wanted = _contact_id(loaded, contact, entries)
+            entries = [e for e in entries if e.involves(wanted)]
+    if output in (OutputFormat.json, OutputFormat.csv):
+        _export(entries, output)
+    else:
+        _timeline(entries, names_of(loaded), output, show_all=show_all)
+    if ledger is None and output is OutputFormat.table:
+        say(f"no history yet ({path} does not exist; `introducer record` starts it)")
+
+
+def _contact_id(book: Book, text: str, entries: list[Entry]) -> str:
+    """The contact's id in the book, or an id only the history still names.
+
+    An id the history uses, typed exactly, wins over a name lookup: after an id was
+    edited in the book, `maria-lopez` would otherwise find `maria-lopez-garcia` by prefix.
+    """
+    from introducer.book.find import find_contact
+
+    wanted = text.strip()
+    if wanted not in names_of(book) and any(entry.involves(wanted) for entry in entries):
+        return wanted
+    return find_contact(book.contacts, text).id
+
+
+def _export(entries: list[Entry], output: OutputFormat) -> None:
+    from introducer.ledger.exchange import csv_rows, to_json
+
+    if output is OutputFormat.json:
+        text = to_json(entries)
+        encoding = getattr(stdout_console().file, "encoding", None) or "utf-8"
+        try:
+            text.encode(encoding)
+        except (UnicodeEncodeError, LookupError):  # an ASCII locale: JSON escapes, still exact
+            text = json.dumps(json.loads(text), ensure_ascii=True, indent=2) + "\n"
+        write_stdout(text)
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    rows = csv_rows(entries)
+    if is_terminal(stdout_console().file):  # no escape codes reach a terminal; files stay exact
+        rows = [[printable(cell, keep="\t\n\r") for cell in row] for row in rows]
+    writer.writerows(rows)
+    write_stdout(buffer.getvalue())
+
+
+def _timeline(entries: list[Entry], names: dict[str, str], output: OutputFormat, *,
+              show_all: bool) -> None:
+    from introducer.ledger.entries import describe
+
+    shown = [e for e in entries if show_all or (e.undone_at is None and e.kind != "suggested")]
+    shown.sort(key=lambda e: (e.date, e.id or 0))
+    header = ["date", "what happened", "note"]
+    rows: list[list[Any]] = [[e.date.isoformat(), describe(dataclasses.replace(e, note=None),
+                                                            names), e.note or ""] for e in shown]
+    if show_all:
+        header.append("undone")
+        for row, entry in zip(rows, shown, strict=True):
+            row.append((entry.undone_at or "")[:10])
+    emit_rows(output, header, rows, json_key="entries", json_rows=[], title="History")
+
+
+def import_history(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(
+        metavar="FILE", help="A `history --format json` or `--format csv` export.")],
+    state: StateOption = None,
+    book: BookOption = None,
+) -> None:
+    """Add the entries of a history export to the state file (entries already there are skipped)."""
+    from introducer.ledger.audit import unknown_ids
+    from introducer.ledger.exchange import read_export
+
+    with user_errors():
+        loaded = open_book(ctx, book)
+        entries = read_export(file)
+        with open_ledger(ctx, loaded, state) as ledger:
+            added, skipped = ledger.import_entries(entries)
+            path = ledger.path
+    say(f"imported {file} into {path}: {added} added, {skipped} already there")
+    for unknown in unknown_ids(entries, names_of(loaded)):
+        say(f"warning: {unknown_text(unknown)}")
+
+
+def rename(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(
+        metavar="OLD", help="The id the history uses (it may no longer be in the book).")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The contact's id in the book now.")],
+    state: StateOption = None,
+    book: BookOption = None,
+) -> None:
+    """Move a contact's history from an old id to their id in the book (after editing ids)."""
+    from introducer.ledger.store import Ledger
+
+    with user_errors():
+        old, new = old.strip(), new.strip()
+        if old == new:
+            raise UsageError(f'OLD and NEW are the same id ("{old}")')
+        loaded = open_book(ctx, book)
+        _require_book_id(loaded, new)
+        path = state_file(ctx, loaded, state)
+        ledger = Ledger.open_existing(path)
+        if ledger is None:
+            raise IntroducerError(f'no history for "{old}": there is no state file at {path}')
+        with ledger:
+            if not any(e.involves(old) and e.kind != "renamed"
+                       for e in ledger.entries(include_undone=True)):
+                raise IntroducerError(f'no history for "{old}" in {path}'
+                                      + _id_hint(old, ledger.contact_ids(), loaded))
+            moved = ledger.rename(old, new, today())
+    say(f"renamed {old} to {new}: {moved} {'entry' if moved == 1 else 'entries'} moved")
+    if old in names_of(loaded):
+        say(f'note: "{old}" is still an id in the book; its history now belongs to "{new}"')
+
+
+def _require_book_id(book: Book, new: str) -> None:
+    from introducer.book.find import find_contact
+    from introducer.book.messages import did_you_mean
+
+    ids = names_of(book)
+    if new in ids:
+        return
+    try:
+        hint: str | None = find_contact(book.contacts, new).id
+    except IntroducerError:
+        hint = did_you_mean(new, ids)
+    extra = f'; did you mean "{hint}"?' if hint else ""
+    raise ContactLookupError(f'"{new}" is not a contact id in {book.path}{extra} '
+                             "(NEW must be the exact id)")
+
+
+def _id_hint(old: str, history_ids: set[str], book: Book) -> str:
+    from introducer.book.messages import did_you_mean
+
+    hint = did_you_mean(old, sorted(history_ids - names_of(book).keys()))
+    return f'; did you mean "{hint}"?' if hint else ""
+
+
+def paths(
+    ctx: typer.Context,
+    output: FormatOption = OutputFormat.table,
+    state: StateOption = None,
+    book: BookOption = None,
+) -> None:
+    """Where the book, the state file and the drafts live, and why (handy when cron misbehaves)."""
+    from introducer.places import locations
+
+    with user_errors():
+        found = locations(book if book is not None else (ctx.obj or {}).get("book"),
+                          state if state is not None else (ctx.obj or {}).get("state"))
+        cwd = Path.cwd()
+    header = ["what", "path", "exists", "chosen by"]
+    rows = [[p.name, str(p.path), p.status, p.source] for p in found]
+    rows.append(["working folder", str(cwd), "yes", "relative paths start here"])
+    if output is OutputFormat.json:
+        emit_json({"cwd": str(cwd), "paths": {
+            p.name: {"path": str(p.path), "exists": p.exists, "source": p.source}
+            for p in found}})
+    else:
+        emit_rows(output, header, rows, json_key="paths", json_rows=[])
+    book_place = found[0]
+    if not book_place.exists:
+        say(f"no contact book at {book_place.path}; create one with "
+            f"`introducer init {shlex.quote(str(book_place.path))}`")

@@ -1,0 +1,56 @@
+"""Questions asked of the history before and after a change: what it already says about a pair,
+and which ids it names that the book no longer has.
+
+The history names contacts by id; an id edited in the book (or a contact removed)
+leaves history rows pointing at nobody. Nothing here prints: `check`, `record`
+and `import-history` turn the answers into warnings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from introducer.book.messages import Suggester
+from introducer.ledger.entries import Entry
+from introducer.ledger.views import live
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownId:
+    """An id the live history names that is not in the book."""
+
+    id: str
+    entries: int  # live entries naming it
+    suggestion: str | None  # a book id it was probably renamed to, if one is close
+
+
+def unknown_ids(entries: Iterable[Entry], book_ids: Collection[str]) -> list[UnknownId]:
+    """Ids named by live entries but missing from the book, most used first.
+
+    The suggestion is the closest book id that has no history of its own: `rename`
+    refuses to merge two histories, so an id that already has one is no answer.
+    """
+    entries = live(entries)
+    counts: Counter[str] = Counter()
+    for entry in entries:
+        if entry.kind == "renamed":
+            continue
+        for contact_id in {entry.a, entry.b}:
+            if contact_id is not None:
+                counts[contact_id] += 1
+    known = set(book_ids)
+    missing = {contact_id: count for contact_id, count in counts.items()
+               if contact_id not in known}
+    if not missing:
+        return []
+    suggest = Suggester(sorted(known - counts.keys()))
+    return [UnknownId(contact_id, count, suggest(contact_id))
+            for contact_id, count in sorted(missing.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def earlier_steps(entries: Iterable[Entry], pair: tuple[str, str]) -> list[Entry]:
+    """The live introductions, asks and `never`s already recorded for `pair`, oldest first."""
+    return [entry for entry in live(entries)
+            if entry.pair == pair and entry.kind in ("introduced", "asked", "never")]

@@ -11,7 +11,14 @@ import typer
 from introducer.cli.console import say
 from introducer.cli.options import BookOption, StateOption
 from introducer.cli.render import write_stdout
-from introducer.cli.session import open_book, open_ledger, today, user_errors
+from introducer.cli.session import (
+    history_view,
+    open_book,
+    open_ledger,
+    read_entries,
+    today,
+    user_errors,
+)
 from introducer.errors import IntroducerError, UsageError
 
 if TYPE_CHECKING:
@@ -20,6 +27,7 @@ if TYPE_CHECKING:
     from introducer.drafts.imap import ImapTarget
     from introducer.ledger.entries import Entry
     from introducer.ledger.store import Ledger
+    from introducer.match.history import HistoryView
     from introducer.match.score import Suggestion
 
 
@@ -29,7 +37,8 @@ class DraftFormat(StrEnum):
 
 
 def _pairs(book: Book, first: str | None, second: str | None, top: int | None,
-           per_person: int) -> list[Suggestion]:
+           per_person: int, history: HistoryView) -> list[Suggestion]:
+    """The pairs to draft: the two named, or the best `top` not already in the history."""
     from introducer.book.find import find_contact
     from introducer.match.rank import Matchmaker
 
@@ -38,7 +47,7 @@ def _pairs(book: Book, first: str | None, second: str | None, top: int | None,
     if top is None and not (first and second):
         raise UsageError("name two contacts (draft A B), or use --top N for the best "
                          "suggestions")
-    matchmaker = Matchmaker(book, today=today())
+    matchmaker = Matchmaker(book, today=today(), history=history)
     if top is not None:
         found = matchmaker.suggest(top=top, per_person=per_person)
         if not found:
@@ -51,6 +60,8 @@ def _pairs(book: Book, first: str | None, second: str | None, top: int | None,
     pair = matchmaker.explain(a, b)
     if pair.excluded:
         say(f"note: this pair is never suggested ({pair.excluded}); drafting it as asked")
+    if pair.history:
+        say(f"note: the history already has this pair ({pair.history}); drafting it as asked")
     return [pair]
 
 
@@ -136,7 +147,8 @@ def draft(
         how = _delivery(stdout, mailto, imap, output, mbox)
         loaded = open_book(ctx, book)
         sender(loaded)  # no From address: fail before anything else
-        pairs = _pairs(loaded, first, second, top, per_person)
+        history = history_view(loaded, read_entries(ctx, loaded, state), today())
+        pairs = _pairs(loaded, first, second, top, per_person, history)
         drafter = Drafter(loaded, Templates(template_folders(template, loaded.path)), today())
         kind: DraftKind = "ask" if opt_in else "follow_up" if follow_up else "intro"
         drafts = [d for pair in pairs for d in drafter.drafts_for(pair, kind)]

@@ -9,7 +9,13 @@ from typing import Annotated
 import typer
 
 from introducer import __version__
-from introducer.cli import commands_book, commands_draft, commands_import, commands_match
+from introducer.cli import (
+    commands_book,
+    commands_draft,
+    commands_import,
+    commands_match,
+    commands_today,
+)
 from introducer.cli.console import no_color_requested
 from introducer.streams import output_failed, silence_stdout
 
@@ -69,6 +75,9 @@ app.command("suggest")(commands_match.suggest)
 app.command("explain")(commands_match.explain)
 app.command("draft")(commands_draft.draft)
 app.command("import")(commands_import.import_contacts)
+app.command("today")(commands_today.today_command)
+app.command("followups")(commands_today.followups_command)
+app.command("stats")(commands_today.stats_command)
 
 
 def run(args: list[str]) -> int:

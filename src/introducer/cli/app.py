@@ -16,6 +16,7 @@ from introducer.cli import (
     commands_import,
     commands_ledger,
     commands_match,
+    commands_today,
 )
 from introducer.cli.console import no_color_requested
 from introducer.streams import output_failed, silence_stdout
@@ -69,22 +70,26 @@ def main(
     ctx.obj = {"book": book, "state": state}
 
 
+# In the order of a day's work: the book, the daily screen, matching, the lifecycle, the books.
 app.command("init")(commands_book.init)
 app.command("check")(commands_book.check)
 app.command("contacts")(commands_book.contacts)
+app.command("today")(commands_today.today_command)
 app.command("suggest")(commands_match.suggest)
 app.command("explain")(commands_match.explain)
 app.command("draft")(commands_draft.draft)
-app.command("import")(commands_import.import_contacts)
 app.command("record")(commands_ledger.record)
 app.command("outcome")(commands_ledger.outcome)
+app.command("followups")(commands_today.followups_command)
 app.command("snooze")(commands_ledger.snooze)
 app.command("never")(commands_ledger.never)
 app.command("received")(commands_ledger.received)
 app.command("undo")(commands_ledger.undo)
 app.command("history")(commands_history.history)
-app.command("import-history")(commands_history.import_history)
+app.command("stats")(commands_today.stats_command)
 app.command("rename")(commands_history.rename)
+app.command("import-history")(commands_history.import_history)
+app.command("import")(commands_import.import_contacts)
 app.command("paths")(commands_history.paths)
 
 

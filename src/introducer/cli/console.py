@@ -50,6 +50,11 @@ def is_terminal(stream: IO[str]) -> bool:
     return bool(isatty and isatty())
 
 
+def stdin_is_terminal() -> bool:
+    """Whether a person can answer prompts: the one check `--interactive` makes (tests swap it)."""
+    return sys.stdin is not None and is_terminal(sys.stdin)
+
+
 def _console(stream: IO[str]) -> Console:
     _make_safe(stream)
     terminal = is_terminal(stream)

@@ -1,0 +1,220 @@
+"""`today` and `followups` as people and scripts read them: table, markdown (email) or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from introducer.cli.console import printable
+from introducer.cli.render import emit_table, write_stdout
+
+if TYPE_CHECKING:
+    from introducer.book.model import Book
+    from introducer.book.schema import Contact
+    from introducer.ledger.agenda import Agenda, GoalProgress, Reconnect, Shown
+    from introducer.ledger.views import FollowUp
+    from introducer.match.score import Reason
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+Names = Mapping[str, str]
+
+
+def names_of(book: Book) -> dict[str, str]:
+    """Contact id -> name; ids the book no longer has are shown as themselves."""
+    return {contact.id: contact.name for contact in book.contacts}
+
+
+def person(names: Names, contact_id: str) -> dict[str, str]:
+    return {"id": contact_id, "name": names.get(contact_id, contact_id)}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def day_title(day: dt.date) -> str:
+    return f"{_WEEKDAYS[day.weekday()]} {day.isoformat()}"
+
+
+# ── follow-ups ───────────────────────────────────────────────────────────────
+
+def followup_status(item: FollowUp) -> str:
+    """`6 days overdue`, `due today`, or (with --all) `due in 3 days`."""
+    if item.overdue_days > 0:
+        return f"{_plural(item.overdue_days, 'day')} overdue"
+    if item.overdue_days == 0:
+        return "due today"
+    return f"due in {_plural(-item.overdue_days, 'day')}"
+
+
+def followup_record(item: FollowUp, names: Names) -> dict[str, Any]:
+    return {
+        "a": person(names, item.pair[0]),
+        "b": person(names, item.pair[1]),
+        "stage": item.stage,
+        "since": item.since.isoformat(),
+        "due": item.due.isoformat(),
+        "overdue_days": max(0, item.overdue_days),
+        "due_in_days": max(0, -item.overdue_days),
+        "action": item.action,
+    }
+
+
+FOLLOWUP_HEADER = ["a", "b", "stage", "since", "due", "status", "action"]
+
+
+def followup_row(item: FollowUp, names: Names) -> list[str]:
+    a, b = (names.get(i, i) for i in item.pair)
+    return [a, b, item.stage, item.since.isoformat(), item.due.isoformat(),
+            followup_status(item), item.action]
+
+
+# ── pieces of the agenda ─────────────────────────────────────────────────────
+
+def goal_sentence(goal: GoalProgress) -> str:
+    """`1 of 5 introductions this week, 4 to go, 7 days left`."""
+    left = "today is the last day" if goal.days_left == 1 else f"{goal.days_left} days left"
+    if goal.goal <= 0:
+        return f"{_plural(goal.made, 'introduction')} this week (no weekly goal set)"
+    made = f"{goal.made} of {_plural(goal.goal, 'introduction')} this week"
+    if goal.met:
+        return f"{made}: goal met"
+    return f"{made}, {goal.remaining} to go, {left}"
+
+
+def goal_record(goal: GoalProgress) -> dict[str, Any]:
+    return {
+        "week": goal.week_start.isoformat(),
+        "introductions": goal.made,
+        "goal": goal.goal,
+        "remaining": goal.remaining,
+        "met": goal.met,
+        "days_left": goal.days_left,
+    }
+
+
+def reconnect_record(item: Reconnect) -> dict[str, Any]:
+    return {
+        "id": item.contact.id,
+        "name": item.contact.name,
+        "last_contact": item.last_touch.isoformat(),
+        "days_since": item.days_since,
+        "usefulness": item.usefulness,
+        "why": list(item.why),
+    }
+
+
+def _reason_record(reason: Reason) -> dict[str, Any]:
+    return {"kind": reason.kind, "values": list(reason.values), "points": reason.points,
+            "text": reason.text}
+
+
+def suggestion_record(shown: Shown) -> dict[str, Any]:
+    s = shown.suggestion
+    return {
+        "rank": shown.rank,
+        "score": s.score,
+        "a": {"id": s.a.id, "name": s.a.name},
+        "b": {"id": s.b.id, "name": s.b.name},
+        "common_thread": s.common_thread,
+        "new": shown.new,
+        "reasons": [_reason_record(r) for r in s.reasons],
+    }
+
+
+def who(contact: Contact) -> str:
+    """`Maria Lopez (divorce mediator)`."""
+    return f"{contact.name} ({contact.business})" if contact.business else contact.name
+
+
+# ── the whole agenda ─────────────────────────────────────────────────────────
+
+def agenda_json(agenda: Agenda, names: Names) -> dict[str, Any]:
+    return {
+        "today": agenda.day.isoformat(),
+        "goal": goal_record(agenda.goal),
+        "followups": [followup_record(f, names) for f in agenda.followups],
+        "reconnect": [reconnect_record(r) for r in agenda.reconnect],
+        "suggestions": [suggestion_record(s) for s in agenda.suggestions],
+    }
+
+
+def _md(text: str) -> str:
+    """User text safe inside markdown: no control characters, no accidental emphasis."""
+    text = printable(" ".join(text.split()))
+    for special in "\\`*_[]<>#|":
+        text = text.replace(special, "\\" + special)
+    return text
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def agenda_markdown(agenda: Agenda, names: Names) -> str:
+    """An email body: a heading per section, lists under them."""
+    lines = [f"# Introductions: {day_title(agenda.day)}", "",
+             f"**This week:** {goal_sentence(agenda.goal)}.", ""]
+    lines += [f"## Follow-ups due ({len(agenda.followups)})", ""]
+    for f in agenda.followups:
+        a, b = (_md(names.get(i, i)) for i in f.pair)
+        lines.append(f"- **{a}** and **{b}**: {f.stage} {f.since}, due {f.due}, "
+                     f"{followup_status(f)}. {_capitalised(f.action)}.")
+    if not agenda.followups:
+        lines.append("Nothing due.")
+    lines += ["", "## People to reconnect with", ""]
+    for r in agenda.reconnect:
+        lines.append(f"- **{_md(r.contact.name)}**: last in touch {r.last_touch} "
+                     f"({r.days_since} days ago); {_md(', '.join(r.why))}.")
+    if not agenda.reconnect:
+        lines.append("Nobody overdue for a catch-up.")
+    lines += ["", "## Suggestions", ""]
+    for shown in agenda.suggestions:
+        s = shown.suggestion
+        new = ", *new*" if shown.new else ""
+        lines.append(f"{shown.rank}. **{_md(s.a.name)}**{_business(s.a)} and "
+                     f"**{_md(s.b.name)}**{_business(s.b)}, score {s.score:g}{new}: "
+                     f"{_md(s.common_thread)}")
+    if not agenda.suggestions:
+        lines.append("No suggestions today.")
+    return "\n".join(lines) + "\n"
+
+
+def _business(contact: Contact) -> str:
+    return f" ({_md(contact.business)})" if contact.business else ""
+
+
+def agenda_table(agenda: Agenda, names: Names, *, suggestions: bool = True) -> None:
+    """The agenda for a person: a line on the goal, then a table (or a friendly line) per
+    section. `suggestions=False` leaves them to the interactive walk."""
+    write_stdout(f"{day_title(agenda.day)}: {goal_sentence(agenda.goal)}.\n\nFollow-ups due\n")
+    if agenda.followups:
+        emit_table(FOLLOWUP_HEADER, [followup_row(f, names) for f in agenda.followups])
+    else:
+        write_stdout("  nothing due: well done\n")
+    write_stdout("\nPeople to reconnect with\n")
+    if agenda.reconnect:
+        emit_table(
+            ["name", "last contact", "days ago", "usefulness", "why"],
+            [[r.contact.name, r.last_touch.isoformat(), r.days_since, r.usefulness,
+              ", ".join(r.why)] for r in agenda.reconnect],
+            numeric=("days ago", "usefulness"),
+        )
+    else:
+        write_stdout("  nobody overdue for a catch-up\n")
+    if not suggestions:
+        return
+    write_stdout("\nSuggestions\n")
+    if agenda.suggestions:
+        emit_table(
+            ["rank", "score", "new", "a", "b", "common thread"],
+            [[shown.rank, f"{shown.suggestion.score:g}", "new" if shown.new else "",
+              who(shown.suggestion.a), who(shown.suggestion.b), shown.suggestion.common_thread]
+             for shown in agenda.suggestions],
+            numeric=("rank", "score"),
+        )
+    else:
+        write_stdout("  no suggestions today: add clients, referral sources, hobbies or events "
+                     "to your contacts (see `introducer check`)\n")

@@ -1,0 +1,208 @@
+"""The day's agenda: the week's goal, what to chase, and who to get back in touch with.
+
+Pure functions of the book, the live history and a date, like `views`; the CLI
+decides how to show them. Suggestions are not computed here: the matchmaker does
+that, and the CLI hands its ranked list to `build_agenda`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from introducer.book.model import Book
+from introducer.book.schema import Contact
+from introducer.ledger.entries import Entry
+from introducer.ledger.views import FollowUp, followups, live, week_start
+from introducer.match.score import Suggestion
+
+#: At most this many people to reconnect with on one day: a short list gets done.
+RECONNECT_LIMIT = 5
+#: Usefulness points, shown with each person so the ranking can be checked by hand.
+POINTS_PER_REFERRAL = 3
+POINTS_ACTIVE_NETWORKER = 2
+POINTS_PER_SUGGESTION = 1
+# (closeness 1..5 counts its own value)
+
+#: Ledger kinds that mean the user was in touch with a person on that day.
+_TOUCHING_KINDS = frozenset({"introduced", "asked", "outcome", "received"})
+
+
+@dataclass(frozen=True, slots=True)
+class GoalProgress:
+    """Introductions recorded this ISO week (Monday to Sunday) against the weekly goal."""
+
+    week_start: dt.date
+    made: int
+    goal: int
+    days_left: int  # including today: 7 on a Monday, 1 on a Sunday
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.goal - self.made)
+
+    @property
+    def met(self) -> bool:
+        return self.made >= self.goal
+
+
+def goal_progress(entries: Iterable[Entry], today: dt.date, goal: int) -> GoalProgress:
+    """How this week is going; an introduction counts in the week of its date (as in `stats`)."""
+    monday = week_start(today)
+    made = sum(1 for e in live(entries) if e.kind == "introduced" and week_start(e.date) == monday)
+    return GoalProgress(monday, made, goal, 7 - today.weekday())
+
+
+def open_followups(
+    entries: Sequence[Entry], today: dt.date, follow_up_days: int
+) -> list[FollowUp]:
+    """Every open item, due or not: the due ones as `views.followups` gives them, then the
+    ones still to come, soonest first (their `overdue_days` is negative: minus days to go)."""
+    everything = followups(entries, dt.date.max, follow_up_days)
+    items = [replace(f, overdue_days=(today - f.due).days) for f in everything]
+    due = [f for f in items if f.overdue_days >= 0]
+    due.sort(key=lambda f: (-f.overdue_days, f.since, f.pair))
+    upcoming = [f for f in items if f.overdue_days < 0]
+    upcoming.sort(key=lambda f: (f.due, f.since, f.pair))
+    return due + upcoming
+
+
+@dataclass(frozen=True, slots=True)
+class Reconnect:
+    """Someone worth getting back in touch with, and the points that put them on the list."""
+
+    contact: Contact
+    last_touch: dt.date
+    days_since: int
+    usefulness: int
+    why: tuple[str, ...]
+
+
+def last_touches(entries: Iterable[Entry]) -> dict[str, dt.date]:
+    """The latest day the history shows the user in touch with each person."""
+    latest: dict[str, dt.date] = {}
+    for entry in live(entries):
+        if entry.kind not in _TOUCHING_KINDS:
+            continue
+        for person in (entry.a, entry.b):
+            if person is not None and entry.date > latest.get(person, dt.date.min):
+                latest[person] = entry.date
+    return latest
+
+
+def usefulness(
+    contact: Contact, referrals: int, appearances: int
+) -> tuple[int, tuple[str, ...]]:
+    """Points for how much reconnecting with `contact` could do, and each point's reason.
+
+    Referrals they sent the user (3 each), how close the user is to them (closeness
+    1..5), an active networker (2), and each time they are in today's top
+    suggestions (1).
+    """
+    points = 0
+    why: list[str] = []
+    if referrals:
+        points += POINTS_PER_REFERRAL * referrals
+        why.append(f"sent you {referrals} referral{'s' if referrals != 1 else ''}")
+    if contact.closeness:
+        points += contact.closeness
+        why.append(f"closeness {contact.closeness}")
+    if contact.networker == "active":
+        points += POINTS_ACTIVE_NETWORKER
+        why.append("active networker")
+    if appearances:
+        points += POINTS_PER_SUGGESTION * appearances
+        why.append(f"in {appearances} of today's top suggestions")
+    return points, tuple(why)
+
+
+def reconnect(
+    book: Book,
+    entries: Sequence[Entry],
+    today: dt.date,
+    appearances: Mapping[str, int],
+    limit: int = RECONNECT_LIMIT,
+) -> list[Reconnect]:
+    """The most useful people the user has not been in touch with for over `stale_days`.
+
+    The last touch is the later of the book's `last_contact` and the history (an
+    introduction, ask, outcome or referral naming them). People with no date at all
+    are left out (unknown is not stale; `check` and `gaps` are for incomplete
+    records), as are people marked `introduce: false` and people with no usefulness.
+    """
+    history = last_touches(entries)
+    referrals = Counter(e.a for e in live(entries) if e.kind == "received")
+    found: list[Reconnect] = []
+    for contact in book.contacts:
+        if not contact.introduce:
+            continue
+        dates = [d for d in (contact.last_contact, history.get(contact.id)) if d is not None]
+        if not dates:
+            continue
+        last = max(dates)
+        days = (today - last).days
+        if days <= book.settings.stale_days:
+            continue
+        points, why = usefulness(contact, referrals[contact.id], appearances.get(contact.id, 0))
+        if points > 0:
+            found.append(Reconnect(contact, last, days, points, why))
+    found.sort(key=lambda r: (-r.usefulness, -r.days_since, r.contact.id))
+    return found[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A suggestion on today's agenda; `new` if no earlier run ever showed the pair."""
+
+    rank: int
+    suggestion: Suggestion
+    new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    """The daily fifteen minutes."""
+
+    day: dt.date
+    goal: GoalProgress
+    followups: tuple[FollowUp, ...]
+    reconnect: tuple[Reconnect, ...]
+    suggestions: tuple[Shown, ...]
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing to do: no follow-up due and no suggestion the user has not seen.
+
+        The cron digest prints nothing on such a day (people to reconnect with and
+        suggestions already seen do not change from day to day, so are no news).
+        """
+        return not self.followups and not any(s.new for s in self.suggestions)
+
+
+def previously_suggested(entries: Iterable[Entry]) -> set[tuple[str, str]]:
+    """Pairs some earlier run already showed."""
+    return {pair for e in live(entries) if e.kind == "suggested" and (pair := e.pair)}
+
+
+def build_agenda(
+    book: Book,
+    entries: Sequence[Entry],
+    today: dt.date,
+    shown: Sequence[Suggestion],
+    pool: Sequence[Suggestion] = (),
+) -> Agenda:
+    """Today's agenda; `shown` are the suggestions to list, `pool` the wider top list that
+    counts how often each person is among the best suggestions (defaults to `shown`)."""
+    seen = previously_suggested(entries)
+    counts = Counter(person.id for s in (pool or shown) for person in (s.a, s.b))
+    settings = book.settings
+    return Agenda(
+        day=today,
+        goal=goal_progress(entries, today, settings.weekly_goal),
+        followups=tuple(followups(entries, today, settings.follow_up_days)),
+        reconnect=tuple(reconnect(book, entries, today, counts)),
+        suggestions=tuple(Shown(rank, s, (s.a.id, s.b.id) not in seen)
+                          for rank, s in enumerate(shown, 1)),
+    )

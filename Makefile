@@ -19,9 +19,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
+# The demo keeps its history in a throwaway state file, so it shows the same day every time
+# and never leaves a contacts.yaml.introducer.sqlite3 in the checkout.
 demo: $(STAMP)
 	$(BIN)/introducer --book $(EXAMPLE) check
 	$(BIN)/introducer --book $(EXAMPLE) suggest
+	@state=$$(mktemp -d) && trap 'rm -rf "$$state"' EXIT && \
+	  echo "$(BIN)/introducer --book $(EXAMPLE) today" && \
+	  $(BIN)/introducer --book $(EXAMPLE) --state "$$state/demo.sqlite3" today
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

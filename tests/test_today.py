@@ -229,7 +229,7 @@ def test_digest_markdown_is_an_email_body(book: Path) -> None:
     code, out, _ = invoke("--book", book, "today", "--format", "markdown")
     assert code == 0
     assert out.startswith("# Introductions: Monday 2026-11-23\n\n"
-                          "**This week:** 0 of 3 introductions this week, 3 to go, "
+                          "**Goal:** 0 of 3 introductions this week, 3 to go, "
                           "7 days left.\n")
     assert "## Follow-ups due (1)\n\n- **Bob Jones** and **Bob Smith**: introduced 2026-11-10, "\
            "due 2026-11-17, 6 days overdue. Did they meet?" in out

@@ -156,7 +156,7 @@ def _capitalised(text: str) -> str:
 def agenda_markdown(agenda: Agenda, names: Names) -> str:
     """An email body: a heading per section, lists under them."""
     lines = [f"# Introductions: {day_title(agenda.day)}", "",
-             f"**This week:** {goal_sentence(agenda.goal)}.", ""]
+             f"**Goal:** {goal_sentence(agenda.goal)}.", ""]
     lines += [f"## Follow-ups due ({len(agenda.followups)})", ""]
     for f in agenda.followups:
         a, b = (_md(names.get(i, i)) for i in f.pair)

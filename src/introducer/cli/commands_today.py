@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -271,6 +272,9 @@ def today_command(
         write_stdout(agenda_markdown(agenda, names))
     else:
         agenda_table(agenda, names)
+        if agenda.suggestions and console.is_terminal(sys.stdout):
+            say("\nnext: `introducer today --interactive` walks these one by one "
+                "(draft, ask, snooze, never)")
     with user_errors():
         _mark_shown(ctx, loaded, state, agenda)
 

@@ -60,7 +60,7 @@ def _pairs(book: Book, first: str | None, second: str | None, top: int | None,
     pair = matchmaker.explain(a, b)
     if pair.excluded:
         say(f"note: this pair is never suggested ({pair.excluded}); drafting it as asked")
-    if pair.history:
+    if pair.history and not pair.history.startswith("accepted"):  # a yes is why one drafts
         say(f"note: the history already has this pair ({pair.history}); drafting it as asked")
     return [pair]
 

@@ -13,6 +13,7 @@ import io
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -22,6 +23,8 @@ from introducer.ledger.entries import KINDS, PAIR_KINDS, RESULTS, Entry, Kind, R
 FORMAT_VERSION = 1
 COLUMNS: tuple[str, ...] = ("id", "kind", "a", "b", "date", "result", "value", "until", "note",
                             "recorded_at", "undone_at")
+_KIND_NAMED: dict[str, Kind] = {kind: kind for kind in KINDS}
+_RESULT_NAMED: dict[str, Result] = {result: result for result in RESULTS}
 #: More entries than anyone records in a lifetime; refuse files beyond it rather than choke.
 MAX_ENTRIES = 5_000_000
 
@@ -52,6 +55,21 @@ def csv_rows(entries: Iterable[Entry]) -> list[list[str]]:
     return rows
 
 
+def to_csv(entries: Iterable[Entry]) -> str:
+    """The CSV export as text, LF line ends; write this rather than `csv_rows` by hand.
+
+    Python's csv writer quotes a cell with a line feed but not one with a lone carriage
+    return when lines end in LF, and every CSV reader then splits the row there. Rows
+    with a carriage return anywhere are written fully quoted instead.
+    """
+    buffer = io.StringIO()
+    plain = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in csv_rows(entries):
+        (quoted if any("\r" in cell for cell in row) else plain).writerow(row)
+    return buffer.getvalue()
+
+
 def read_export(path: Path) -> list[Entry]:
     """Entries from a `history --format json|csv` export; every problem reported at once."""
     try:
@@ -76,7 +94,8 @@ def _from_json(path: Path, text: str) -> list[Entry]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise BookError([Problem(str(path), error.lineno, f"not valid JSON: {error.msg}")]) from None
+        problem = Problem(str(path), error.lineno, f"not valid JSON: {error.msg}")
+        raise BookError([problem]) from None
     if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
         raise BookError([Problem(str(path), None,
                                  'not a history export (no "entries" list)')])
@@ -95,34 +114,48 @@ def _from_csv(path: Path, text: str) -> list[Entry]:
             raise BookError([Problem(str(path), 1, "not a history export: the header must be "
                                      + ",".join(COLUMNS))])
         rows: list[tuple[int | None, str, Any]] = []
+        start = reader.line_num + 1  # a quoted note may span lines: name the row's first
         for row in reader:
+            line, start = start, reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(COLUMNS):
-                raise BookError([Problem(str(path), reader.line_num,
-                                         f"expected {len(COLUMNS)} cells, found {len(row)}")])
-            rows.append((reader.line_num, "", dict(zip(COLUMNS, row, strict=True))))
+                rows.append((line, "", _Unreadable(f"expected {len(COLUMNS)} cells, "
+                                                   f"found {len(row)}")))
+                continue
+            rows.append((line, "", dict(zip(COLUMNS, row, strict=True))))
     except csv.Error as error:
         raise BookError([Problem(str(path), reader.line_num, f"not valid CSV: {error}")]) from None
     return _entries(path, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unreadable:
+    """A row already found wrong while reading, reported with the others."""
+
+    message: str
 
 
 def _entries(path: Path, records: Sequence[tuple[int | None, str, Any]]) -> list[Entry]:
     if len(records) > MAX_ENTRIES:
         raise BookError([Problem(str(path), None, f"more than {MAX_ENTRIES:,} entries")])
     problems: list[Problem] = []
-    entries: list[tuple[int, Entry]] = []
-    for position, (line, label, record) in enumerate(records):
-        try:
-            entry = _entry(record)
-        except ValueError as error:
-            where = f"{label}: " if label else ""
-            problems.append(Problem(str(path), line, f"{where}{error}"))
+    entries: list[Entry] = []
+    for line, label, record in records:
+        where = f"{label}: " if label else ""
+        if isinstance(record, _Unreadable):
+            problems.append(Problem(str(path), line, f"{where}{record.message}"))
             continue
-        entries.append((entry.id if entry.id is not None else position, entry))
+        try:
+            entries.append(_entry(record))
+        except ValueError as error:
+            problems.append(Problem(str(path), line, f"{where}{error}"))
     if problems:
         raise BookError(problems)
-    return [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
+    # In id order (a spreadsheet may have re-sorted the rows); file order if ids are missing.
+    if all(entry.id is not None for entry in entries):
+        entries.sort(key=lambda entry: entry.id or 0)
+    return entries
 
 
 def _text(record: Mapping[str, Any], key: str, *, required: bool = False) -> str | None:
@@ -153,34 +186,48 @@ def _bad_date(key: str, text: str) -> dt.date:
 def _entry(record: Any) -> Entry:
     if not isinstance(record, Mapping):
         raise ValueError("each entry must be an object")
-    kind = _text(record, "kind", required=True)
-    if kind not in KINDS:
-        raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    kind_text = _text(record, "kind", required=True)
+    kind = _KIND_NAMED.get(kind_text or "")
+    if kind is None:
+        raise ValueError(f"kind {kind_text!r} is not one of {', '.join(KINDS)}")
     a = _text(record, "a", required=True)
     assert a is not None
     b = _text(record, "b", required=kind in PAIR_KINDS or kind == "renamed")
-    result = _text(record, "result", required=kind == "outcome")
-    if result is not None and result not in RESULTS:
-        raise ValueError(f"result {result!r} is not one of {', '.join(RESULTS)}")
-    value_text = record.get("value")
-    value: float | None = None
-    if value_text not in (None, ""):
-        try:
-            value = float(value_text)
-        except (TypeError, ValueError):
-            raise ValueError(f"value {value_text!r} is not a number") from None
-        if not math.isfinite(value):
-            raise ValueError(f"value {value_text!r} is not a finite number")
-    raw_id = record.get("id")
-    try:
-        id_ = None if raw_id in (None, "") else int(raw_id)
-    except (TypeError, ValueError):
-        raise ValueError(f"id {raw_id!r} is not a whole number") from None
+    result_text = _text(record, "result", required=kind == "outcome")
+    result = None if result_text is None else _RESULT_NAMED.get(result_text)
+    if result_text is not None and result is None:
+        raise ValueError(f"result {result_text!r} is not one of {', '.join(RESULTS)}")
     day = _date(record, "date", required=True)
     assert day is not None
     return Entry(
-        kind=cast(Kind, kind), a=a, b=b, date=day, result=cast(Result | None, result),
-        value=value, until=_date(record, "until", required=kind == "snoozed"),
+        kind=kind, a=a, b=b, date=day, result=result, value=_value(record.get("value")),
+        until=_date(record, "until", required=kind == "snoozed"),
         note=_text(record, "note"), recorded_at=_text(record, "recorded_at") or "",
-        undone_at=_text(record, "undone_at"), id=id_,
+        undone_at=_text(record, "undone_at"), id=_id(record.get("id")),
     )
+
+
+def _value(raw: Any) -> float | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise ValueError(f"value {raw!r} is not a number")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"value {raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"value {raw!r} is not a finite number")
+    return value
+
+
+def _id(raw: Any) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
+        return raw
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+        number = int(raw)
+        if number > 0:
+            return number
+    raise ValueError(f"id {raw!r} is not a positive whole number")

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, Self, cast, overload
 
 from introducer.errors import IntroducerError
 from introducer.ledger.entries import (
@@ -55,7 +56,7 @@ class Ledger:
         ledger = cls(path, _connect(path))
         try:
             with ledger._translated():
-                ledger._db.execute("PRAGMA journal_mode = WAL")
+                _use_wal(ledger._db)
                 ledger._db.execute("PRAGMA synchronous = FULL")
                 ledger._migrate(upto)
         except BaseException:
@@ -77,7 +78,10 @@ class Ledger:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -165,7 +169,10 @@ class Ledger:
                 return None
             entry = _entry(row)
             if entry.kind == "renamed" and entry.b is not None:
-                self._rename_rows(entry.b, entry.a)
+                # Only entries older than the rename go back (what it moved, and any
+                # suggestions the new id already had); entries recorded since stay as
+                # written, so a later `record OLD ...` cannot merge into a pair of one.
+                self._rename_rows(entry.b, entry.a, before=entry.id)
             self._db.execute("UPDATE entries SET undone_at = ? WHERE id = ?", (now_utc(), entry.id))
         return entry
 
@@ -191,60 +198,111 @@ class Ledger:
     def import_entries(self, entries: Iterable[Entry]) -> tuple[int, int]:
         """Add entries from an export, skipping any already here; (added, skipped).
 
-        Entries keep their recorded and undone times, so importing an export into an
-        empty file gives the same history, and importing it twice adds nothing.
+        Entries keep their recorded and undone times, and into an empty file their
+        ids too, so importing an export there gives the same history (and the same
+        export). Importing it again adds nothing: an entry is skipped while the file
+        already holds as many identical ones as the import has seen so far, so two
+        genuinely identical entries in one export both survive the round trip.
         """
+        batch = [_normalised(entry, keep_times=True, keep_id=True) for entry in entries]
         added = skipped = 0
         with self._writing():
-            for entry in entries:
-                entry = _normalised(entry, keep_times=True)
-                if self._has(entry):
+            keep_ids = self._is_empty() and _distinct_ids(batch)
+            already: dict[tuple[Any, ...], int] = {}
+            for entry in batch:
+                key = _identity(entry)
+                if key not in already:
+                    already[key] = self._count(entry)
+                if already[key] > 0:
+                    already[key] -= 1
                     skipped += 1
-                else:
-                    self._insert(entry)
-                    added += 1
+                    continue
+                self._insert(entry, keep_id=keep_ids)
+                added += 1
         return added, skipped
 
     # -- internals -----------------------------------------------------------------------
 
-    def _insert(self, entry: Entry) -> Entry:
+    def _insert(self, entry: Entry, *, keep_id: bool = False) -> Entry:
         recorded = entry.recorded_at or now_utc()
         cursor = self._db.execute(
-            "INSERT INTO entries (kind, a, b, date, result, value, until, note, recorded_at, "
-            "undone_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (entry.kind, entry.a, entry.b, entry.date.isoformat(), entry.result, entry.value,
+            "INSERT INTO entries (id, kind, a, b, date, result, value, until, note, "
+            "recorded_at, undone_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry.id if keep_id else None, entry.kind, entry.a, entry.b,
+             entry.date.isoformat(), entry.result, entry.value,
              entry.until.isoformat() if entry.until else None, entry.note, recorded,
              entry.undone_at),
         )
         return Entry(entry.kind, entry.a, entry.b, entry.date, entry.result, entry.value,
                      entry.until, entry.note, recorded, entry.undone_at, cursor.lastrowid)
 
-    def _has(self, entry: Entry) -> bool:
+    def _is_empty(self) -> bool:
+        return self._db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
+
+    def _count(self, entry: Entry) -> int:
+        """How many stored entries `entry` would duplicate (an import's test for "already here").
+
+        A suggestion is one per pair, whatever its date. An entry without a recorded
+        time (a hand-written file) matches whatever time its first import gave it.
+        """
         if entry.kind == "suggested":
-            query = "SELECT 1 FROM entries WHERE kind = 'suggested' AND a = ? AND b = ?"
-            return self._db.execute(query, (entry.a, entry.b)).fetchone() is not None
-        row = self._db.execute(
-            "SELECT 1 FROM entries WHERE kind = ? AND a = ? AND b IS ? AND date = ? "
-            "AND result IS ? AND value IS ? AND until IS ? AND note IS ? AND recorded_at = ?",
-            (entry.kind, entry.a, entry.b, entry.date.isoformat(), entry.result, entry.value,
-             entry.until.isoformat() if entry.until else None, entry.note, entry.recorded_at),
-        ).fetchone()
-        return row is not None
+            query = "SELECT count(*) FROM entries WHERE kind = 'suggested' AND a = ? AND b = ?"
+            return int(self._db.execute(query, (entry.a, entry.b)).fetchone()[0])
+        query = ("SELECT count(*) FROM entries WHERE kind = ? AND a = ? AND b IS ? AND date = ? "
+                 "AND result IS ? AND value IS ? AND until IS ? AND note IS ?")
+        params: list[Any] = [entry.kind, entry.a, entry.b, entry.date.isoformat(), entry.result,
+                             entry.value, entry.until.isoformat() if entry.until else None,
+                             entry.note]
+        if entry.recorded_at:
+            query += " AND recorded_at = ?"
+            params.append(entry.recorded_at)
+        return int(self._db.execute(query, params).fetchone()[0])
 
     def _names(self, contact_id: str) -> bool:
+        """Whether the user's own history names `contact_id` (suggestions shown do not count)."""
         row = self._db.execute(
-            "SELECT 1 FROM entries WHERE kind != 'renamed' AND (a = ? OR b = ?) LIMIT 1",
+            "SELECT 1 FROM entries WHERE kind NOT IN ('renamed', 'suggested') "
+            "AND (a = ? OR b = ?) LIMIT 1",
             (contact_id, contact_id),
         ).fetchone()
         return row is not None
 
-    def _rename_rows(self, old: str, new: str) -> int:
+    def _drop_clashing_suggestions(self, old: str, new: str, before: int | None) -> None:
+        """Before `old` becomes `new`: keep one suggestion per pair (the earliest shown).
+
+        `new` may already have suggestions (the book was edited and `suggest` ran
+        before `rename`). Where both ids were suggested with the same partner, the
+        later of the two rows goes; a suggestion of `old` with `new` (which would
+        become a pair of one) goes too.
+        """
+        scope, params = ("", [old]) if before is None else (" AND id < ?", [old, before])
+        moving = self._db.execute(
+            f"SELECT id, a, b, date FROM entries WHERE kind = 'suggested' AND ? IN (a, b){scope}",
+            params,
+        ).fetchall()
+        staying = self._db.execute(
+            "SELECT id, a, b, date FROM entries WHERE kind = 'suggested' AND ? IN (a, b)", (new,)
+        ).fetchall()
+        theirs = {(b if a == new else a): (date, id_) for id_, a, b, date in staying}
+        doomed: set[int] = set()
+        for id_, a, b, date in moving:
+            partner = b if a == old else a
+            if partner == new:
+                doomed.add(id_)
+            elif (other := theirs.get(partner)) is not None:
+                doomed.add(id_ if (date, id_) > other else other[1])
+        self._db.executemany("DELETE FROM entries WHERE id = ?", [(i,) for i in sorted(doomed)])
+
+    def _rename_rows(self, old: str, new: str, *, before: int | None = None) -> int:
+        """Move entries from `old` to `new` (only those older than entry `before`, if given)."""
         kinds = sorted(PAIR_KINDS)
         marks = ",".join("?" * len(kinds))
+        self._drop_clashing_suggestions(old, new, before)
+        scope = "" if before is None else f" AND id < {int(before)}"
         changed = 0
         for column in ("a", "b"):
             changed += self._db.execute(
-                f"UPDATE entries SET {column} = ? WHERE {column} = ? AND kind != 'renamed'",
+                f"UPDATE entries SET {column} = ? WHERE {column} = ? AND kind != 'renamed'{scope}",
                 (new, old),
             ).rowcount
         # Pairs are stored a < b; a new id may sort the other way.
@@ -261,10 +319,13 @@ class Ledger:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # Some errors (disk full, I/O) have already rolled the transaction back;
+                # a second ROLLBACK would hide the real error behind "no transaction".
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -298,6 +359,24 @@ def _connect(path: Path) -> sqlite3.Connection:
         raise _state_error(path, error) from None
 
 
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch a new file to WAL, waiting like every other statement does.
+
+    The switch needs the file to itself, and SQLite reports "database is locked" at
+    once instead of calling the busy handler: two processes opening a new state file
+    together would otherwise fail one of them.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
 def _state_error(path: Path, error: sqlite3.Error) -> StateError:
     text = str(error)
     if "not a database" in text or "malformed" in text:
@@ -324,14 +403,43 @@ def _statements(script: str) -> list[str]:
     return [part.strip() for part in script.split(";") if part.strip()]
 
 
-def _normalised(entry: Entry, *, keep_times: bool = False) -> Entry:
-    """Pairs in stored order; times cleared unless an import carries them."""
-    a, b = entry.a, entry.b
+def _normalised(entry: Entry, *, keep_times: bool = False, keep_id: bool = False) -> Entry:
+    """Pairs in stored order; text storable; a blank note is no note; times and id cleared
+    unless an import carries them."""
+    a, b = _storable(entry.a), _storable(entry.b)
     if entry.kind in PAIR_KINDS and b is not None:
         a, b = pair_of(a, b)
+    note = _storable(entry.note)
     return Entry(entry.kind, a, b, entry.date, entry.result, entry.value, entry.until,
-                 entry.note, entry.recorded_at if keep_times else "",
-                 entry.undone_at if keep_times else None)
+                 note if note and note.strip() else None,
+                 entry.recorded_at if keep_times else "",
+                 entry.undone_at if keep_times else None,
+                 entry.id if keep_id else None)
+
+
+@overload
+def _storable(text: str) -> str: ...
+@overload
+def _storable(text: None) -> None: ...
+def _storable(text: str | None) -> str | None:
+    """Text SQLite can hold: an argument that was not UTF-8 (Python keeps its bytes as lone
+    surrogates) gets U+FFFD where the bad bytes were, instead of crashing the write."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def _identity(entry: Entry) -> tuple[Any, ...]:
+    """What makes two imported entries "the same" (see `Ledger._count`)."""
+    if entry.kind == "suggested":
+        return ("suggested", entry.a, entry.b)
+    return (entry.kind, entry.a, entry.b, entry.date, entry.result, entry.value, entry.until,
+            entry.note, entry.recorded_at)
+
+
+def _distinct_ids(entries: Sequence[Entry]) -> bool:
+    ids = [entry.id for entry in entries]
+    return None not in ids and len(set(ids)) == len(ids)
 
 
 def _day(text: Any) -> dt.date | None:

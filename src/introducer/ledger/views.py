@@ -185,13 +185,15 @@ class Funnel:
 
 
 def funnel(entries: Sequence[Entry]) -> Funnel:
-    """Distinct pairs at each stage they ever reached (a pair that did business also met)."""
+    """Distinct pairs at each stage they ever reached (a pair that did business also met, and
+    a pair that met was introduced, recorded or not: `met` never outnumbers `introduced`)."""
     stories = pair_stories(entries)
     asked = {e.pair for e in live(entries) if e.kind == "asked"}
     return Funnel(
         suggested=sum(1 for s in stories.values() if s.suggested_on is not None),
         asked=len(asked),
-        introduced=sum(1 for s in stories.values() if s.introduced_on is not None),
+        introduced=sum(1 for s in stories.values()
+                       if s.introduced_on is not None or s.results & {"met", "business"}),
         met=sum(1 for s in stories.values() if s.results & {"met", "business"}),
         business=sum(1 for s in stories.values() if "business" in s.results),
         business_value=sum(s.business_value for s in stories.values()),

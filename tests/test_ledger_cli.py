@@ -620,6 +620,14 @@ def test_cron_records_and_exports_in_plain_utf8(write_book: BookWriter, tmp_path
     done = run(["--book", book, "history", "--format", "json"], home)
     entries = json.loads(done.stdout.decode("utf-8"))["entries"]
     assert entries[0]["note"] == "café ✓" and entries[0]["a"] == "tom-reed"
+    for encoding in ("ascii", "latin-1"):  # even a locale that cannot spell it: UTF-8 CSV
+        done = subprocess.run(
+            [sys.executable, "-m", "introducer", "--book", str(book), "history", "--format",
+             "csv"], cwd=home, env={**CRON_ENV, "PYTHONIOENCODING": encoding},
+            stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        rows = list(csv.DictReader(io.StringIO(done.stdout.decode("utf-8"))))
+        assert rows[0]["note"] == "café ✓", encoding
     done = run(["--book", book, "paths", "--format", "json"], home)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["paths"]["drafts"]["path"] == str(home / "drafts")

@@ -12,6 +12,7 @@ import dataclasses
 import io
 import json
 import shlex
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -77,7 +78,7 @@ def _contact_id(book: Book, text: str, entries: list[Entry]) -> str:
 
 
 def _export(entries: list[Entry], output: OutputFormat) -> None:
-    from introducer.ledger.exchange import csv_rows, to_json
+    from introducer.ledger.exchange import csv_rows, to_csv, to_json
 
     if output is OutputFormat.json:
         text = to_json(entries)
@@ -88,13 +89,18 @@ def _export(entries: list[Entry], output: OutputFormat) -> None:
             text = json.dumps(json.loads(text), ensure_ascii=True, indent=2) + "\n"
         write_stdout(text)
         return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    rows = csv_rows(entries)
-    if is_terminal(stdout_console().file):  # no escape codes reach a terminal; files stay exact
-        rows = [[printable(cell, keep="\t\n\r") for cell in row] for row in rows]
-    writer.writerows(rows)
-    write_stdout(buffer.getvalue())
+    if is_terminal(stdout_console().file):  # no escape codes reach a terminal
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerows([[printable(cell, keep="\t\n\r") for cell in row]
+                          for row in csv_rows(entries)])
+        write_stdout(buffer.getvalue())
+        return
+    # A file: exact, and UTF-8 whatever the locale (LANG=C in cron must not mangle names).
+    stream = stdout_console().file
+    stream.flush()
+    getattr(stream, "buffer", sys.stdout.buffer).write(to_csv(entries).encode("utf-8"))
+    stream.flush()
 
 
 def _timeline(entries: list[Entry], names: dict[str, str], output: OutputFormat, *,

@@ -26,11 +26,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 from generate import BOOKS, TODAY, write  # noqa: E402
-from run import cli, run_child  # noqa: E402
-
 from introducer.ledger.entries import Entry  # noqa: E402
 from introducer.ledger.store import Ledger  # noqa: E402
 from introducer.ledger.views import followups, funnel, history_view  # noqa: E402
+from run import cli, run_child  # noqa: E402
 
 
 def contact_ids(book: Path) -> list[str]:

@@ -149,6 +149,31 @@ def test_reconnect_uses_the_history_as_contact_too(book: Path) -> None:
     assert "priya-shah" in ids
 
 
+def test_contacted_takes_someone_off_the_reconnect_list_and_undo_puts_them_back(
+    book: Path,
+) -> None:
+    def reconnect() -> list[str]:
+        code, out, err = invoke("--book", book, "today", "--format", "json")
+        assert code == 0, err
+        return [r["id"] for r in json.loads(out)["reconnect"]] if out else []
+
+    # A follow-up due keeps the digest speaking, so each run shows the reconnect list.
+    add(book, Entry("introduced", "maria-lopez", "priya-shah", D("2026-11-10")))
+    assert "tom-reed" in reconnect()
+    code, out, err = invoke("--book", book, "contacted", "tom", "--note", "lunch")
+    assert (code, out) == (0, "")
+    assert err == "recorded: in touch with Tom Reed on 2026-11-23\n"
+    assert entries_of(book)[-1] == Entry("contacted", "tom-reed", None, D("2026-11-23"),
+                                         note="lunch", recorded_at=entries_of(book)[-1]
+                                         .recorded_at, id=entries_of(book)[-1].id)
+    assert "tom-reed" not in reconnect()
+    code, _, err = invoke("--book", book, "undo")
+    assert code == 0 and "undid: in touch with Tom Reed" in err
+    assert "tom-reed" in reconnect()
+    code, _, err = invoke("--book", book, "contacted", "nobody-at-all")
+    assert code == 1 and "nobody-at-all" in err
+
+
 def test_hidden_pairs_are_left_out_of_the_suggestions(book: Path) -> None:
     first, second, *_ = suggested_pairs(book)
     add(book, Entry("never", *first, D("2026-11-01")),

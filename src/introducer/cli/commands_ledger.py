@@ -1,4 +1,4 @@
-"""The lifecycle commands: record, outcome, snooze, never, received, undo.
+"""The lifecycle commands: record, outcome, snooze, never, received, contacted, undo.
 
 Each writes one change to the state file and confirms it in one line on stderr;
 stdout stays empty, so a script can chain them and read only the exit code.
@@ -182,6 +182,26 @@ def received(
             source, target = contact_pair(loaded, giver, to)
         entry = Entry(kind="received", a=source.id, b=target.id if target else None,
                       date=past_day(date), note=note_text(note))
+        _write(ctx, loaded, state, entry)
+
+
+def contacted(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(
+        metavar="CONTACT", help="Who you were in touch with (id or name).")],
+    date: DateOption = None,
+    note: NoteOption = None,
+    state: StateOption = None,
+    book: BookOption = None,
+) -> None:
+    """Record that you were in touch with someone: `today` stops listing them to reconnect."""
+    from introducer.book.find import find_contact
+
+    with user_errors():
+        loaded = open_book(ctx, book)
+        contact = find_contact(loaded.contacts, person)
+        entry = Entry(kind="contacted", a=contact.id, b=None, date=past_day(date),
+                      note=note_text(note))
         _write(ctx, loaded, state, entry)
 
 

@@ -34,7 +34,7 @@ NoteOption = Annotated[
     typer.Option("--note", help="A few words to remember it by.", show_default=False),
 ]
 #: Kinds that happen on a day; the others (snoozed, never) are decisions about the future.
-_DATED = frozenset({"introduced", "asked", "outcome", "received"})
+_DATED = frozenset({"introduced", "asked", "outcome", "received", "contacted"})
 
 
 def parse_day(text: str, option: str) -> dt.date:

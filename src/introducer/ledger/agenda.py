@@ -27,7 +27,7 @@ POINTS_PER_SUGGESTION = 1
 # (closeness 1..5 counts its own value)
 
 #: Ledger kinds that mean the user was in touch with a person on that day.
-_TOUCHING_KINDS = frozenset({"introduced", "asked", "outcome", "received"})
+_TOUCHING_KINDS = frozenset({"introduced", "asked", "outcome", "received", "contacted"})
 
 
 @dataclass(frozen=True, slots=True)

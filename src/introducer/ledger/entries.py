@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 Kind = Literal[
-    "introduced", "asked", "outcome", "snoozed", "never", "received", "suggested", "renamed"
+    "introduced", "asked", "outcome", "snoozed", "never", "received", "suggested", "renamed",
+    "contacted",
 ]
 Result = Literal["accepted", "declined", "met", "business", "no-reply"]
 
@@ -44,7 +45,7 @@ class Entry:
 
     @property
     def pair(self) -> tuple[str, str] | None:
-        """The pair this entry is about, ids in order; None for `received` and `renamed`."""
+        """The pair this entry is about, ids in order; None for `received`, `renamed`, `contacted`."""
         if self.kind not in PAIR_KINDS or self.b is None:
             return None
         return (self.a, self.b) if self.a <= self.b else (self.b, self.a)
@@ -85,6 +86,8 @@ def describe(entry: Entry, names: dict[str, str] | None = None) -> str:
         text = f"never suggest {a} and {b}"
     elif entry.kind == "received":
         text = f"received a referral from {a}" + (f" (to {b})" if entry.b else "")
+    elif entry.kind == "contacted":
+        text = f"in touch with {a}"
     elif entry.kind == "suggested":
         text = f"suggested {a} and {b}"
     else:

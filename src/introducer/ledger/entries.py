@@ -45,7 +45,7 @@ class Entry:
 
     @property
     def pair(self) -> tuple[str, str] | None:
-        """The pair this entry is about, ids in order; None for `received`, `renamed`, `contacted`."""
+        """The pair this entry is about, ids in order; None for the kinds about one person."""
         if self.kind not in PAIR_KINDS or self.b is None:
             return None
         return (self.a, self.b) if self.a <= self.b else (self.b, self.a)

@@ -122,3 +122,13 @@ def test_json_stays_valid_on_an_ascii_only_stream(write_book: BookWriter, tmp_pa
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout.decode("ascii"))
     assert "Zoë Ødegaard" in {payload["suggestions"][0][k]["name"] for k in ("a", "b")}
+
+
+def test_help_imports_none_of_the_heavy_libraries() -> None:
+    """`--help` and completion stay fast: the core is imported inside each command."""
+    heavy = ["pydantic", "numpy", "scipy", "rapidfuzz", "sqlite3", "jinja2", "yaml", "vobject"]
+    probe = ("import sys, introducer.cli.app; "
+             f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.strip() == "[]"

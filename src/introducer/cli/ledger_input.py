@@ -16,7 +16,6 @@ import typer
 from introducer.cli.console import say
 from introducer.cli.session import today
 from introducer.errors import UsageError
-from introducer.ledger.audit import earlier_steps
 from introducer.ledger.entries import Entry, describe
 
 if TYPE_CHECKING:
@@ -87,6 +86,8 @@ def confirmation(entry: Entry, names: dict[str, str]) -> str:
 
 def warn_about_earlier(history: Sequence[Entry], entry: Entry, names: dict[str, str]) -> None:
     """Say what the history already holds for the pair: recording again is allowed, not silent."""
+    from introducer.ledger.audit import earlier_steps
+
     pair = entry.pair
     if pair is None or entry.b is None:  # `received` is about a person, not a pair
         return

@@ -133,3 +133,15 @@ def test_text_that_is_not_utf8_is_stored_not_crashed_on(tmp_path: Path) -> None:
         assert stored.note.startswith("caf\ufffd")
         assert stored.note.endswith(" with Ann")
         assert ledger.entries() == [stored]
+
+
+def test_a_dangling_link_gets_its_target_created_private(tmp_path: Path) -> None:
+    """`ln -s ~/sync/introducer.sqlite3 contacts.introducer.sqlite3` before the first run."""
+    target = tmp_path / "synced" / "state.sqlite3"
+    target.parent.mkdir()
+    link = tmp_path / "contacts.introducer.sqlite3"
+    link.symlink_to(target)
+    with Ledger.open(link) as ledger:
+        ledger.add(Entry("never", "amy", "bob", dt.date(2026, 11, 23)))
+    assert link.is_symlink() and target.is_file()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

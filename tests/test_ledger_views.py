@@ -118,6 +118,17 @@ def test_accepted_today_is_due_today() -> None:
     assert (due.stage, due.due, due.overdue_days) == ("accepted", TODAY, 0)
 
 
+def test_a_snooze_once_under_way_moves_the_follow_up_to_its_end() -> None:
+    history = [e("introduced", "amy", "bob", ago(20)),
+               e("snoozed", "amy", "bob", ago(2), until=ago(-3)),
+               # snoozed as a suggestion first, introduced later: the old snooze does not count
+               e("snoozed", "cy", "dee", ago(30), until=ago(-10)),
+               e("introduced", "cy", "dee", ago(20))]
+    assert [f.pair for f in followups(history, TODAY, follow_up_days=7)] == [("cy", "dee")]
+    [due] = [f for f in followups(history, ago(-3), follow_up_days=7) if f.pair == ("amy", "bob")]
+    assert (due.due, due.overdue_days) == (ago(-3), 0)
+
+
 # -- cooldown -------------------------------------------------------------------------------
 
 def test_cooldown_window_is_zero_up_to_but_not_including_cooldown_days() -> None:

@@ -337,6 +337,9 @@ class Ledger:
 
 
 def _create_private(path: Path) -> None:
+    """Create the state file 0600 if it is missing (a dangling link: its target)."""
+    if path.is_symlink() and not path.exists():
+        path = Path(os.path.realpath(path))
     if path.is_dir():
         raise StateError(f"{path} is a directory, not a state file")
     if not path.parent.is_dir():

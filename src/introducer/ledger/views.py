@@ -29,6 +29,7 @@ class PairStory:
     since: dt.date | None = None  # when the pair reached `stage`
     never: bool = False
     snoozed_until: dt.date | None = None
+    snoozed_on: dt.date | None = None  # when the latest snooze was recorded
     suggested_on: dt.date | None = None
     introduced_on: dt.date | None = None
     business_value: float = 0.0
@@ -57,7 +58,7 @@ def pair_stories(entries: Iterable[Entry]) -> dict[tuple[str, str], PairStory]:
         elif entry.kind == "never":
             story.never = True
         elif entry.kind == "snoozed":
-            story.snoozed_until = entry.until
+            story.snoozed_until, story.snoozed_on = entry.until, entry.date
         elif entry.kind in ("asked", "introduced"):
             story.stage, story.since = entry.kind, entry.date
             if entry.kind == "introduced":
@@ -140,7 +141,12 @@ _ACTIONS = {
 
 
 def followups(entries: Sequence[Entry], today: dt.date, follow_up_days: int) -> list[FollowUp]:
-    """What is due on `today`, most overdue first."""
+    """What is due on `today`, most overdue first.
+
+    A snooze recorded once the pair is under way ("not now, remind me on the 10th")
+    moves its follow-up to the end of the snooze; one from before (a suggestion put
+    off, then made anyway) does not.
+    """
     due: list[FollowUp] = []
     for pair, story in pair_stories(entries).items():
         if story.never or story.stage is None or story.since is None:
@@ -149,6 +155,8 @@ def followups(entries: Sequence[Entry], today: dt.date, follow_up_days: int) -> 
             continue
         wait = 0 if story.stage == "accepted" else follow_up_days
         when = story.since + dt.timedelta(days=wait)
+        if story.snoozed_until and story.snoozed_on and story.snoozed_on >= story.since:
+            when = max(when, story.snoozed_until)
         if when <= today:
             due.append(FollowUp(pair, story.stage, story.since, when, (today - when).days,
                                 _ACTIONS[story.stage]))

@@ -61,8 +61,9 @@ def _show(shown: Shown, position: int, count: int) -> None:
     typer.echo()
     typer.echo(printable(f"[{position}/{count}] {who(s.a)}  <->  {who(s.b)}   "
                          f"score {s.score:g}{new}"))
-    for reason in s.reasons:
-        typer.echo(printable(f"    {reason.points:+g}  {reason.text}"))
+    width = max((len(f"{reason.points:+g}") for reason in s.reasons), default=0)
+    for reason in s.reasons:  # points right-aligned, as in `explain`
+        typer.echo(printable(f"    {reason.points:>+{width}g}  {reason.text}"))
 
 
 def _write_drafts(book: Book, drafter: Drafter, pair: Suggestion, kind: DraftKind,

@@ -150,6 +150,19 @@ def test_google_current_layout() -> None:
     assert zoe.notes is None
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_full_of_non_latin_names(codec: str) -> None:
+    """一 is U+4E00 and Ѐ U+0400: the odd NUL on the 'wrong' side must not hide UTF-16."""
+    people = "".join(f"{first},{last},,,{company},一级 经理,2024-11-23\n"
+                     for first, last, company in [("一郎", "山田", "一心 Realty"),
+                                                  ("Ѐлена", "Ѐрмак", "Ѐнерго"),
+                                                  ("丁一", "王", "一建")] * 8)
+    header = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+    result = read_linkedin((header + people).encode(codec), "Connections.csv")
+    assert _names(result)[:3] == ["一郎 山田", "Ѐлена Ѐрмак", "丁一 王"]
+    assert len(result.contacts) == 24
+
+
 def test_google_windows_1252_falls_back_with_a_warning() -> None:
     data = GOOGLE_CURRENT.replace("Ångström", "Müller").encode("windows-1252")
     result = read_google(data, "old.csv")
@@ -407,3 +420,16 @@ def test_written_then_read_keeps_names_and_emails(layout: str, people: list[Pers
     assert [(c.name, c.emails) for c in result.contacts] == [
         (f"{first} {last}", mails) for first, last, mails, _ in people
     ]
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+               max_size=300),
+       st.sampled_from(["utf-16-le", "utf-16-be"]))
+@settings(suppress_health_check=[HealthCheck.too_slow])
+def test_utf16_detection_on_mostly_ascii_text_and_never_on_utf8(text: str, codec: str) -> None:
+    from introducer.importers.encoding import utf16_without_bom
+
+    line = "First Name,Last Name,Email Address,Company\n" + text
+    assert utf16_without_bom(line.encode(codec)) == codec
+    assert utf16_without_bom(line.encode("utf-8")) is None
+    assert utf16_without_bom(line.encode("windows-1252", errors="replace")) is None

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from introducer.errors import Problem
+from introducer.importers.encoding import utf16_without_bom
 
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH_LINES = 30
@@ -39,7 +40,7 @@ def decode(data: bytes) -> Decoded:
         return Decoded(data[3:].decode("utf-8", errors="replace"), "utf-8-sig")
     if data.startswith(_UTF16_BOMS):
         return Decoded(data.decode("utf-16", errors="replace"), "utf-16")
-    guessed = _utf16_without_bom(data)
+    guessed = utf16_without_bom(data)
     if guessed:
         return Decoded(data.decode(guessed, errors="replace"), guessed)
     try:
@@ -51,21 +52,6 @@ def decode(data: bytes) -> Decoded:
     except UnicodeDecodeError:
         # The five bytes windows-1252 leaves undefined: Latin-1 maps every byte.
         return Decoded(data.decode("latin-1"), "latin-1")
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """Old Apple and Windows tools write UTF-16 with no BOM; ASCII text shows as NUL pairs."""
-    sample = data[:400]
-    pairs = len(sample) // 2
-    if pairs < 2:
-        return None
-    even_nuls = sample[0 : pairs * 2 : 2].count(0)
-    odd_nuls = sample[1 : pairs * 2 : 2].count(0)
-    if even_nuls >= pairs * 0.4 and odd_nuls == 0:
-        return "utf-16-be"
-    if odd_nuls >= pairs * 0.4 and even_nuls == 0:
-        return "utf-16-le"
-    return None
 
 
 def column_key(name: str) -> str:

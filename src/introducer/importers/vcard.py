@@ -19,6 +19,7 @@ from typing import Any
 import vobject
 
 from introducer.errors import Problem
+from introducer.importers.encoding import utf16_without_bom
 from introducer.importers.record import ImportedContact, ImportResult
 
 __all__ = ["read_vcards"]
@@ -104,15 +105,7 @@ def _to_byte_lines_source(data: bytes) -> tuple[bytes, str | None]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         codec = "utf-16"
     else:
-        sample = data[:4096]
-        half = len(sample) // 2
-        if half:
-            even = sample[0::2].count(0)
-            odd = sample[1::2].count(0)
-            if even > half * 0.3 and odd < even / 10:
-                codec = "utf-16-be"
-            elif odd > half * 0.3 and even < odd / 10:
-                codec = "utf-16-le"
+        codec = utf16_without_bom(data)
     if codec is None:
         return data, None
     warning = None

@@ -223,6 +223,15 @@ def test_wants_match_a_company_without_its_legal_suffix() -> None:
     )
 
 
+@pytest.mark.parametrize("company", ["Lumière SARL", "Lumière S.A.S.", "Lumière N.V.",
+                                     "Lumière PC", "Lumière GmbH"])
+def test_every_legal_form_the_importer_knows_is_dropped_for_company_asks(company: str) -> None:
+    """One list of legal forms (book.normalise.LEGAL_FORMS) for asks and for imports."""
+    result = pair({"name": "Rosa", "wants": ["anyone at Lumière"]},
+                  {"name": "Luc", "company": company, "business": "lighting designer"})
+    assert reason(result, "wants").values == ("anyone at Lumière",)
+
+
 def test_a_want_naming_business_and_company_counts_once() -> None:
     result = pair(
         {"name": "Rosa", "wants": ["bookkeeping"]},

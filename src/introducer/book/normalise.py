@@ -12,6 +12,12 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+#: Legal-form words that say nothing about which company it is ("Acme Inc" is "Acme"):
+#: used for `wants: [anyone at Acme]` and for matching imported records to the book.
+LEGAL_FORMS = frozenset(
+    {"inc", "incorporated", "llc", "llp", "ltd", "limited", "corp", "corporation", "co",
+     "company", "pc", "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv", "plc", "pty", "srl", "spa"}
+)
 _SEPARATORS = re.compile(r"[\s\-_‐‑‒–—―/]+")
 _EDGE_PUNCTUATION = " .,;:!?\"'()[]{}<>«»“”‘’"
 # Words that end in "s" but are not plurals; folding them would merge unrelated values.

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
 from introducer.book.model import Book
+from introducer.book.normalise import LEGAL_FORMS
 from introducer.book.schema import Contact, plain_words, slugify
 from introducer.importers.record import ImportedContact
 
@@ -29,10 +30,6 @@ EXTRA_EMAIL_PREFIX = "other email: "
 
 _EMAIL = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+\.[^\s<>(),;:\"']+")
 # Legal forms that say nothing about which company it is: "Acme Inc." is "Acme".
-_LEGAL_FORMS = frozenset(
-    {"inc", "incorporated", "llc", "llp", "ltd", "limited", "corp", "corporation", "co",
-     "company", "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv", "plc", "pty", "srl", "spa"}
-)
 _COMPARED = ("name", "company", "business")
 
 
@@ -97,7 +94,7 @@ def fold_company(text: str | None) -> str:
     if not text:
         return ""
     words = plain_words(text.replace("&", " and ")).split()
-    kept = [w for w in words if w not in _LEGAL_FORMS] or words
+    kept = [w for w in words if w not in LEGAL_FORMS] or words
     return " ".join(kept)
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from introducer.book.knowledge import TriggerEvents
-from introducer.book.normalise import tokens
+from introducer.book.normalise import LEGAL_FORMS, tokens
 
 # Leading phrases that say how to reach someone, not who they are. Applied to the
 # case-folded text *before* plural folding, which would turn "does" into "doe".
@@ -31,10 +31,6 @@ _WANT_FILLER = re.compile(
 )
 _SPACES = re.compile(r"\s+")
 # Words after a company name that do not change which company it is.
-_COMPANY_SUFFIXES = frozenset(
-    {"inc", "incorporated", "llc", "llp", "ltd", "limited", "corp", "corporation", "co",
-     "company", "gmbh", "plc", "sa", "ag", "bv", "pty", "pc"}
-)
 
 
 def fold_spaces(text: str) -> str:
@@ -56,9 +52,9 @@ def strip_want(text: str) -> str:
 
 
 def company_key(normalised: str) -> str:
-    """A normalised company name less legal suffixes, so `Acme` finds `Acme Inc`."""
+    """A normalised company name less legal suffixes, so `Acme` finds `Acme Inc` (or `N.V.`)."""
     words = normalised.split()
-    while len(words) > 1 and words[-1] in _COMPANY_SUFFIXES:
+    while len(words) > 1 and words[-1].replace(".", "") in LEGAL_FORMS:
         words.pop()
     return " ".join(words)
 

@@ -300,3 +300,21 @@ def test_professions_are_looked_up_by_word_not_by_scanning_the_table() -> None:
     for business in businesses + [f"{s} consultant" for s, _ in events._spelling_tokens.items()]:
         if fold_text(business) not in events._spelling_tokens:
             assert events.professions_of(business) == scanned(business), business
+
+
+def test_csv_output_never_hands_a_spreadsheet_a_formula(write_book: BookWriter) -> None:
+    """A LinkedIn name is whatever the connection typed: `=HYPERLINK(...)` must stay text."""
+    book = write_book([
+        {"name": "=HYPERLINK(\"http://evil.example\",\"Click\")", "hobbies": ["chess"]},
+        {"name": "@SUM(A1)", "hobbies": ["chess"]},
+        {"name": "Ann Lee", "hobbies": ["chess"], "notes": "line one\rline two"},
+    ])
+    code, out, _ = invoke("--book", book, "contacts", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    names = sorted(row["name"] for row in rows)
+    assert names == ["'=HYPERLINK(\"http://evil.example\",\"Click\")", "'@SUM(A1)", "Ann Lee"]
+    assert len(rows) == 3, "a lone carriage return must not split a row"
+    code, out, _ = invoke("--book", book, "suggest", "--format", "csv")
+    cells = [cell for row in csv.reader(io.StringIO(out)) for cell in row]
+    assert not any(cell.startswith(("=", "@")) for cell in cells)

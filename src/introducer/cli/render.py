@@ -52,16 +52,33 @@ def emit_json(payload: dict[str, Any]) -> None:
 def emit_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    # Python quotes a cell with a line feed but not one with a lone carriage return when
+    # lines end in LF; readers would split the row there. Such rows are fully quoted.
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
-    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
+    for row in rows:
+        cells = [_csv_cell(cell) for cell in row]
+        (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
     write_stdout(buffer.getvalue())
 
 
+#: A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(cell: object) -> object:
-    """Cells as they are (CSV quotes line breaks), but no raw escape codes."""
+    """Cells as they are (CSV quotes line breaks), but no raw escape codes and no formulas.
+
+    Names come from other people (a LinkedIn export holds what each connection typed),
+    so text that a spreadsheet would run (`=HYPERLINK(...)`) gets a leading `'`, which
+    spreadsheets show as text. Numbers are left alone.
+    """
     if cell is None:
         return ""
-    return printable(cell, keep="\t\n\r") if isinstance(cell, str) else cell
+    if not isinstance(cell, str):
+        return cell
+    text = printable(cell, keep="\t\n\r")
+    return "'" + text if len(text) > 1 and text.startswith(FORMULA_STARTS) else text
 
 
 def _cell(cell: object) -> str:

@@ -409,6 +409,28 @@ def test_rename_after_an_id_changed_and_check_warnings(
     assert "maria-lopez" in invoke("--book", book, "check")[1]
 
 
+def test_an_id_added_in_the_book_is_caught_by_today_and_named_by_its_name(
+    book: Path, state: Path, write_book: BookWriter
+) -> None:
+    """Before: after `id: tom-r` was added to Tom Reed, `today` silently suggested Maria and
+    Tom again as new (they had met), and `check` had no "did you mean" (tom-reed is too
+    far from tom-r to spell-check); only `check` said anything at all."""
+    ok("--book", book, "record", "maria", "tom")
+    ok("--book", book, "outcome", "maria", "tom", "met")
+    write_book([PEOPLE[0], dict(PEOPLE[1], id="tom-r"), *PEOPLE[2:]], me=ME)
+    hint = ('warning: the history names "tom-reed" (2 entries), which is not an id in the '
+            'book; did you mean "tom-r"? If they changed id, run '
+            "`introducer rename tom-reed tom-r`\n")
+    for digest in ("markdown", "json", "table"):
+        code, _, err = invoke("--book", book, "today", "--format", digest)
+        assert code == 0 and err == hint, digest
+    code, out, _ = invoke("--book", book, "check")
+    assert code == 0 and out == f"{state}: {hint}"
+    ok("--book", book, "rename", "tom-reed", "tom-r")  # today's suggestions do not block it
+    code, _, err = invoke("--book", book, "today", "--format", "markdown")
+    assert code == 0 and err == ""
+
+
 def test_rename_refusals(book: Path, write_book: BookWriter) -> None:
     code, _, err = invoke("--book", book, "rename", "old-id", "maria-lopez")
     assert code == 1 and 'no history for "old-id": there is no state file' in err

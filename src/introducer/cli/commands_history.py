@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from introducer.cli.console import is_terminal, printable, say, stdout_console
-from introducer.cli.ledger_input import names_of, unknown_text
+from introducer.cli.ledger_input import names_of, warn_about_unknown_ids
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_json, emit_rows, write_stdout
 from introducer.cli.session import open_book, open_ledger, state_file, today, user_errors
@@ -127,7 +127,6 @@ def import_history(
     book: BookOption = None,
 ) -> None:
     """Add the entries of a history export to the state file (entries already there are skipped)."""
-    from introducer.ledger.audit import unknown_ids
     from introducer.ledger.exchange import read_export
 
     with user_errors():
@@ -137,8 +136,7 @@ def import_history(
             added, skipped = ledger.import_entries(entries)
             path = ledger.path
     say(f"imported {file} into {path}: {added} added, {skipped} already there")
-    for unknown in unknown_ids(entries, names_of(loaded)):
-        say(f"warning: {unknown_text(unknown)}")
+    warn_about_unknown_ids([e for e in entries if e.undone_at is None], names_of(loaded))
 
 
 def rename(

@@ -21,6 +21,7 @@ from introducer.cli.agenda_render import (
     names_of,
 )
 from introducer.cli.console import say
+from introducer.cli.ledger_input import warn_about_unknown_ids
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_json, emit_rows, emit_table, write_stdout
 from introducer.cli.session import (
@@ -222,6 +223,7 @@ def _agenda(ctx: typer.Context, loaded: Book, state: Path | None, top: int) -> A
     day = today()
     with open_ledger(ctx, loaded, state) as ledger:
         entries = ledger.entries()
+    warn_about_unknown_ids(entries, names_of(loaded))
     pool = _suggestions(loaded, history_view(loaded, entries, day), max(top, SUGGESTION_POOL),
                         on=day)
     return build_agenda(loaded, entries, day, pool[:top], pool)

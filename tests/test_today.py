@@ -81,7 +81,7 @@ def book(write_book: BookWriter) -> Path:
 
 # ── the agenda ───────────────────────────────────────────────────────────────
 
-def test_today_table_shows_every_section(book: Path) -> None:
+def test_today_table_shows_every_section(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, err = invoke("--book", book, "today")
     assert code == 0, err
     assert out.startswith("Monday 2026-11-23: 0 of 3 introductions this week, 3 to go, "
@@ -100,7 +100,11 @@ def test_today_table_shows_every_section(book: Path) -> None:
     assert " new " in suggestions[2]
     assert "\x1b[" not in out
     assert state_of(book).exists(), "today creates the state file"
-    # Shown once, no longer new: the table still shows the whole agenda.
+    # Still new all day (the digest mailed at 7:30 and the terminal at 9 agree) ...
+    code, out, _ = invoke("--book", book, "today")
+    assert code == 0 and " new " in out[out.index("Suggestions"):].splitlines()[2]
+    # ... and seen the next day: the table still shows the whole agenda.
+    monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-24")
     code, out, _ = invoke("--book", book, "today")
     assert code == 0
     assert all(" new " not in row for row in out[out.index("Suggestions"):].splitlines()[2:])
@@ -120,7 +124,7 @@ def test_today_json_contract(book: Path) -> None:
     pairs = suggested_pairs(book, top=3)
     assert [(s["a"]["id"], s["b"]["id"]) for s in payload["suggestions"]] == pairs
     first = payload["suggestions"][0]
-    assert set(first) == {"rank", "score", "a", "b", "common_thread", "new", "reasons"}
+    assert set(first) == {"rank", "score", "a", "b", "common_thread", "new", "back", "reasons"}
     assert first["rank"] == 1 and first["new"] is True
     assert first["common_thread"]
     assert round(sum(r["points"] for r in first["reasons"]), 2) == pytest.approx(first["score"])
@@ -247,6 +251,38 @@ def test_digest_is_silent_when_there_is_nothing_to_do(
     # Still due tomorrow: a follow-up is news every day until it is dealt with.
     monkeypatch.setenv("INTRODUCER_TODAY", "2026-12-01")
     assert invoke(*args)[1].strip()
+
+
+def test_digest_speaks_the_morning_a_snooze_ends_and_not_again(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a pair snoozed for three days came back to the top of `today` with no mark,
+    and the digest stayed silent that morning (the pair had been shown before the
+    snooze), so the reminder the user asked for never came."""
+    args = ("--book", book, "today", "--format", "markdown", "--top", "20")
+    assert invoke(*args)[1].strip(), "first run: every pair is new"
+    a, b = suggested_pairs(book, top=1)[0]
+    code, _, err = invoke("--book", book, "snooze", a, b, "--for-days", "3")
+    assert code == 0, err
+    invoke(*args)  # pairs the per-person cap held back take its place: shown, once
+    for quiet_day in ("2026-11-24", "2026-11-25"):
+        monkeypatch.setenv("INTRODUCER_TODAY", quiet_day)
+        assert invoke(*args) == (0, "", ""), quiet_day
+    monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-26")
+    code, out, err = invoke(*args)
+    assert (code, err) == (0, "")
+    assert "1. **Maria Lopez** (divorce mediator) and **Tom Reed** (matrimonial attorney), " \
+           "score" in out
+    assert out.count("*back from a snooze*") == 1 and "*new*" not in out
+    code, out, _ = invoke("--book", book, "today")  # the terminal, later that morning
+    first = out[out.index("Suggestions"):].splitlines()[2]
+    assert code == 0 and " back " in first and "Maria Lopez" in first
+    monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-27")
+    assert invoke(*args) == (0, "", ""), "told once; seen since"
+    code, out, _ = invoke("--book", book, "today")
+    rows = out[out.index("Suggestions"):].splitlines()[2:]
+    assert code == 0 and "Maria Lopez" in rows[0]
+    assert all(row.split()[2] not in ("new", "back") for row in rows)
 
 
 def test_digest_markdown_is_an_email_body(book: Path) -> None:

@@ -120,8 +120,14 @@ def suggestion_record(shown: Shown) -> dict[str, Any]:
         "b": {"id": s.b.id, "name": s.b.name},
         "common_thread": s.common_thread,
         "new": shown.new,
+        "back": shown.back,
         "reasons": [_reason_record(r) for r in s.reasons],
     }
+
+
+def shown_label(shown: Shown) -> str:
+    """`new` the day a pair is first shown, `back` the day it returns from a snooze."""
+    return "new" if shown.new else "back" if shown.back else ""
 
 
 def who(contact: Contact) -> str:
@@ -173,7 +179,7 @@ def agenda_markdown(agenda: Agenda, names: Names) -> str:
     lines += ["", "## Suggestions", ""]
     for shown in agenda.suggestions:
         s = shown.suggestion
-        new = ", *new*" if shown.new else ""
+        new = ", *new*" if shown.new else ", *back from a snooze*" if shown.back else ""
         lines.append(f"{shown.rank}. **{_md(s.a.name)}**{_business(s.a)} and "
                      f"**{_md(s.b.name)}**{_business(s.b)}, score {s.score:g}{new}: "
                      f"{_md(s.common_thread)}")
@@ -210,7 +216,7 @@ def agenda_table(agenda: Agenda, names: Names, *, suggestions: bool = True) -> N
     if agenda.suggestions:
         emit_table(
             ["rank", "score", "new", "a", "b", "common thread"],
-            [[shown.rank, f"{shown.suggestion.score:g}", "new" if shown.new else "",
+            [[shown.rank, f"{shown.suggestion.score:g}", shown_label(shown),
               who(shown.suggestion.a), who(shown.suggestion.b), shown.suggestion.common_thread]
              for shown in agenda.suggestions],
             numeric=("rank", "score"),

@@ -230,10 +230,14 @@ def _agenda(ctx: typer.Context, loaded: Book, state: Path | None, top: int) -> A
 
 
 def _mark_shown(ctx: typer.Context, loaded: Book, state: Path | None, agenda: Agenda) -> None:
-    pairs = [(s.suggestion.a.id, s.suggestion.b.id) for s in agenda.suggestions]
-    if pairs:
+    """Remember what this run showed for the first time (ever, or since a snooze ended)."""
+    unseen = [s for s in agenda.suggestions if s.unseen]
+    if unseen:
         with open_ledger(ctx, loaded, state) as ledger:
-            ledger.mark_suggested(pairs, agenda.day)
+            ledger.mark_suggested([(s.suggestion.a.id, s.suggestion.b.id)
+                                   for s in unseen if not s.back], agenda.day)
+            ledger.mark_back([(s.suggestion.a.id, s.suggestion.b.id)
+                              for s in unseen if s.back], agenda.day)
 
 
 def today_command(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from introducer.cli.agenda_render import who
+from introducer.cli.agenda_render import shown_label, who
 from introducer.cli.console import printable, say
 from introducer.errors import IntroducerError
 from introducer.ledger.entries import Entry
@@ -57,7 +57,8 @@ def _days(text: str | int) -> int:
 
 def _show(shown: Shown, position: int, count: int) -> None:
     s = shown.suggestion
-    new = "  (new)" if shown.new else ""
+    label = shown_label(shown)
+    new = f"  ({label})" if label else ""
     typer.echo()
     typer.echo(printable(f"[{position}/{count}] {who(s.a)}  <->  {who(s.b)}   "
                          f"score {s.score:g}{new}"))

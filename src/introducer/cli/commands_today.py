@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from introducer.book.model import Book
     from introducer.ledger.agenda import Agenda
     from introducer.ledger.stats import Stats
+    from introducer.ledger.views import FollowUp
     from introducer.match.history import HistoryView
     from introducer.match.score import Suggestion
 
@@ -79,11 +80,12 @@ def followups_command(
         entries = read_entries(ctx, loaded, state)
         day = today()
         wait = loaded.settings.follow_up_days
-        items = open_followups(entries, day, wait) if show_all else followups(entries, day, wait)
+        everything = open_followups(entries, day, wait)
+        items = everything if show_all else followups(entries, day, wait)
     names = names_of(loaded)
     due = sum(1 for item in items if item.overdue_days >= 0)
     if output is OutputFormat.table and not items:
-        say("nothing to follow up today")
+        say("nothing to follow up today" + _coming_up(everything))
         return
     header = FOLLOWUP_HEADER
     rows: list[list[Any]] = [followup_row(item, names) for item in items]
@@ -98,6 +100,14 @@ def followups_command(
               title="Follow-ups")
     if output is OutputFormat.table and not due:
         say("nothing due today; the list shows what is coming up")
+
+
+def _coming_up(items: list[FollowUp]) -> str:
+    """`; 2 coming up, the next on 2026-11-30 (...)`: what a quiet day is waiting for."""
+    if not items:
+        return ""
+    return (f"; {len(items)} coming up, the next on {items[0].due} "
+            "(`introducer followups --all` lists them)")
 
 
 # ── stats ────────────────────────────────────────────────────────────────────

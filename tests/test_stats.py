@@ -253,6 +253,7 @@ def test_followups_json_contract(write_book: BookWriter) -> None:
         "stage": "asked", "since": "2026-11-01", "due": "2026-11-08", "overdue_days": 15,
         "due_in_days": 0,
         "action": "no answer to the opt-in ask yet: nudge them, or record the answer",
+        "command": "introducer outcome ann zed accepted",
     }
     assert [f["overdue_days"] for f in payload["followups"]] == [15, 6, 2, 0]
 

@@ -292,12 +292,25 @@ def test_digest_markdown_is_an_email_body(book: Path) -> None:
     assert out.startswith("# Introductions: Monday 2026-11-23\n\n"
                           "**Goal:** 0 of 3 introductions this week, 3 to go, "
                           "7 days left.\n")
+    # Before: "... overdue. Did they meet? ask them, then record the outcome." and no command.
     assert "## Follow-ups due (1)\n\n- **Bob Jones** and **Bob Smith**: introduced 2026-11-10, "\
-           "due 2026-11-17, 6 days overdue. Did they meet?" in out
+           "due 2026-11-17, 6 days overdue. Did they meet? Ask them, then record the outcome. " \
+           "`introducer outcome bob-jones bob-smith met` (or business, no-reply).\n" in out
     assert "## People to reconnect with\n\n- **Tom Reed**: last in touch 2025-06-14" in out
     assert "## Suggestions\n\n1. **Maria Lopez** (divorce mediator) and **Tom Reed** " \
            "(matrimonial attorney), score" in out
     assert ", *new*: " in out
+
+
+def test_digest_follow_up_due_today_reads_once_and_names_the_command(book: Path) -> None:
+    """Before: "accepted 2026-11-23, due 2026-11-23, due today." and no command to copy."""
+    add(book, Entry("asked", "bob-jones", "bob-smith", D("2026-11-20")),
+        Entry("outcome", "bob-jones", "bob-smith", D("2026-11-23"), result="accepted"))
+    code, out, _ = invoke("--book", book, "today", "--format", "markdown")
+    assert code == 0
+    assert ("- **Bob Jones** and **Bob Smith**: accepted 2026-11-23, due today. Both said yes: "
+            "make the introduction. `introducer draft bob-jones bob-smith --record` (records "
+            "the introduction).\n") in out
 
 
 def test_digest_in_a_cron_environment(book: Path, tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shlex
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +61,27 @@ def followup_record(item: FollowUp, names: Names) -> dict[str, Any]:
         "overdue_days": max(0, item.overdue_days),
         "due_in_days": max(0, -item.overdue_days),
         "action": item.action,
+        "command": followup_command(item),
     }
+
+
+#: What records the answer a follow-up waits for, and the other answers it could be.
+_RECORD_WITH = {
+    "asked": ("outcome {a} {b} accepted", "or declined"),
+    "accepted": ("draft {a} {b} --record", "records the introduction"),
+    "introduced": ("outcome {a} {b} met", "or business, no-reply"),
+}
+
+
+def followup_command(item: FollowUp) -> str:
+    """The command that records the usual answer: `introducer outcome ann ben met`."""
+    a, b = (shlex.quote(contact_id) for contact_id in item.pair)
+    return "introducer " + _RECORD_WITH[item.stage][0].format(a=a, b=b)
+
+
+def _sentence(text: str) -> str:
+    """`did they meet? ask them` -> `Did they meet? Ask them`."""
+    return re.sub(r"(^|[.?!] )([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 FOLLOWUP_HEADER = ["a", "b", "stage", "since", "due", "status", "action"]
@@ -155,10 +177,6 @@ def _md(text: str) -> str:
     return text
 
 
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def agenda_markdown(agenda: Agenda, names: Names) -> str:
     """An email body: a heading per section, lists under them."""
     lines = [f"# Introductions: {day_title(agenda.day)}", "",
@@ -166,8 +184,11 @@ def agenda_markdown(agenda: Agenda, names: Names) -> str:
     lines += [f"## Follow-ups due ({len(agenda.followups)})", ""]
     for f in agenda.followups:
         a, b = (_md(names.get(i, i)) for i in f.pair)
-        lines.append(f"- **{a}** and **{b}**: {f.stage} {f.since}, due {f.due}, "
-                     f"{followup_status(f)}. {_capitalised(f.action)}.")
+        when = "due today" if f.overdue_days == 0 else f"due {f.due}, {followup_status(f)}"
+        command = followup_command(f)
+        record = "" if "`" in command else f" `{command}` ({_RECORD_WITH[f.stage][1]})."
+        lines.append(f"- **{a}** and **{b}**: {f.stage} {f.since}, {when}. "
+                     f"{_sentence(f.action)}.{record}")
     if not agenda.followups:
         lines.append("Nothing due.")
     lines += ["", "## People to reconnect with", ""]

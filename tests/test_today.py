@@ -67,6 +67,12 @@ def add(book: Path, *entries: Entry) -> None:
         ledger.add(*entries)
 
 
+def names(book: Path) -> dict[str, str]:
+    code, out, _ = invoke("--book", book, "contacts", "--format", "json")
+    assert code == 0
+    return {c["id"]: c["name"] for c in json.loads(out)["contacts"]}
+
+
 def suggested_pairs(book: Path, top: int = 5) -> list[tuple[str, str]]:
     """What the matchmaker ranks with no history: `today` shows the same list."""
     code, out, _ = invoke("--book", book, "suggest", "--top", str(top), "--format", "json")
@@ -373,7 +379,11 @@ def test_interactive_walk_records_each_choice(book: Path, tmp_path: Path) -> Non
     assert "[1/5]" in out and "[5/5]" in out
     assert "choose one of d, a, s, n, v, q" in out + err
     assert "\\n" not in out
-    assert out.rstrip().endswith("drafted 1, snoozed 1, never 1, skipped 1")
+    # Before: the draft was recorded without a word, and the summary left out the goal.
+    assert (f"    recorded: introduced {names(book)[pairs[0][0]]} and {names(book)[pairs[0][1]]} "
+            "on 2026-11-23\n") in out
+    assert out.rstrip().endswith("drafted 1, snoozed 1, never 1, skipped 1; now 1 of 3 "
+                                 "introductions this week, 2 to go, 7 days left.")
     (draft,) = sorted((tmp_path / "mail").iterdir())
     assert draft.name == f"{pairs[0][0]}--{pairs[0][1]}-2026-11-23.eml"
     assert "Maria" in draft.read_text(encoding="utf-8")
@@ -394,14 +404,17 @@ def test_interactive_ask_writes_two_opt_in_drafts(book: Path, tmp_path: Path) ->
     assert len(list((tmp_path / "drafts").glob("*-ask-*.eml"))) == 2
     recorded = [(e.kind, (e.a, e.b), e.until) for e in entries_of(book)]
     assert recorded == [("asked", pairs[0], None), ("snoozed", pairs[1], D("2026-12-23"))]
-    assert out.rstrip().endswith("asked 1, snoozed 1")
+    assert "    recorded: asked " in out
+    assert out.rstrip().endswith("asked 1, snoozed 1; now 0 of 3 introductions this week, "
+                                 "3 to go, 7 days left.")
 
 
 @pytest.mark.usefixtures("terminal")
 def test_interactive_end_of_input_quits_cleanly(book: Path) -> None:
     code, out, err = invoke("--book", book, "today", "--interactive", input="v\n")
     assert code == 0, err
-    assert out.rstrip().endswith("never 1")
+    assert out.rstrip().endswith("never 1; now 0 of 3 introductions this week, 3 to go, "
+                                 "7 days left.")
     assert [e.kind for e in entries_of(book)] == ["never"]
 
 
@@ -413,7 +426,8 @@ def test_interactive_draft_without_a_sender_asks_again(
     code, out, err = invoke("--book", book, "today", "-i", input="d\ns\nq\n")
     assert code == 0
     assert "drafts need a From address" in err
-    assert out.rstrip().endswith("skipped 1")
+    assert out.rstrip().endswith("skipped 1; now 0 of 3 introductions this week, 3 to go, "
+                                 "7 days left.")
     assert entries_of(book) == []
     assert not (tmp_path / "drafts").exists()
 
@@ -467,7 +481,7 @@ def test_interactive_under_a_real_terminal(book: Path, tmp_path: Path) -> None:
             process.kill()
             process.wait()
         os.close(main)
-    assert b"drafted 1, snoozed 1, skipped 1" in seen
+    assert b"drafted 1, snoozed 1, skipped 1; now 1 of 3 introductions this week" in seen
     (draft,) = (tmp_path / "out").iterdir()
     assert draft.name.startswith(f"{pairs[0][0]}--{pairs[0][1]}-2026-11-23")
     recorded = [(e.kind, (e.a, e.b), e.until) for e in entries_of(book)]

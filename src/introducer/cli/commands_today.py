@@ -307,4 +307,4 @@ def _interactive(ctx: typer.Context, loaded: Book, state: Path | None, agenda: A
     typer.echo(f"\nSuggestions ({len(agenda.suggestions)}): Enter skips.")
     with open_ledger(ctx, loaded, state) as ledger:
         done = walk(loaded, ledger, agenda.suggestions, agenda.day, out)
-    typer.echo(f"\n{summary(done)}")
+    typer.echo(f"\n{summary(done, agenda.goal)}")

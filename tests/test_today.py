@@ -90,7 +90,7 @@ def book(write_book: BookWriter) -> Path:
 def test_today_table_shows_every_section(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, err = invoke("--book", book, "today")
     assert code == 0, err
-    assert out.startswith("Monday 2026-11-23: 0 of 3 introductions this week, 3 to go, "
+    assert out.startswith("Monday 2026-11-23: [...] 0 of 3 introductions this week, 3 to go, "
                           "7 days left.\n")
     assert "Follow-ups due\n  nothing due: well done" in out
     reconnect = out[out.index("People to reconnect with"):out.index("Suggestions")]
@@ -205,13 +205,47 @@ def test_goal_progress_across_a_monday(book: Path, monkeypatch: pytest.MonkeyPat
     assert json.loads(out)["goal"] == {"week": "2026-11-16", "introductions": 2, "goal": 3,
                                        "remaining": 1, "met": False, "days_left": 1}
     code, out, _ = invoke("--book", book, "today")
-    assert out.startswith("Sunday 2026-11-22: 2 of 3 introductions this week, 1 to go, "
+    assert out.startswith("Sunday 2026-11-22: [##.] 2 of 3 introductions this week, 1 to go, "
                           "today is the last day.")
     monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-23")
     code, out, _ = invoke("--book", book, "today", "--format", "json")
     assert code == 0
     assert json.loads(out)["goal"] == {"week": "2026-11-23", "introductions": 1, "goal": 3,
                                        "remaining": 2, "met": False, "days_left": 7}
+
+
+def test_the_goal_bar_fills_as_the_week_goes(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: `today` showed the goal as a sentence only; the week had no bar to fill."""
+    def first_line(*more: str) -> str:
+        code, out, err = invoke("--book", book, "today", *more)
+        assert code == 0, err
+        return out.splitlines()[0]
+
+    assert first_line() == ("Monday 2026-11-23: [...] 0 of 3 introductions this week, 3 to go, "
+                            "7 days left.")
+    add(book, Entry("introduced", "bob-jones", "bob-smith", D("2026-11-23")))
+    assert first_line().startswith("Monday 2026-11-23: [#..] 1 of 3 ")
+    add(book, Entry("introduced", "lena-lake", "bob-smith", D("2026-11-24")),
+        Entry("introduced", "lena-lake", "bob-jones", D("2026-11-25")),
+        Entry("introduced", "lena-lake", "tom-reed", D("2026-11-25")))
+    monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-25")
+    assert first_line() == ("Wednesday 2026-11-25: [###] 4 of 3 introductions this week: "
+                            "goal met.")
+    monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-30")
+    assert first_line().startswith("Monday 2026-11-30: [...] 0 of 3 "), "a new week, empty"
+
+
+def test_goal_bar_scales_a_big_goal_and_shows_one_introduction() -> None:
+    from introducer.cli.agenda_render import goal_bar
+    from introducer.ledger.agenda import GoalProgress
+
+    def bar(made: int, goal: int, fancy: bool = False) -> str:
+        return goal_bar(GoalProgress(D("2026-11-23"), made, goal, 7), fancy=fancy)
+
+    assert bar(1, 50) == "[#" + "." * 19 + "] "
+    assert bar(25, 50) == "[" + "#" * 10 + "." * 10 + "] "
+    assert bar(2, 5, fancy=True) == "██░░░ "
+    assert bar(3, 0) == "", "no goal, no bar"
 
 
 def test_followup_appears_in_today_exactly_on_follow_up_days(
@@ -296,7 +330,7 @@ def test_digest_markdown_is_an_email_body(book: Path) -> None:
     code, out, _ = invoke("--book", book, "today", "--format", "markdown")
     assert code == 0
     assert out.startswith("# Introductions: Monday 2026-11-23\n\n"
-                          "**Goal:** 0 of 3 introductions this week, 3 to go, "
+                          "**Goal:** `[...]` 0 of 3 introductions this week, 3 to go, "
                           "7 days left.\n")
     # Before: "... overdue. Did they meet? ask them, then record the outcome." and no command.
     assert "## Follow-ups due (1)\n\n- **Bob Jones** and **Bob Smith**: introduced 2026-11-10, "\

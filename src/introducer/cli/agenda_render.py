@@ -106,6 +106,24 @@ def goal_sentence(goal: GoalProgress) -> str:
     return f"{made}, {goal.remaining} to go, {left}"
 
 
+#: The goal bar's width when the goal is larger: one cell per introduction up to this.
+GOAL_BAR_CELLS = 20
+
+
+def goal_bar(goal: GoalProgress, *, fancy: bool) -> str:
+    """This week against the goal as a bar that fills: `[###..] ` piped, `███░░ ` on a
+    terminal; empty when no goal is set."""
+    if goal.goal <= 0:
+        return ""
+    cells = min(goal.goal, GOAL_BAR_CELLS)
+    filled = min(cells, round(goal.made * cells / goal.goal))
+    if goal.made and not filled:
+        filled = 1  # one introduction shows, even against a goal of 50
+    if fancy:
+        return "█" * filled + "░" * (cells - filled) + " "
+    return "[" + "#" * filled + "." * (cells - filled) + "] "
+
+
 def goal_record(goal: GoalProgress) -> dict[str, Any]:
     return {
         "week": goal.week_start.isoformat(),
@@ -179,8 +197,9 @@ def _md(text: str) -> str:
 
 def agenda_markdown(agenda: Agenda, names: Names) -> str:
     """An email body: a heading per section, lists under them."""
+    bar = goal_bar(agenda.goal, fancy=False)
     lines = [f"# Introductions: {day_title(agenda.day)}", "",
-             f"**Goal:** {goal_sentence(agenda.goal)}.", ""]
+             f"**Goal:** {f'`{bar.strip()}` ' if bar else ''}{goal_sentence(agenda.goal)}.", ""]
     lines += [f"## Follow-ups due ({len(agenda.followups)})", ""]
     for f in agenda.followups:
         a, b = (_md(names.get(i, i)) for i in f.pair)
@@ -213,10 +232,13 @@ def _business(contact: Contact) -> str:
     return f" ({_md(contact.business)})" if contact.business else ""
 
 
-def agenda_table(agenda: Agenda, names: Names, *, suggestions: bool = True) -> None:
-    """The agenda for a person: a line on the goal, then a table (or a friendly line) per
-    section. `suggestions=False` leaves them to the interactive walk."""
-    write_stdout(f"{day_title(agenda.day)}: {goal_sentence(agenda.goal)}.\n\nFollow-ups due\n")
+def agenda_table(agenda: Agenda, names: Names, *, suggestions: bool = True,
+                 fancy: bool = False) -> None:
+    """The agenda for a person: a line on the goal (with its bar, in blocks if `fancy`),
+    then a table (or a friendly line) per section. `suggestions=False` leaves them to the
+    interactive walk."""
+    write_stdout(f"{day_title(agenda.day)}: {goal_bar(agenda.goal, fancy=fancy)}"
+                 f"{goal_sentence(agenda.goal)}.\n\nFollow-ups due\n")
     if agenda.followups:
         emit_table(FOLLOWUP_HEADER, [followup_row(f, names) for f in agenda.followups])
     else:

@@ -287,7 +287,7 @@ def today_command(
     elif output is TodayFormat.markdown:
         write_stdout(agenda_markdown(agenda, names))
     else:
-        agenda_table(agenda, names)
+        agenda_table(agenda, names, fancy=_fancy_chart())
         if agenda.suggestions and console.is_terminal(sys.stdout):
             say("\nnext: `introducer today --interactive` walks these one by one "
                 "(draft, ask, snooze, never)")
@@ -300,7 +300,7 @@ def _interactive(ctx: typer.Context, loaded: Book, state: Path | None, agenda: A
     from introducer.cli.walk import summary, walk
 
     _mark_shown(ctx, loaded, state, agenda)
-    agenda_table(agenda, names_of(loaded), suggestions=False)
+    agenda_table(agenda, names_of(loaded), suggestions=False, fancy=_fancy_chart())
     if not agenda.suggestions:
         typer.echo("\nNo suggestions today.")
         return

@@ -264,8 +264,7 @@ def test_history_of_one_contact(book: Path) -> None:
 def test_history_without_state_file_is_empty_and_creates_nothing(book: Path, state: Path
                                                                  ) -> None:
     code, out, err = invoke("--book", book, "history")
-    assert code == 0
-    assert out.splitlines() == ["date  what happened  note"]
+    assert (code, out) == (0, "")  # no table of nothing: the line on stderr says why
     assert "no history yet" in err and str(state) in err
     assert json.loads(export(book)) == {"version": 1, "entries": []}
     assert export(book, "csv") == ("id,kind,a,b,date,result,value,until,note,recorded_at,"
@@ -407,6 +406,48 @@ def test_rename_after_an_id_changed_and_check_warnings(
     assert ok("--book", book, "undo").startswith(
         "undid: renamed maria-lopez to maria-lopez-garcia")
     assert "maria-lopez" in invoke("--book", book, "check")[1]
+
+
+def test_an_id_added_in_the_book_is_caught_by_today_and_named_by_its_name(
+    book: Path, state: Path, write_book: BookWriter
+) -> None:
+    """Before: after `id: tom-r` was added to Tom Reed, `today` silently suggested Maria and
+    Tom again as new (they had met), and `check` had no "did you mean" (tom-reed is too
+    far from tom-r to spell-check); only `check` said anything at all."""
+    ok("--book", book, "record", "maria", "tom")
+    ok("--book", book, "outcome", "maria", "tom", "met")
+    write_book([PEOPLE[0], dict(PEOPLE[1], id="tom-r"), *PEOPLE[2:]], me=ME)
+    hint = ('warning: the history names "tom-reed" (2 entries), which is not an id in the '
+            'book; did you mean "tom-r"? If they changed id, run '
+            "`introducer rename tom-reed tom-r`\n")
+    for digest in ("markdown", "json", "table"):
+        code, _, err = invoke("--book", book, "today", "--format", digest)
+        assert code == 0 and err == hint, digest
+    code, out, _ = invoke("--book", book, "check")
+    assert code == 0 and out == f"{state}: {hint}"
+    ok("--book", book, "rename", "tom-reed", "tom-r")  # today's suggestions do not block it
+    code, _, err = invoke("--book", book, "today", "--format", "markdown")
+    assert code == 0 and err == ""
+
+
+def test_history_of_a_contact_with_none_says_so_and_why(
+    book: Path, write_book: BookWriter
+) -> None:
+    """Before: `history tom` after Tom's id was edited printed a bare table header."""
+    ok("--book", book, "record", "maria", "tom")
+    code, out, err = invoke("--book", book, "history", "priya")
+    assert (code, out, err) == (0, "", "no history for Priya Shah (priya-shah)\n")
+    write_book([PEOPLE[0], dict(PEOPLE[1], id="tom-r"), *PEOPLE[2:]], me=ME)
+    code, out, err = invoke("--book", book, "history", "tom")
+    assert (code, out) == (0, "")
+    assert err.splitlines() == [
+        "no history for Tom Reed (tom-r)",
+        'warning: the history names "tom-reed" (1 entry), which is not an id in the book; did '
+        'you mean "tom-r"? If they changed id, run `introducer rename tom-reed tom-r`']
+    ok("--book", book, "undo")
+    code, out, err = invoke("--book", book, "history")
+    assert (code, out) == (0, "") and err.startswith("nothing in the history yet")
+    assert "introduced" in invoke("--book", book, "history", "--all")[1]  # the undone entry
 
 
 def test_rename_refusals(book: Path, write_book: BookWriter) -> None:

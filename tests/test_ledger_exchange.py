@@ -6,7 +6,9 @@ import csv
 import datetime as dt
 import io
 import json
+import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -123,9 +125,13 @@ def test_import_into_a_new_state_file_reexports_identically_and_only_once(
 
 def test_round_trip_through_a_real_ledger_keeps_ids_and_undone_entries(tmp_path: Path) -> None:
     """Before: the restored file renumbered entries 1..n, so the re-export differed
-    whenever ids had gaps (every repeated suggestion uses one up)."""
-    with Ledger.open(tmp_path / "state.sqlite3") as ledger:
-        ledger.mark_suggested([("amy", "bob"), ("bob", "amy")], DAY)  # ids 1 (and 2, unused)
+    whenever ids had gaps (a rename drops clashing suggestions, leaving one)."""
+    path = tmp_path / "state.sqlite3"
+    with Ledger.open(path) as ledger:
+        ledger.mark_suggested([("amy", "bob"), ("amy", "cy")], DAY)  # ids 1 and 2
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("DELETE FROM entries WHERE id = 2")
+    with Ledger.open(path) as ledger:
         ledger.add(Entry("introduced", "amy", "bob", DAY, note='said "yes", twice\nthen met'))
         ledger.add(Entry("outcome", "amy", "bob", DAY, result="business", value=0.1 + 0.2))
         ledger.add(Entry("received", "cy", None, DAY))

@@ -164,6 +164,32 @@ def test_each_pair_is_marked_suggested_once_ever(ledger: Ledger) -> None:
     ]
 
 
+def test_a_pair_back_from_a_snooze_is_marked_again_once_a_day(ledger: Ledger) -> None:
+    later = DAY + dt.timedelta(days=30)
+    ledger.mark_suggested([("amy", "bob")], DAY)
+    assert ledger.mark_back([("bob", "amy"), ("amy", "bob")], later) == 1
+    assert ledger.mark_back([("amy", "bob")], later) == 0, "once a day"
+    assert ledger.mark_suggested([("amy", "bob")], later + dt.timedelta(1)) == 0, "once ever"
+    assert [(e.a, e.b, e.date) for e in ledger.entries()] == [
+        ("amy", "bob", DAY), ("amy", "bob", later)]
+    # A backup of both rows restores both, and importing it again adds nothing.
+    entries = ledger.entries()
+    assert ledger.import_entries(entries) == (0, 2)
+
+
+def test_rename_keeps_the_earliest_suggestion_of_a_pair_both_ids_had(ledger: Ledger) -> None:
+    """With a pair suggested on several days, a rename must not leave two rows for one
+    pair and day (the unique index would refuse the rename)."""
+    ledger.mark_suggested([("old", "cy")], DAY)
+    ledger.mark_suggested([("new", "cy")], DAY + dt.timedelta(1))
+    ledger.mark_back([("new", "cy")], DAY + dt.timedelta(5))
+    ledger.mark_back([("old", "cy")], DAY + dt.timedelta(5))
+    ledger.add(Entry("introduced", "old", "dee", DAY))
+    assert ledger.rename("old", "new", DAY + dt.timedelta(6)) == 2  # dee, and cy on DAY
+    assert [(e.a, e.b, e.date) for e in ledger.entries() if e.kind == "suggested"] == [
+        ("cy", "new", DAY)]
+
+
 def test_contact_ids_are_the_live_history_s_people(ledger: Ledger) -> None:
     ledger.add(Entry("received", "gus", "hal", DAY), Entry("received", "ivy", None, DAY))
     ledger.add(Entry("never", "amy", "bob", DAY))

@@ -253,6 +253,7 @@ def test_followups_json_contract(write_book: BookWriter) -> None:
         "stage": "asked", "since": "2026-11-01", "due": "2026-11-08", "overdue_days": 15,
         "due_in_days": 0,
         "action": "no answer to the opt-in ask yet: nudge them, or record the answer",
+        "command": "introducer outcome ann zed accepted",
     }
     assert [f["overdue_days"] for f in payload["followups"]] == [15, 6, 2, 0]
 
@@ -280,7 +281,9 @@ def test_followup_appears_exactly_on_follow_up_days(
     monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-22")
     code, out, err = invoke("--book", book, "followups")
     assert (code, out) == (0, "")
-    assert "nothing to follow up today" in err
+    # Before: only "nothing to follow up today", as if nothing were open at all.
+    assert err == ("nothing to follow up today; 1 coming up, the next on 2026-11-23 "
+                   "(`introducer followups --all` lists them)\n")
     code, out, _ = invoke("--book", book, "followups", "--format", "json")
     assert json.loads(out) == {"version": 1, "followups": []}
     monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-23")
@@ -294,6 +297,5 @@ def test_followups_without_a_state_file_is_empty_and_creates_nothing(
 ) -> None:
     book = write_book(PEOPLE)
     code, out, err = invoke("--book", book, "followups")
-    assert (code, out) == (0, "")
-    assert "nothing to follow up" in err
+    assert (code, out, err) == (0, "", "nothing to follow up today\n")
     assert not state_of(book).exists()

@@ -67,6 +67,12 @@ def add(book: Path, *entries: Entry) -> None:
         ledger.add(*entries)
 
 
+def names(book: Path) -> dict[str, str]:
+    code, out, _ = invoke("--book", book, "contacts", "--format", "json")
+    assert code == 0
+    return {c["id"]: c["name"] for c in json.loads(out)["contacts"]}
+
+
 def suggested_pairs(book: Path, top: int = 5) -> list[tuple[str, str]]:
     """What the matchmaker ranks with no history: `today` shows the same list."""
     code, out, _ = invoke("--book", book, "suggest", "--top", str(top), "--format", "json")
@@ -81,10 +87,10 @@ def book(write_book: BookWriter) -> Path:
 
 # ── the agenda ───────────────────────────────────────────────────────────────
 
-def test_today_table_shows_every_section(book: Path) -> None:
+def test_today_table_shows_every_section(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, err = invoke("--book", book, "today")
     assert code == 0, err
-    assert out.startswith("Monday 2026-11-23: 0 of 3 introductions this week, 3 to go, "
+    assert out.startswith("Monday 2026-11-23: [...] 0 of 3 introductions this week, 3 to go, "
                           "7 days left.\n")
     assert "Follow-ups due\n  nothing due: well done" in out
     reconnect = out[out.index("People to reconnect with"):out.index("Suggestions")]
@@ -100,7 +106,11 @@ def test_today_table_shows_every_section(book: Path) -> None:
     assert " new " in suggestions[2]
     assert "\x1b[" not in out
     assert state_of(book).exists(), "today creates the state file"
-    # Shown once, no longer new: the table still shows the whole agenda.
+    # Still new all day (the digest mailed at 7:30 and the terminal at 9 agree) ...
+    code, out, _ = invoke("--book", book, "today")
+    assert code == 0 and " new " in out[out.index("Suggestions"):].splitlines()[2]
+    # ... and seen the next day: the table still shows the whole agenda.
+    monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-24")
     code, out, _ = invoke("--book", book, "today")
     assert code == 0
     assert all(" new " not in row for row in out[out.index("Suggestions"):].splitlines()[2:])
@@ -120,7 +130,7 @@ def test_today_json_contract(book: Path) -> None:
     pairs = suggested_pairs(book, top=3)
     assert [(s["a"]["id"], s["b"]["id"]) for s in payload["suggestions"]] == pairs
     first = payload["suggestions"][0]
-    assert set(first) == {"rank", "score", "a", "b", "common_thread", "new", "reasons"}
+    assert set(first) == {"rank", "score", "a", "b", "common_thread", "new", "back", "reasons"}
     assert first["rank"] == 1 and first["new"] is True
     assert first["common_thread"]
     assert round(sum(r["points"] for r in first["reasons"]), 2) == pytest.approx(first["score"])
@@ -195,13 +205,47 @@ def test_goal_progress_across_a_monday(book: Path, monkeypatch: pytest.MonkeyPat
     assert json.loads(out)["goal"] == {"week": "2026-11-16", "introductions": 2, "goal": 3,
                                        "remaining": 1, "met": False, "days_left": 1}
     code, out, _ = invoke("--book", book, "today")
-    assert out.startswith("Sunday 2026-11-22: 2 of 3 introductions this week, 1 to go, "
+    assert out.startswith("Sunday 2026-11-22: [##.] 2 of 3 introductions this week, 1 to go, "
                           "today is the last day.")
     monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-23")
     code, out, _ = invoke("--book", book, "today", "--format", "json")
     assert code == 0
     assert json.loads(out)["goal"] == {"week": "2026-11-23", "introductions": 1, "goal": 3,
                                        "remaining": 2, "met": False, "days_left": 7}
+
+
+def test_the_goal_bar_fills_as_the_week_goes(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: `today` showed the goal as a sentence only; the week had no bar to fill."""
+    def first_line(*more: str) -> str:
+        code, out, err = invoke("--book", book, "today", *more)
+        assert code == 0, err
+        return out.splitlines()[0]
+
+    assert first_line() == ("Monday 2026-11-23: [...] 0 of 3 introductions this week, 3 to go, "
+                            "7 days left.")
+    add(book, Entry("introduced", "bob-jones", "bob-smith", D("2026-11-23")))
+    assert first_line().startswith("Monday 2026-11-23: [#..] 1 of 3 ")
+    add(book, Entry("introduced", "lena-lake", "bob-smith", D("2026-11-24")),
+        Entry("introduced", "lena-lake", "bob-jones", D("2026-11-25")),
+        Entry("introduced", "lena-lake", "tom-reed", D("2026-11-25")))
+    monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-25")
+    assert first_line() == ("Wednesday 2026-11-25: [###] 4 of 3 introductions this week: "
+                            "goal met.")
+    monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-30")
+    assert first_line().startswith("Monday 2026-11-30: [...] 0 of 3 "), "a new week, empty"
+
+
+def test_goal_bar_scales_a_big_goal_and_shows_one_introduction() -> None:
+    from introducer.cli.agenda_render import goal_bar
+    from introducer.ledger.agenda import GoalProgress
+
+    def bar(made: int, goal: int, fancy: bool = False) -> str:
+        return goal_bar(GoalProgress(D("2026-11-23"), made, goal, 7), fancy=fancy)
+
+    assert bar(1, 50) == "[#" + "." * 19 + "] "
+    assert bar(25, 50) == "[" + "#" * 10 + "." * 10 + "] "
+    assert bar(2, 5, fancy=True) == "██░░░ "
+    assert bar(3, 0) == "", "no goal, no bar"
 
 
 def test_followup_appears_in_today_exactly_on_follow_up_days(
@@ -249,19 +293,64 @@ def test_digest_is_silent_when_there_is_nothing_to_do(
     assert invoke(*args)[1].strip()
 
 
+def test_digest_speaks_the_morning_a_snooze_ends_and_not_again(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a pair snoozed for three days came back to the top of `today` with no mark,
+    and the digest stayed silent that morning (the pair had been shown before the
+    snooze), so the reminder the user asked for never came."""
+    args = ("--book", book, "today", "--format", "markdown", "--top", "20")
+    assert invoke(*args)[1].strip(), "first run: every pair is new"
+    a, b = suggested_pairs(book, top=1)[0]
+    code, _, err = invoke("--book", book, "snooze", a, b, "--for-days", "3")
+    assert code == 0, err
+    invoke(*args)  # pairs the per-person cap held back take its place: shown, once
+    for quiet_day in ("2026-11-24", "2026-11-25"):
+        monkeypatch.setenv("INTRODUCER_TODAY", quiet_day)
+        assert invoke(*args) == (0, "", ""), quiet_day
+    monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-26")
+    code, out, err = invoke(*args)
+    assert (code, err) == (0, "")
+    assert "1. **Maria Lopez** (divorce mediator) and **Tom Reed** (matrimonial attorney), " \
+           "score" in out
+    assert out.count("*back from a snooze*") == 1 and "*new*" not in out
+    code, out, _ = invoke("--book", book, "today")  # the terminal, later that morning
+    first = out[out.index("Suggestions"):].splitlines()[2]
+    assert code == 0 and " back " in first and "Maria Lopez" in first
+    monkeypatch.setenv("INTRODUCER_TODAY", "2026-11-27")
+    assert invoke(*args) == (0, "", ""), "told once; seen since"
+    code, out, _ = invoke("--book", book, "today")
+    rows = out[out.index("Suggestions"):].splitlines()[2:]
+    assert code == 0 and "Maria Lopez" in rows[0]
+    assert all(row.split()[2] not in ("new", "back") for row in rows)
+
+
 def test_digest_markdown_is_an_email_body(book: Path) -> None:
     add(book, Entry("introduced", "bob-jones", "bob-smith", D("2026-11-10")))
     code, out, _ = invoke("--book", book, "today", "--format", "markdown")
     assert code == 0
     assert out.startswith("# Introductions: Monday 2026-11-23\n\n"
-                          "**Goal:** 0 of 3 introductions this week, 3 to go, "
+                          "**Goal:** `[...]` 0 of 3 introductions this week, 3 to go, "
                           "7 days left.\n")
+    # Before: "... overdue. Did they meet? ask them, then record the outcome." and no command.
     assert "## Follow-ups due (1)\n\n- **Bob Jones** and **Bob Smith**: introduced 2026-11-10, "\
-           "due 2026-11-17, 6 days overdue. Did they meet?" in out
+           "due 2026-11-17, 6 days overdue. Did they meet? Ask them, then record the outcome. " \
+           "`introducer outcome bob-jones bob-smith met` (or business, no-reply).\n" in out
     assert "## People to reconnect with\n\n- **Tom Reed**: last in touch 2025-06-14" in out
     assert "## Suggestions\n\n1. **Maria Lopez** (divorce mediator) and **Tom Reed** " \
            "(matrimonial attorney), score" in out
     assert ", *new*: " in out
+
+
+def test_digest_follow_up_due_today_reads_once_and_names_the_command(book: Path) -> None:
+    """Before: "accepted 2026-11-23, due 2026-11-23, due today." and no command to copy."""
+    add(book, Entry("asked", "bob-jones", "bob-smith", D("2026-11-20")),
+        Entry("outcome", "bob-jones", "bob-smith", D("2026-11-23"), result="accepted"))
+    code, out, _ = invoke("--book", book, "today", "--format", "markdown")
+    assert code == 0
+    assert ("- **Bob Jones** and **Bob Smith**: accepted 2026-11-23, due today. Both said yes: "
+            "make the introduction. `introducer draft bob-jones bob-smith --record` (records "
+            "the introduction).\n") in out
 
 
 def test_digest_in_a_cron_environment(book: Path, tmp_path: Path) -> None:
@@ -324,7 +413,11 @@ def test_interactive_walk_records_each_choice(book: Path, tmp_path: Path) -> Non
     assert "[1/5]" in out and "[5/5]" in out
     assert "choose one of d, a, s, n, v, q" in out + err
     assert "\\n" not in out
-    assert out.rstrip().endswith("drafted 1, snoozed 1, never 1, skipped 1")
+    # Before: the draft was recorded without a word, and the summary left out the goal.
+    assert (f"    recorded: introduced {names(book)[pairs[0][0]]} and {names(book)[pairs[0][1]]} "
+            "on 2026-11-23\n") in out
+    assert out.rstrip().endswith("drafted 1, snoozed 1, never 1, skipped 1; now 1 of 3 "
+                                 "introductions this week, 2 to go, 7 days left.")
     (draft,) = sorted((tmp_path / "mail").iterdir())
     assert draft.name == f"{pairs[0][0]}--{pairs[0][1]}-2026-11-23.eml"
     assert "Maria" in draft.read_text(encoding="utf-8")
@@ -345,14 +438,17 @@ def test_interactive_ask_writes_two_opt_in_drafts(book: Path, tmp_path: Path) ->
     assert len(list((tmp_path / "drafts").glob("*-ask-*.eml"))) == 2
     recorded = [(e.kind, (e.a, e.b), e.until) for e in entries_of(book)]
     assert recorded == [("asked", pairs[0], None), ("snoozed", pairs[1], D("2026-12-23"))]
-    assert out.rstrip().endswith("asked 1, snoozed 1")
+    assert "    recorded: asked " in out
+    assert out.rstrip().endswith("asked 1, snoozed 1; now 0 of 3 introductions this week, "
+                                 "3 to go, 7 days left.")
 
 
 @pytest.mark.usefixtures("terminal")
 def test_interactive_end_of_input_quits_cleanly(book: Path) -> None:
     code, out, err = invoke("--book", book, "today", "--interactive", input="v\n")
     assert code == 0, err
-    assert out.rstrip().endswith("never 1")
+    assert out.rstrip().endswith("never 1; now 0 of 3 introductions this week, 3 to go, "
+                                 "7 days left.")
     assert [e.kind for e in entries_of(book)] == ["never"]
 
 
@@ -364,7 +460,8 @@ def test_interactive_draft_without_a_sender_asks_again(
     code, out, err = invoke("--book", book, "today", "-i", input="d\ns\nq\n")
     assert code == 0
     assert "drafts need a From address" in err
-    assert out.rstrip().endswith("skipped 1")
+    assert out.rstrip().endswith("skipped 1; now 0 of 3 introductions this week, 3 to go, "
+                                 "7 days left.")
     assert entries_of(book) == []
     assert not (tmp_path / "drafts").exists()
 
@@ -418,7 +515,7 @@ def test_interactive_under_a_real_terminal(book: Path, tmp_path: Path) -> None:
             process.kill()
             process.wait()
         os.close(main)
-    assert b"drafted 1, snoozed 1, skipped 1" in seen
+    assert b"drafted 1, snoozed 1, skipped 1; now 1 of 3 introductions this week" in seen
     (draft,) = (tmp_path / "out").iterdir()
     assert draft.name.startswith(f"{pairs[0][0]}--{pairs[0][1]}-2026-11-23")
     recorded = [(e.kind, (e.a, e.b), e.until) for e in entries_of(book)]

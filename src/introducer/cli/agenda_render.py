@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shlex
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +61,27 @@ def followup_record(item: FollowUp, names: Names) -> dict[str, Any]:
         "overdue_days": max(0, item.overdue_days),
         "due_in_days": max(0, -item.overdue_days),
         "action": item.action,
+        "command": followup_command(item),
     }
+
+
+#: What records the answer a follow-up waits for, and the other answers it could be.
+_RECORD_WITH = {
+    "asked": ("outcome {a} {b} accepted", "or declined"),
+    "accepted": ("draft {a} {b} --record", "records the introduction"),
+    "introduced": ("outcome {a} {b} met", "or business, no-reply"),
+}
+
+
+def followup_command(item: FollowUp) -> str:
+    """The command that records the usual answer: `introducer outcome ann ben met`."""
+    a, b = (shlex.quote(contact_id) for contact_id in item.pair)
+    return "introducer " + _RECORD_WITH[item.stage][0].format(a=a, b=b)
+
+
+def _sentence(text: str) -> str:
+    """`did they meet? ask them` -> `Did they meet? Ask them`."""
+    return re.sub(r"(^|[.?!] )([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 FOLLOWUP_HEADER = ["a", "b", "stage", "since", "due", "status", "action"]
@@ -82,6 +104,24 @@ def goal_sentence(goal: GoalProgress) -> str:
     if goal.met:
         return f"{made}: goal met"
     return f"{made}, {goal.remaining} to go, {left}"
+
+
+#: The goal bar's width when the goal is larger: one cell per introduction up to this.
+GOAL_BAR_CELLS = 20
+
+
+def goal_bar(goal: GoalProgress, *, fancy: bool) -> str:
+    """This week against the goal as a bar that fills: `[###..] ` piped, `███░░ ` on a
+    terminal; empty when no goal is set."""
+    if goal.goal <= 0:
+        return ""
+    cells = min(goal.goal, GOAL_BAR_CELLS)
+    filled = min(cells, round(goal.made * cells / goal.goal))
+    if goal.made and not filled:
+        filled = 1  # one introduction shows, even against a goal of 50
+    if fancy:
+        return "█" * filled + "░" * (cells - filled) + " "
+    return "[" + "#" * filled + "." * (cells - filled) + "] "
 
 
 def goal_record(goal: GoalProgress) -> dict[str, Any]:
@@ -120,8 +160,14 @@ def suggestion_record(shown: Shown) -> dict[str, Any]:
         "b": {"id": s.b.id, "name": s.b.name},
         "common_thread": s.common_thread,
         "new": shown.new,
+        "back": shown.back,
         "reasons": [_reason_record(r) for r in s.reasons],
     }
+
+
+def shown_label(shown: Shown) -> str:
+    """`new` the day a pair is first shown, `back` the day it returns from a snooze."""
+    return "new" if shown.new else "back" if shown.back else ""
 
 
 def who(contact: Contact) -> str:
@@ -149,19 +195,19 @@ def _md(text: str) -> str:
     return text
 
 
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def agenda_markdown(agenda: Agenda, names: Names) -> str:
     """An email body: a heading per section, lists under them."""
+    bar = goal_bar(agenda.goal, fancy=False)
     lines = [f"# Introductions: {day_title(agenda.day)}", "",
-             f"**Goal:** {goal_sentence(agenda.goal)}.", ""]
+             f"**Goal:** {f'`{bar.strip()}` ' if bar else ''}{goal_sentence(agenda.goal)}.", ""]
     lines += [f"## Follow-ups due ({len(agenda.followups)})", ""]
     for f in agenda.followups:
         a, b = (_md(names.get(i, i)) for i in f.pair)
-        lines.append(f"- **{a}** and **{b}**: {f.stage} {f.since}, due {f.due}, "
-                     f"{followup_status(f)}. {_capitalised(f.action)}.")
+        when = "due today" if f.overdue_days == 0 else f"due {f.due}, {followup_status(f)}"
+        command = followup_command(f)
+        record = "" if "`" in command else f" `{command}` ({_RECORD_WITH[f.stage][1]})."
+        lines.append(f"- **{a}** and **{b}**: {f.stage} {f.since}, {when}. "
+                     f"{_sentence(f.action)}.{record}")
     if not agenda.followups:
         lines.append("Nothing due.")
     lines += ["", "## People to reconnect with", ""]
@@ -173,7 +219,7 @@ def agenda_markdown(agenda: Agenda, names: Names) -> str:
     lines += ["", "## Suggestions", ""]
     for shown in agenda.suggestions:
         s = shown.suggestion
-        new = ", *new*" if shown.new else ""
+        new = ", *new*" if shown.new else ", *back from a snooze*" if shown.back else ""
         lines.append(f"{shown.rank}. **{_md(s.a.name)}**{_business(s.a)} and "
                      f"**{_md(s.b.name)}**{_business(s.b)}, score {s.score:g}{new}: "
                      f"{_md(s.common_thread)}")
@@ -186,10 +232,13 @@ def _business(contact: Contact) -> str:
     return f" ({_md(contact.business)})" if contact.business else ""
 
 
-def agenda_table(agenda: Agenda, names: Names, *, suggestions: bool = True) -> None:
-    """The agenda for a person: a line on the goal, then a table (or a friendly line) per
-    section. `suggestions=False` leaves them to the interactive walk."""
-    write_stdout(f"{day_title(agenda.day)}: {goal_sentence(agenda.goal)}.\n\nFollow-ups due\n")
+def agenda_table(agenda: Agenda, names: Names, *, suggestions: bool = True,
+                 fancy: bool = False) -> None:
+    """The agenda for a person: a line on the goal (with its bar, in blocks if `fancy`),
+    then a table (or a friendly line) per section. `suggestions=False` leaves them to the
+    interactive walk."""
+    write_stdout(f"{day_title(agenda.day)}: {goal_bar(agenda.goal, fancy=fancy)}"
+                 f"{goal_sentence(agenda.goal)}.\n\nFollow-ups due\n")
     if agenda.followups:
         emit_table(FOLLOWUP_HEADER, [followup_row(f, names) for f in agenda.followups])
     else:
@@ -210,7 +259,7 @@ def agenda_table(agenda: Agenda, names: Names, *, suggestions: bool = True) -> N
     if agenda.suggestions:
         emit_table(
             ["rank", "score", "new", "a", "b", "common thread"],
-            [[shown.rank, f"{shown.suggestion.score:g}", "new" if shown.new else "",
+            [[shown.rank, f"{shown.suggestion.score:g}", shown_label(shown),
               who(shown.suggestion.a), who(shown.suggestion.b), shown.suggestion.common_thread]
              for shown in agenda.suggestions],
             numeric=("rank", "score"),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from introducer.cli.console import is_terminal, printable, say, stdout_console
-from introducer.cli.ledger_input import names_of, unknown_text
+from introducer.cli.ledger_input import names_of, warn_about_unknown_ids
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_json, emit_rows, write_stdout
 from introducer.cli.session import open_book, open_ledger, state_file, today, user_errors
@@ -52,15 +52,25 @@ def history(
         if ledger is not None:
             with ledger:
                 entries = ledger.entries(include_undone=True)
+        everything = entries
         if contact is not None:
             wanted = _contact_id(loaded, contact, entries)
             entries = [e for e in entries if e.involves(wanted)]
+    names = names_of(loaded)
     if output in (OutputFormat.json, OutputFormat.csv):
         _export(entries, output)
-    else:
-        _timeline(entries, names_of(loaded), output, show_all=show_all)
-    if ledger is None and output is OutputFormat.table:
+        return
+    shown = _timeline(entries, names, output, show_all=show_all)
+    if output is not OutputFormat.table or shown:
+        return
+    if ledger is None:
         say(f"no history yet ({path} does not exist; `introducer record` starts it)")
+    elif contact is None:
+        say("nothing in the history yet" + ("" if show_all else
+                                            " (`--all` adds suggestions shown and undone entries)"))
+    else:
+        say(f"no history for {names.get(wanted, wanted)} ({wanted})")
+        warn_about_unknown_ids([e for e in everything if e.undone_at is None], names)
 
 
 def _contact_id(book: Book, text: str, entries: list[Entry]) -> str:
@@ -104,10 +114,14 @@ def _export(entries: list[Entry], output: OutputFormat) -> None:
 
 
 def _timeline(entries: list[Entry], names: dict[str, str], output: OutputFormat, *,
-              show_all: bool) -> None:
+              show_all: bool) -> int:
+    """The entries as a timeline; returns how many were shown (none: nothing is printed on a
+    terminal or pipe, so the caller can say why instead of an empty table)."""
     from introducer.ledger.entries import describe
 
     shown = [e for e in entries if show_all or (e.undone_at is None and e.kind != "suggested")]
+    if not shown and output is OutputFormat.table:
+        return 0
     shown.sort(key=lambda e: (e.date, e.id or 0))
     header = ["date", "what happened", "note"]
     rows: list[list[Any]] = [[e.date.isoformat(), describe(dataclasses.replace(e, note=None),
@@ -117,6 +131,7 @@ def _timeline(entries: list[Entry], names: dict[str, str], output: OutputFormat,
         for row, entry in zip(rows, shown, strict=True):
             row.append((entry.undone_at or "")[:10])
     emit_rows(output, header, rows, json_key="entries", json_rows=[], title="History")
+    return len(shown)
 
 
 def import_history(
@@ -127,7 +142,6 @@ def import_history(
     book: BookOption = None,
 ) -> None:
     """Add the entries of a history export to the state file (entries already there are skipped)."""
-    from introducer.ledger.audit import unknown_ids
     from introducer.ledger.exchange import read_export
 
     with user_errors():
@@ -137,8 +151,7 @@ def import_history(
             added, skipped = ledger.import_entries(entries)
             path = ledger.path
     say(f"imported {file} into {path}: {added} added, {skipped} already there")
-    for unknown in unknown_ids(entries, names_of(loaded)):
-        say(f"warning: {unknown_text(unknown)}")
+    warn_about_unknown_ids([e for e in entries if e.undone_at is None], names_of(loaded))
 
 
 def rename(

@@ -21,6 +21,7 @@ from introducer.cli.agenda_render import (
     names_of,
 )
 from introducer.cli.console import say
+from introducer.cli.ledger_input import warn_about_unknown_ids
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_json, emit_rows, emit_table, write_stdout
 from introducer.cli.session import (
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from introducer.book.model import Book
     from introducer.ledger.agenda import Agenda
     from introducer.ledger.stats import Stats
+    from introducer.ledger.views import FollowUp
     from introducer.match.history import HistoryView
     from introducer.match.score import Suggestion
 
@@ -78,11 +80,12 @@ def followups_command(
         entries = read_entries(ctx, loaded, state)
         day = today()
         wait = loaded.settings.follow_up_days
-        items = open_followups(entries, day, wait) if show_all else followups(entries, day, wait)
+        everything = open_followups(entries, day, wait)
+        items = everything if show_all else followups(entries, day, wait)
     names = names_of(loaded)
     due = sum(1 for item in items if item.overdue_days >= 0)
     if output is OutputFormat.table and not items:
-        say("nothing to follow up today")
+        say("nothing to follow up today" + _coming_up(everything))
         return
     header = FOLLOWUP_HEADER
     rows: list[list[Any]] = [followup_row(item, names) for item in items]
@@ -97,6 +100,14 @@ def followups_command(
               title="Follow-ups")
     if output is OutputFormat.table and not due:
         say("nothing due today; the list shows what is coming up")
+
+
+def _coming_up(items: list[FollowUp]) -> str:
+    """`; 2 coming up, the next on 2026-11-30 (...)`: what a quiet day is waiting for."""
+    if not items:
+        return ""
+    return (f"; {len(items)} coming up, the next on {items[0].due} "
+            "(`introducer followups --all` lists them)")
 
 
 # ── stats ────────────────────────────────────────────────────────────────────
@@ -222,16 +233,21 @@ def _agenda(ctx: typer.Context, loaded: Book, state: Path | None, top: int) -> A
     day = today()
     with open_ledger(ctx, loaded, state) as ledger:
         entries = ledger.entries()
+    warn_about_unknown_ids(entries, names_of(loaded))
     pool = _suggestions(loaded, history_view(loaded, entries, day), max(top, SUGGESTION_POOL),
                         on=day)
     return build_agenda(loaded, entries, day, pool[:top], pool)
 
 
 def _mark_shown(ctx: typer.Context, loaded: Book, state: Path | None, agenda: Agenda) -> None:
-    pairs = [(s.suggestion.a.id, s.suggestion.b.id) for s in agenda.suggestions]
-    if pairs:
+    """Remember what this run showed for the first time (ever, or since a snooze ended)."""
+    unseen = [s for s in agenda.suggestions if s.unseen]
+    if unseen:
         with open_ledger(ctx, loaded, state) as ledger:
-            ledger.mark_suggested(pairs, agenda.day)
+            ledger.mark_suggested([(s.suggestion.a.id, s.suggestion.b.id)
+                                   for s in unseen if not s.back], agenda.day)
+            ledger.mark_back([(s.suggestion.a.id, s.suggestion.b.id)
+                              for s in unseen if s.back], agenda.day)
 
 
 def today_command(
@@ -271,7 +287,7 @@ def today_command(
     elif output is TodayFormat.markdown:
         write_stdout(agenda_markdown(agenda, names))
     else:
-        agenda_table(agenda, names)
+        agenda_table(agenda, names, fancy=_fancy_chart())
         if agenda.suggestions and console.is_terminal(sys.stdout):
             say("\nnext: `introducer today --interactive` walks these one by one "
                 "(draft, ask, snooze, never)")
@@ -284,11 +300,11 @@ def _interactive(ctx: typer.Context, loaded: Book, state: Path | None, agenda: A
     from introducer.cli.walk import summary, walk
 
     _mark_shown(ctx, loaded, state, agenda)
-    agenda_table(agenda, names_of(loaded), suggestions=False)
+    agenda_table(agenda, names_of(loaded), suggestions=False, fancy=_fancy_chart())
     if not agenda.suggestions:
         typer.echo("\nNo suggestions today.")
         return
     typer.echo(f"\nSuggestions ({len(agenda.suggestions)}): Enter skips.")
     with open_ledger(ctx, loaded, state) as ledger:
         done = walk(loaded, ledger, agenda.suggestions, agenda.day, out)
-    typer.echo(f"\n{summary(done)}")
+    typer.echo(f"\n{summary(done, agenda.goal)}")

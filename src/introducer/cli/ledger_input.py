@@ -114,3 +114,18 @@ def unknown_text(unknown: UnknownId) -> str:
         return (f'{text}; did you mean "{unknown.suggestion}"? If they changed id, run '
                 f"`introducer rename {unknown.id} {unknown.suggestion}`")
     return f"{text}; if they changed id, run `introducer rename {unknown.id} NEW-ID`"
+
+
+def warn_about_unknown_ids(entries: Sequence[Entry], names: dict[str, str]) -> None:
+    """Warn about each id the history names that the book does not have (an edited id).
+
+    Such a contact's pairs lose their history: done introductions come back as new
+    suggestions. The audit (and its fuzzy matching) is imported only when there is one.
+    """
+    if all(entry.a in names and (entry.b is None or entry.b in names)
+           for entry in entries if entry.kind != "renamed"):
+        return
+    from introducer.ledger.audit import unknown_ids
+
+    for unknown in unknown_ids(entries, names):
+        say(f"warning: {unknown_text(unknown)}")

@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from introducer.cli.agenda_render import who
+from introducer.cli.agenda_render import shown_label, who
 from introducer.cli.console import printable, say
+from introducer.cli.ledger_input import confirmation, names_of
 from introducer.errors import IntroducerError
 from introducer.ledger.entries import Entry
 
 if TYPE_CHECKING:
     from introducer.book.model import Book
     from introducer.drafts.build import Drafter, DraftKind
-    from introducer.ledger.agenda import Shown
+    from introducer.ledger.agenda import GoalProgress, Shown
     from introducer.ledger.store import Ledger
     from introducer.match.score import Suggestion
 
@@ -57,7 +58,8 @@ def _days(text: str | int) -> int:
 
 def _show(shown: Shown, position: int, count: int) -> None:
     s = shown.suggestion
-    new = "  (new)" if shown.new else ""
+    label = shown_label(shown)
+    new = f"  ({label})" if label else ""
     typer.echo()
     typer.echo(printable(f"[{position}/{count}] {who(s.a)}  <->  {who(s.b)}   "
                          f"score {s.score:g}{new}"))
@@ -84,6 +86,7 @@ def walk(book: Book, ledger: Ledger, suggestions: Sequence[Shown], day: dt.date,
 
     done: Counter[str] = Counter()
     drafter: Drafter | None = None
+    names = names_of(book)
     for position, shown in enumerate(suggestions, 1):
         _show(shown, position, len(suggestions))
         pair = shown.suggestion
@@ -106,9 +109,11 @@ def walk(book: Book, ledger: Ledger, suggestions: Sequence[Shown], day: dt.date,
                 except IntroducerError as error:
                     say(f"error: {error.message}")
                     continue  # nothing written or recorded: choose again
-                ledger.add(Entry("introduced" if action == "draft" else "asked", a, b, day))
+                entry = Entry("introduced" if action == "draft" else "asked", a, b, day)
+                ledger.add(entry)
                 for path in paths:
                     typer.echo(printable(f"    wrote {path}"))
+                typer.echo(printable(f"    recorded: {confirmation(entry, names)}"))
             elif action == "snooze":
                 try:
                     days = typer.prompt("Snooze for how many days", default=DEFAULT_SNOOZE_DAYS,
@@ -127,7 +132,15 @@ def walk(book: Book, ledger: Ledger, suggestions: Sequence[Shown], day: dt.date,
     return done
 
 
-def summary(done: Counter[str]) -> str:
-    """`drafted 2, snoozed 1, skipped 3`, or `nothing recorded`."""
+def summary(done: Counter[str], goal: GoalProgress) -> str:
+    """`drafted 2, snoozed 1, skipped 3; now 2 of 5 introductions this week, 3 to go, ...`
+    (`goal` as it stood before the walk), or `nothing recorded`."""
+    from dataclasses import replace
+
+    from introducer.cli.agenda_render import goal_sentence
+
     parts = [f"{word} {done[action]}" for action, word in _DONE if done[action]]
-    return ", ".join(parts) if parts else "nothing recorded"
+    if not parts:
+        return "nothing recorded"
+    now = goal_sentence(replace(goal, made=goal.made + done["draft"]))
+    return f"{', '.join(parts)}; now {now}."

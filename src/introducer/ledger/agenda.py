@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from introducer.book.model import Book
 from introducer.book.schema import Contact
-from introducer.ledger.entries import Entry
+from introducer.ledger.entries import Entry, pair_of
 from introducer.ledger.views import FollowUp, followups, live, week_start
 from introducer.match.score import Suggestion
 
@@ -154,11 +154,19 @@ def reconnect(
 
 @dataclass(frozen=True, slots=True)
 class Shown:
-    """A suggestion on today's agenda; `new` if no earlier run ever showed the pair."""
+    """A suggestion on today's agenda, and what showing it means.
+
+    `new`: shown for the first time today (the digest that mailed it this morning and
+    the terminal an hour later agree). `back`: its snooze is over, and today is the first
+    day it is shown again. `unseen`: no earlier run has shown it since (the digest
+    speaks of these, and `today` records them).
+    """
 
     rank: int
     suggestion: Suggestion
     new: bool
+    back: bool = False
+    unseen: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,17 +181,50 @@ class Agenda:
 
     @property
     def quiet(self) -> bool:
-        """Nothing to do: no follow-up due and no suggestion the user has not seen.
+        """Nothing to do: no follow-up due and no suggestion that no earlier run has shown.
 
         The cron digest prints nothing on such a day (people to reconnect with and
-        suggestions already seen do not change from day to day, so are no news).
+        suggestions already seen do not change from day to day, so are no news; a pair
+        back from a snooze is news again).
         """
-        return not self.followups and not any(s.new for s in self.suggestions)
+        return not self.followups and not any(s.unseen for s in self.suggestions)
 
 
-def previously_suggested(entries: Iterable[Entry]) -> set[tuple[str, str]]:
-    """Pairs some earlier run already showed."""
-    return {pair for e in live(entries) if e.kind == "suggested" and (pair := e.pair)}
+@dataclass(slots=True)
+class _Showings:
+    dates: list[dt.date]  # the days runs showed the pair, oldest first
+    snooze_ended: dt.date | None = None  # the latest snooze's end, if it has come
+
+
+def _showings(entries: Iterable[Entry], today: dt.date) -> dict[tuple[str, str], _Showings]:
+    found: dict[tuple[str, str], _Showings] = {}
+    for entry in live(entries):
+        pair = entry.pair
+        if pair is None or entry.kind not in ("suggested", "snoozed"):
+            continue
+        showings = found.setdefault(pair, _Showings([]))
+        if entry.kind == "suggested":
+            showings.dates.append(entry.date)
+        else:
+            ended = entry.until is not None and entry.until <= today
+            showings.snooze_ended = entry.until if ended else None
+    for showings in found.values():
+        showings.dates.sort()
+    return found
+
+
+def shown_as(pair: tuple[str, str], showings: Mapping[tuple[str, str], _Showings], rank: int,
+             suggestion: Suggestion, today: dt.date) -> Shown:
+    """How a suggestion ranked today is shown, given when runs showed it before."""
+    seen = showings.get(pair)
+    if seen is None or not seen.dates:
+        return Shown(rank, suggestion, new=True, unseen=True)
+    ended = seen.snooze_ended
+    if ended is not None and seen.dates[0] < ended:  # shown, snoozed, and now it is over
+        since = [day for day in seen.dates if day >= ended]
+        return Shown(rank, suggestion, new=False, back=not since or since[0] == today,
+                     unseen=not since)
+    return Shown(rank, suggestion, new=seen.dates[0] == today)
 
 
 def build_agenda(
@@ -195,7 +236,7 @@ def build_agenda(
 ) -> Agenda:
     """Today's agenda; `shown` are the suggestions to list, `pool` the wider top list that
     counts how often each person is among the best suggestions (defaults to `shown`)."""
-    seen = previously_suggested(entries)
+    showings = _showings(entries, today)
     counts = Counter(person.id for s in (pool or shown) for person in (s.a, s.b))
     settings = book.settings
     return Agenda(
@@ -203,6 +244,6 @@ def build_agenda(
         goal=goal_progress(entries, today, settings.weekly_goal),
         followups=tuple(followups(entries, today, settings.follow_up_days)),
         reconnect=tuple(reconnect(book, entries, today, counts)),
-        suggestions=tuple(Shown(rank, s, (s.a.id, s.b.id) not in seen)
+        suggestions=tuple(shown_as(pair_of(s.a.id, s.b.id), showings, rank, s, today)
                           for rank, s in enumerate(shown, 1)),
     )

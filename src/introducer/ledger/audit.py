@@ -9,10 +9,11 @@ and `import-history` turn the answers into warnings.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from introducer.book.messages import Suggester
+from introducer.book.schema import slugify
 from introducer.ledger.entries import Entry
 from introducer.ledger.views import live
 
@@ -26,27 +27,33 @@ class UnknownId:
     suggestion: str | None  # a book id it was probably renamed to, if one is close
 
 
-def unknown_ids(entries: Iterable[Entry], book_ids: Collection[str]) -> list[UnknownId]:
-    """Ids named by live entries but missing from the book, most used first.
+def unknown_ids(entries: Iterable[Entry], book: Mapping[str, str]) -> list[UnknownId]:
+    """Ids named by live entries but missing from `book` (id -> name), most used first.
 
-    The suggestion is the closest book id that has no history of its own: `rename`
-    refuses to merge two histories, so an id that already has one is no answer.
+    The suggestion is a book id with no history of its own beyond suggestions shown
+    (`rename` refuses to merge two histories, so such an id is no answer): first the
+    contact whose name makes the missing id (an `id:` added to "Ethan Wright" leaves
+    "ethan-wright" behind), else the closest id.
     """
-    entries = live(entries)
     counts: Counter[str] = Counter()
-    for entry in entries:
+    own: set[str] = set()  # named by something the user did, not just a suggestion shown
+    for entry in live(entries):
         if entry.kind == "renamed":
             continue
         for contact_id in {entry.a, entry.b}:
-            if contact_id is not None:
-                counts[contact_id] += 1
-    known = set(book_ids)
+            if contact_id is None:
+                continue
+            counts[contact_id] += 1
+            if entry.kind != "suggested":
+                own.add(contact_id)
     missing = {contact_id: count for contact_id, count in counts.items()
-               if contact_id not in known}
+               if contact_id not in book}
     if not missing:
         return []
-    suggest = Suggester(sorted(known - counts.keys()))
-    return [UnknownId(contact_id, count, suggest(contact_id))
+    free = sorted(book.keys() - own)
+    by_name = {slugify(book[contact_id]): contact_id for contact_id in reversed(free)}
+    suggest = Suggester(free)
+    return [UnknownId(contact_id, count, by_name.get(contact_id) or suggest(contact_id))
             for contact_id, count in sorted(missing.items(), key=lambda item: (-item[1], item[0]))]
 
 

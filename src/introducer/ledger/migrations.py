@@ -40,6 +40,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE UNIQUE INDEX entries_suggested_once ON entries (a, b) WHERE kind = 'suggested';
         CREATE INDEX entries_kind_date ON entries (kind, date);
     """),
+    Migration(3, "a suggestion back from a snooze is recorded again, once a day at most", """
+        DROP INDEX entries_suggested_once;
+        CREATE UNIQUE INDEX entries_suggested_daily ON entries (a, b, date)
+            WHERE kind = 'suggested';
+    """),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -144,14 +144,25 @@ class Ledger:
 
     def mark_suggested(self, pairs: Iterable[tuple[str, str]], day: dt.date) -> int:
         """Note pairs shown as suggestions (once per pair, ever); returns how many were new."""
-        rows = [(*pair_of(a, b), day.isoformat(), now_utc()) for a, b in pairs]
+        return self._suggested(pairs, day, "AND NOT EXISTS (SELECT 1 FROM entries "
+                               "WHERE kind = 'suggested' AND a = :a AND b = :b)")
+
+    def mark_back(self, pairs: Iterable[tuple[str, str]], day: dt.date) -> int:
+        """Note pairs shown again now that their snooze is over (once a day at most), so
+        tomorrow they are no longer news; returns how many rows were added."""
+        return self._suggested(pairs, day, "")
+
+    def _suggested(self, pairs: Iterable[tuple[str, str]], day: dt.date, unless: str) -> int:
+        rows = [{"a": a, "b": b, "date": day.isoformat(), "at": now_utc()}
+                for a, b in (pair_of(*pair) for pair in pairs)]
         if not rows:
             return 0
         with self._writing():
             before = self._db.total_changes
             self._db.executemany(
                 "INSERT OR IGNORE INTO entries (kind, a, b, date, recorded_at) "
-                "VALUES ('suggested', ?, ?, ?, ?)",
+                "SELECT 'suggested', :a, :b, :date, :at WHERE NOT EXISTS (SELECT 1 FROM entries "
+                f"WHERE kind = 'suggested' AND a = :a AND b = :b AND date = :date) {unless}",
                 rows,
             )
             return self._db.total_changes - before
@@ -242,12 +253,14 @@ class Ledger:
     def _count(self, entry: Entry) -> int:
         """How many stored entries `entry` would duplicate (an import's test for "already here").
 
-        A suggestion is one per pair, whatever its date. An entry without a recorded
+        A suggestion is one per pair and day, whatever its time. An entry without a recorded
         time (a hand-written file) matches whatever time its first import gave it.
         """
         if entry.kind == "suggested":
-            query = "SELECT count(*) FROM entries WHERE kind = 'suggested' AND a = ? AND b = ?"
-            return int(self._db.execute(query, (entry.a, entry.b)).fetchone()[0])
+            query = ("SELECT count(*) FROM entries WHERE kind = 'suggested' AND a = ? AND b = ? "
+                     "AND date = ?")
+            return int(self._db.execute(query, (entry.a, entry.b, entry.date.isoformat()))
+                       .fetchone()[0])
         query = ("SELECT count(*) FROM entries WHERE kind = ? AND a = ? AND b IS ? AND date = ? "
                  "AND result IS ? AND value IS ? AND until IS ? AND note IS ?")
         params: list[Any] = [entry.kind, entry.a, entry.b, entry.date.isoformat(), entry.result,
@@ -268,12 +281,12 @@ class Ledger:
         return row is not None
 
     def _drop_clashing_suggestions(self, old: str, new: str, before: int | None) -> None:
-        """Before `old` becomes `new`: keep one suggestion per pair (the earliest shown).
+        """Before `old` becomes `new`: where both were suggested with the same partner, keep
+        only the earliest of those suggestions.
 
-        `new` may already have suggestions (the book was edited and `suggest` ran
-        before `rename`). Where both ids were suggested with the same partner, the
-        later of the two rows goes; a suggestion of `old` with `new` (which would
-        become a pair of one) goes too.
+        `new` may already have suggestions (the book was edited and `today` ran
+        before `rename`). A suggestion of `old` with `new` (which would become a pair
+        of one) goes too.
         """
         scope, params = ("", [old]) if before is None else (" AND id < ?", [old, before])
         moving = self._db.execute(
@@ -283,14 +296,18 @@ class Ledger:
         staying = self._db.execute(
             "SELECT id, a, b, date FROM entries WHERE kind = 'suggested' AND ? IN (a, b)", (new,)
         ).fetchall()
-        theirs = {(b if a == new else a): (date, id_) for id_, a, b, date in staying}
-        doomed: set[int] = set()
+        theirs: dict[str, list[tuple[str, int]]] = {}
+        for id_, a, b, date in staying:
+            theirs.setdefault(b if a == new else a, []).append((date, id_))
+        mine: dict[str, list[tuple[str, int]]] = {}
         for id_, a, b, date in moving:
-            partner = b if a == old else a
+            mine.setdefault(b if a == old else a, []).append((date, id_))
+        doomed: set[int] = set()
+        for partner, rows in mine.items():
             if partner == new:
-                doomed.add(id_)
-            elif (other := theirs.get(partner)) is not None:
-                doomed.add(id_ if (date, id_) > other else other[1])
+                doomed.update(id_ for _, id_ in rows)
+            elif partner in theirs:
+                doomed.update(id_ for _, id_ in sorted(rows + theirs[partner])[1:])
         self._db.executemany("DELETE FROM entries WHERE id = ?", [(i,) for i in sorted(doomed)])
 
     def _rename_rows(self, old: str, new: str, *, before: int | None = None) -> int:
@@ -435,7 +452,7 @@ def _storable(text: str | None) -> str | None:
 def _identity(entry: Entry) -> tuple[Any, ...]:
     """What makes two imported entries "the same" (see `Ledger._count`)."""
     if entry.kind == "suggested":
-        return ("suggested", entry.a, entry.b)
+        return ("suggested", entry.a, entry.b, entry.date)
     return (entry.kind, entry.a, entry.b, entry.date, entry.result, entry.value, entry.until,
             entry.note, entry.recorded_at)
 

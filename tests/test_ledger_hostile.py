@@ -181,7 +181,7 @@ DAMAGE = {
                                         "WHERE id = 1", "entry 1: recorded_at 'whenever' is "
                                         "not a time"),
     "a 5 MB kind": ("UPDATE entries SET kind = printf('%.*c', 5000000, 'x') WHERE id = 1",
-                    "entry 1: kind 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' is not one of"),
+                    "entry 1: kind '" + "x" * 35 + "...' is not one of"),
 }
 
 
@@ -269,3 +269,133 @@ def test_a_full_disk_behind_an_io_error_is_named(
     monkeypatch.setattr(store.os, "statvfs", lambda _: Full())
     error = store._state_error(tmp_path / "s.db", sqlite3.OperationalError("disk I/O error"))
     assert str(error) == f"the state file {tmp_path / 's.db'} cannot be used: the disk is full"
+
+
+# ── import-history: hostile export files ─────────────────────────────────────
+
+GOOD = {"kind": "introduced", "a": "maria-lopez", "b": "tom-reed", "date": "2026-11-20",
+        "recorded_at": "2026-11-20T09:00:00Z"}
+
+
+def export_file(tmp_path: Path, *entries: dict[str, object], name: str = "backup.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps({"version": 1, "entries": list(entries)}), encoding="utf-8")
+    return path
+
+
+def import_problem(book: Path, path: Path) -> str:
+    """The one problem line of a refused import; nothing may have been written."""
+    code, out, err = invoke("--book", book, "import-history", path)
+    assert code == 1 and out == "", err
+    assert "Traceback" not in err and "internal error" not in err, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert not book.with_name("contacts.introducer.sqlite3").exists()
+    return lines[0]
+
+
+REFUSED = {
+    "an id with a line break": ({"a": "ann\nbob"}, "entry 1: a 'ann\\nbob' is not a contact id"),
+    "an id with an escape code": ({"b": "x\x1b[2J"}, "entry 1: b 'x\\x1b[2J' is not a contact id"),
+    "an id with a right-to-left override": ({"b": "x\u202eevil"},
+                                           "entry 1: b 'x\\u202eevil' is not a contact id"),
+    "a NUL for an id": ({"a": "\x00"}, "entry 1: a '\\x00' is not a contact id"),
+    "a pair of one": ({"b": "maria-lopez"}, "entry 1: a and b are the same contact "
+                                            "(maria-lopez); a pair needs two people"),
+    "the last day Python knows": ({"date": "9999-12-31"}, "entry 1: date 9999-12-31 is outside "
+                                  "the days introducer keeps (1900-01-01 to 2999-12-31)"),
+    "year one": ({"date": "0001-01-01"}, "entry 1: date 0001-01-01 is outside the days"),
+    "a snooze to the end of time": ({"kind": "snoozed", "until": "9999-12-31"},
+                                    "entry 1: until 9999-12-31 is outside the days"),
+    "an id beyond SQLite": ({"id": 2**70}, "entry 1: id 1180591620717411303424 is not a whole "
+                            "number from 1 to 9007199254740992"),
+    "the last id SQLite has": ({"id": 2**63 - 1}, "entry 1: id 9223372036854775807 is not"),
+    "a 400-digit value": ({"kind": "outcome", "result": "business", "value": 10**400},
+                          "entry 1: value 1" + "0" * 35 + "... is not a finite number"),
+    "a negative value": ({"kind": "outcome", "result": "business", "value": -5},
+                         "entry 1: value -5 is not a number from 0 to 1e+15"),
+    "a value beyond any deal": ({"kind": "outcome", "result": "business", "value": 1e308},
+                                "entry 1: value 1e+308 is not a number from 0 to 1e+15"),
+    "a recorded time that is no time": ({"recorded_at": "garbage"},
+                                        "entry 1: recorded_at 'garbage' is not a time"),
+    "an undone time that is a number": ({"undone_at": 12}, "entry 1: undone_at '12' is not a"),
+    "a result on an introduction": ({"result": "met"},
+                                    "entry 1: result goes only with kind outcome"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=str)
+def test_an_entry_introducer_could_never_have_written_is_refused(
+    book: Path, tmp_path: Path, case: str
+) -> None:
+    """Before: each of these was imported, and then either crashed every later command (an
+    OverflowError from a date near 9999, a value summing to infinity in `stats` JSON, no id
+    left for the next `record`), crashed the import itself, or printed a raw line break in
+    the warning that followed."""
+    change, expected = REFUSED[case]
+    path = export_file(tmp_path, {**GOOD, **change})
+    assert import_problem(book, path).startswith(f"{path}: {expected}")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('{"version": 1, "entries": ' + "[" * 100_000 + "]" * 100_000 + "}",
+     "not a history export: nested too deeply"),
+    ('{"version": 1, "entries": [{"a": ' * 5_000 + "1" + "}]" * 5_000 + "}",
+     "not a history export: nested too deeply"),
+    ('{"version": 1, "entries": [{"id": ' + "9" * 5000 + "}]}",
+     "not a history export: a number too long to read"),
+])
+def test_json_that_python_cannot_hold(book: Path, tmp_path: Path, text: str,
+                                      expected: str) -> None:
+    """Before: `internal error: RecursionError`, and `ValueError: Exceeds the limit (4300
+    digits)`."""
+    path = tmp_path / "backup.json"
+    path.write_text(text, encoding="utf-8")
+    assert import_problem(book, path) == f"{path}: {expected}"
+
+
+def test_utf16_is_named(book: Path, tmp_path: Path) -> None:
+    path = tmp_path / "backup.json"
+    path.write_bytes(json.dumps({"version": 1, "entries": [GOOD]}).encode("utf-16"))
+    assert import_problem(book, path) == f"{path}:1: is UTF-16 text; save it as UTF-8"
+
+
+def test_a_device_is_refused_not_read_forever(book: Path) -> None:
+    """Before: `import-history /dev/zero` read until memory ran out."""
+    assert import_problem(book, Path("/dev/zero")) == \
+        "error: /dev/zero: is a device, not a history export"
+
+
+def test_a_pipe_nobody_writes_to_reads_as_empty(book: Path, tmp_path: Path) -> None:
+    """Before: the import waited for a writer for ever (a cron job hung)."""
+    fifo = tmp_path / "backup.fifo"
+    os.mkfifo(fifo)
+    line = import_problem(book, fifo)
+    assert line.startswith(f"{fifo}:1: not a history export")
+
+
+def test_more_than_the_limit_is_refused(book: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from introducer import fileio
+
+    monkeypatch.setattr(fileio, "MAX_INPUT_BYTES", 100)
+    monkeypatch.setattr(fileio.read_input, "__defaults__", (100,))
+    path = export_file(tmp_path, GOOD, GOOD)
+    assert import_problem(book, path) == \
+        f"error: {path}: is larger than 0 MB; that cannot be a history export"
+
+
+def test_contacts_import_refuses_a_device_too(book: Path) -> None:
+    """`import vcard /dev/zero` read for ever as well."""
+    code, _, err = invoke("--book", book, "import", "vcard", "/dev/zero")
+    assert one_error(code, err) == "error: /dev/zero: is a device, not an export file"
+
+
+def test_a_ten_megabyte_note_round_trips(book: Path, tmp_path: Path) -> None:
+    note = "x" * 10_000_000
+    path = export_file(tmp_path, {**GOOD, "note": note})
+    code, _, err = invoke("--book", book, "import-history", path)
+    assert code == 0, err
+    code, out, err = invoke("--book", book, "history", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["entries"][0]["note"] == note

@@ -113,7 +113,10 @@ def describe(entry: Entry, names: dict[str, str] | None = None) -> str:
 def shown(value: Any, limit: int = 40) -> str:
     """A value quoted for an error message, shortened: a 10 MB cell is not repeated back."""
     text = repr(value)
-    return text if len(text) <= limit else text[: limit - 5] + "...'"
+    if len(text) <= limit:
+        return text
+    quote = text[-1] if text[-1] in "'\"" else ""
+    return text[: limit - 4] + "..." + quote
 
 
 def day_problem(day: dt.date, what: str) -> str | None:

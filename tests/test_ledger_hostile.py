@@ -399,3 +399,65 @@ def test_a_ten_megabyte_note_round_trips(book: Path, tmp_path: Path) -> None:
     code, out, err = invoke("--book", book, "history", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["entries"][0]["note"] == note
+
+
+# ── hostile values on the command line and in the environment ───────────────
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["record", "maria", "tom", "--date", "0001-01-01"],
+     "error: --date 0001-01-01 is outside the days introducer keeps (1900-01-01 to 2999-12-31)"),
+    (["snooze", "maria", "tom", "--until", "9999-12-31"],
+     "error: --until 9999-12-31 is too far ahead (the latest is 2999-12-31); "
+     "`introducer never A B` hides a pair for good"),
+    (["snooze", "maria", "tom", "--for-days", "99999999999"],
+     "error: --for-days 99999999999 goes past 2999-12-31; `introducer never A B` hides a pair "
+     "for good"),
+    (["snooze", "maria", "tom", "--for-days", "3000000"],
+     "error: --for-days 3000000 goes past 2999-12-31; `introducer never A B` hides a pair "
+     "for good"),
+    (["outcome", "maria", "tom", "business", "--value", "1e308"],
+     "error: --value 1e+308 must be a number from 0 to 1e+15"),
+    (["outcome", "maria", "tom", "business", "--value", "inf"],
+     "error: --value inf must be a number from 0 to 1e+15"),
+    (["rename", " ", "maria-lopez"], "error: OLD and NEW must be contact ids, not blank"),
+], ids=lambda value: " ".join(value) if isinstance(value, list) else "")
+def test_a_value_the_ledger_cannot_keep_is_a_usage_error(
+    book: Path, args: list[str], expected: str
+) -> None:
+    """Before: `--date 0001-01-01` and `--until 9999-12-31` were recorded (and the latter
+    crashed `followups` later); `--for-days` past Python's calendar was `internal error:
+    OverflowError`; two `--value 1e308` made `stats --format json` print `Infinity`, which
+    is not JSON; a blank OLD said `no history for ""`."""
+    code, _, err = invoke("--book", book, *args)
+    assert one_error(code, err, expected=2) == expected
+    assert not book.with_name("contacts.introducer.sqlite3").exists()
+
+
+def test_a_value_of_minus_zero_is_zero(book: Path) -> None:
+    code, _, err = invoke("--book", book, "outcome", "maria", "tom", "business", "--value", "-0")
+    assert code == 0, err
+    assert "business (value 0) on" in err and "-0" not in err
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+@pytest.mark.parametrize("args", [["stats"], ["snooze", "maria", "tom", "--for-days", "30"],
+                                  ["today", "--format", "json"], ["followups", "--all"]],
+                         ids=" ".join)
+def test_introducer_today_outside_the_calendar(book: Path, state: Path, day: str,
+                                               args: list[str]) -> None:
+    """Before: `internal error: OverflowError: date value out of range`."""
+    code, _, err = invoke("--book", book, *args, env={"INTRODUCER_TODAY": day})
+    assert one_error(code, err, expected=2) == (
+        f"error: $INTRODUCER_TODAY {day} is outside the days introducer keeps "
+        "(1900-01-01 to 2999-12-31)")
+
+
+def test_the_edges_of_the_calendar_work(book: Path, state: Path) -> None:
+    for day in ("1900-01-01", "2999-12-31"):
+        for args in (["stats", "--format", "json"], ["today", "--format", "json"],
+                     ["followups", "--all", "--format", "json"]):
+            code, out, err = invoke("--book", book, *args, env={"INTRODUCER_TODAY": day})
+            assert code == 0, err
+            assert out == "" or json.loads(out)["version"] == 1
+    code, _, err = invoke("--book", book, "snooze", "maria", "priya", "--until", "2999-12-31")
+    assert code == 0, err

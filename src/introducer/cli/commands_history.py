@@ -154,6 +154,8 @@ def rename(
 
     with user_errors():
         old, new = old.strip(), new.strip()
+        if not old or not new:
+            raise UsageError("OLD and NEW must be contact ids, not blank")
         if old == new:
             raise UsageError(f'OLD and NEW are the same id ("{old}")')
         loaded = open_book(ctx, book)

@@ -159,8 +159,7 @@ DAMAGE = {
                         "entry 1: date '2026-11-23T10:00:00' is not a date (YYYY-MM-DD)"),
     "the last day Python knows": (
         "UPDATE entries SET date = '9999-12-31' WHERE id = 1",
-        "entry 1: date 9999-12-31 is outside the days introducer keeps "
-        "(1900-01-01 to 2999-12-31)"),
+        "entry 1: date 9999-12-31 is after 2999-12-31, the last day introducer keeps"),
     "an unknown kind": ("UPDATE entries SET kind = 'frobbed' WHERE id = 1",
                         "entry 1: kind 'frobbed' is not one of introduced, asked, outcome, "
                         "snoozed, never, received, suggested, renamed, contacted"),
@@ -302,11 +301,8 @@ REFUSED = {
     "a NUL for an id": ({"a": "\x00"}, "entry 1: a '\\x00' is not a contact id"),
     "a pair of one": ({"b": "maria-lopez"}, "entry 1: a and b are the same contact "
                                             "(maria-lopez); a pair needs two people"),
-    "the last day Python knows": ({"date": "9999-12-31"}, "entry 1: date 9999-12-31 is outside "
-                                  "the days introducer keeps (1900-01-01 to 2999-12-31)"),
-    "year one": ({"date": "0001-01-01"}, "entry 1: date 0001-01-01 is outside the days"),
-    "a snooze to the end of time": ({"kind": "snoozed", "until": "9999-12-31"},
-                                    "entry 1: until 9999-12-31 is outside the days"),
+    "the last day Python knows": ({"date": "9999-12-31"}, "entry 1: date 9999-12-31 is after "
+                                  "2999-12-31, the last day introducer keeps"),
     "an id beyond SQLite": ({"id": 2**70}, "entry 1: id 1180591620717411303424 is not a whole "
                             "number from 1 to 9007199254740992"),
     "the last id SQLite has": ({"id": 2**63 - 1}, "entry 1: id 9223372036854775807 is not"),
@@ -405,7 +401,7 @@ def test_a_ten_megabyte_note_round_trips(book: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "expected"), [
     (["record", "maria", "tom", "--date", "0001-01-01"],
-     "error: --date 0001-01-01 is outside the days introducer keeps (1900-01-01 to 2999-12-31)"),
+     "error: --date 0001-01-01 is not a plausible date (use one from 1900-01-01 to 2999-12-31)"),
     (["snooze", "maria", "tom", "--until", "9999-12-31"],
      "error: --until 9999-12-31 is too far ahead (the latest is 2999-12-31); "
      "`introducer never A B` hides a pair for good"),
@@ -448,8 +444,8 @@ def test_introducer_today_outside_the_calendar(book: Path, state: Path, day: str
     """Before: `internal error: OverflowError: date value out of range`."""
     code, _, err = invoke("--book", book, *args, env={"INTRODUCER_TODAY": day})
     assert one_error(code, err, expected=2) == (
-        f"error: $INTRODUCER_TODAY {day} is outside the days introducer keeps "
-        "(1900-01-01 to 2999-12-31)")
+        f"error: $INTRODUCER_TODAY {day} is not a plausible date "
+        "(use one from 1900-01-01 to 2999-12-31)")
 
 
 def test_the_edges_of_the_calendar_work(book: Path, state: Path) -> None:
@@ -461,3 +457,24 @@ def test_the_edges_of_the_calendar_work(book: Path, state: Path) -> None:
             assert out == "" or json.loads(out)["version"] == 1
     code, _, err = invoke("--book", book, "snooze", "maria", "priya", "--until", "2999-12-31")
     assert code == 0, err
+
+
+def test_what_older_versions_let_the_command_line_write_is_still_read_and_restored(
+    book: Path, state: Path, tmp_path: Path
+) -> None:
+    """Before this version, `--date 0026-11-23` (a typo) and `--until 9999-12-31` were
+    recorded. They are harmless, so a state file holding them still works, and its backup
+    still restores: the stricter checks are for what is typed now."""
+    edit(state, "UPDATE entries SET date = '0026-11-23' WHERE id = 1; "
+                "INSERT INTO entries (kind, a, b, date, until, recorded_at) VALUES ('snoozed', "
+                "'maria-lopez', 'priya-shah', '2026-11-23', '9999-12-31', '2026-11-23T09:00:00Z')")
+    for args in READERS:
+        code, out, err = invoke("--book", book, *args)
+        assert code == 0, (args, err)
+    backup = tmp_path / "backup.json"
+    backup.write_text(invoke("--book", book, "history", "--format", "json")[1], encoding="utf-8")
+    fresh = tmp_path / "fresh.sqlite3"
+    code, _, err = invoke("--book", book, "--state", fresh, "import-history", backup)
+    assert code == 0, err
+    code, out, _ = invoke("--book", book, "--state", fresh, "history", "--format", "json")
+    assert out == backup.read_text(encoding="utf-8")

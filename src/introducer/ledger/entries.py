@@ -27,10 +27,13 @@ PAIR_KINDS: frozenset[str] = frozenset({"introduced", "asked", "outcome", "snooz
 #: Kinds the user did by hand: `undo` takes back the newest of these.
 UNDOABLE_KINDS: frozenset[str] = frozenset(set(KINDS) - {"suggested"})
 
-#: The days a ledger entry may carry. Wide enough for any real history and any snooze,
-#: narrow enough that "a week after" or "from Monday" never runs off Python's calendar
-#: (a hand-edited 9999-12-31 used to crash `followups` and `stats`).
+#: The days a date on the command line (or $INTRODUCER_TODAY) may name: wide enough for any
+#: real history and any snooze, narrow enough to catch a typo (`--date 0206-11-23`).
 EARLIEST_DAY = dt.date(1900, 1, 1)
+#: Also the last day an entry may have happened on, so that "a follow-up ten years after"
+#: never runs off Python's calendar (an imported 9999-12-31 crashed `followups`). Older
+#: versions took any past `--date` and any `--until`, so stored entries may be dated back
+#: to year 1 and snoozed to 9999-12-31: both are harmless, and still read (and restored).
 LATEST_DAY = dt.date(2999, 12, 31)
 #: The largest business value: far beyond any deal, small enough that sums stay finite
 #: (two values of 1e308 added up to infinity, which JSON cannot carry).
@@ -120,10 +123,10 @@ def shown(value: Any, limit: int = 40) -> str:
 
 
 def day_problem(day: dt.date, what: str) -> str | None:
-    """Why `day` cannot be in the ledger, or None."""
+    """Why `day`, typed on the command line, is not a plausible date; None if it is."""
     if EARLIEST_DAY <= day <= LATEST_DAY:
         return None
-    return f"{what} {day} is outside the days introducer keeps ({EARLIEST_DAY} to {LATEST_DAY})"
+    return f"{what} {day} is not a plausible date (use one from {EARLIEST_DAY} to {LATEST_DAY})"
 
 
 def id_problem(value: Any, what: str) -> str | None:
@@ -169,12 +172,12 @@ def entry_problem(entry: Entry) -> str | None:
         problem = "b is missing" if values["b"] is None else id_problem(values["b"], "b")
     if problem is None and kind in PAIR_KINDS and values["a"] == values["b"]:
         problem = f"a and b are the same contact ({values['a']}); a pair needs two people"
-    problem = problem or day_problem(entry.date, "date")
+    if problem is None and entry.date > LATEST_DAY:
+        problem = f"date {entry.date} is after {LATEST_DAY}, the last day introducer keeps"
     if problem is None:
         problem = _result_problem(kind, values["result"], values["value"])
-    if problem is None and (entry.until is not None or kind == "snoozed"):
-        problem = ("until is missing (a snooze needs the day it ends)" if entry.until is None
-                   else day_problem(entry.until, "until"))
+    if problem is None and kind == "snoozed" and entry.until is None:
+        problem = "until is missing (a snooze needs the day it ends)"
     if problem is None and values["note"] is not None and not isinstance(values["note"], str):
         problem = f"note must be text, not {type(values['note']).__name__}"
     if problem is None and values["recorded_at"] != "":

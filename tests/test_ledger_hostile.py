@@ -478,3 +478,86 @@ def test_what_older_versions_let_the_command_line_write_is_still_read_and_restor
     assert code == 0, err
     code, out, _ = invoke("--book", book, "--state", fresh, "history", "--format", "json")
     assert out == backup.read_text(encoding="utf-8")
+
+
+# ── what reaches a terminal, and a reader that goes away ─────────────────────
+
+HOSTILE_NOTE = "\x1b[2J\rspoof\u202eevil\x07"
+
+
+def run_on_terminal(args: list[str | Path], cwd: Path) -> bytes:
+    """Everything a real terminal would receive from `introducer ARGS` (stdout and stderr)."""
+    pty = pytest.importorskip("pty")
+    import select
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "INTRODUCER_TODAY": "2026-11-23", "NO_COLOR": "1"}
+    child = subprocess.Popen([sys.executable, "-m", "introducer", *map(str, args)], cwd=cwd,
+                             stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    received = b""
+    try:
+        while select.select([leader], [], [], 30)[0]:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the child is gone (EIO on Linux)
+                break
+            if not chunk:
+                break
+            received += chunk
+    finally:
+        os.close(leader)
+        child.wait(timeout=30)
+    return received
+
+
+@pytest.mark.parametrize("args", [["history", "--format", "csv"], ["history", "--format", "json"],
+                                  ["history"], ["history", "--all", "--format", "markdown"]],
+                         ids=" ".join)
+def test_escape_codes_in_a_note_never_reach_a_terminal_raw(
+    book: Path, state: Path, tmp_path: Path, args: list[str]
+) -> None:
+    """Before: `history --format csv` sent the note's lone carriage return to the terminal
+    (the cursor jumps back and the rest overwrites what was shown), and `--format json`
+    its right-to-left override (which reverses the rest of the line on screen)."""
+    code, _, err = invoke("--book", book, "record", "maria", "priya", "--note", HOSTILE_NOTE)
+    assert code == 0, err
+    shown = run_on_terminal(["--book", book, *args], tmp_path)
+    assert b"spoof" in shown
+    for raw in (b"\x1b[2J", b"\x07", "\u202e".encode()):
+        assert raw not in shown, (raw, shown)
+    assert b"\r" not in shown.replace(b"\r\n", b""), shown  # the terminal's own CRLF aside
+
+
+def test_json_escapes_bidi_controls_yet_means_the_same(book: Path, state: Path) -> None:
+    code, _, err = invoke("--book", book, "record", "maria", "priya", "--note", HOSTILE_NOTE)
+    assert code == 0, err
+    code, out, err = invoke("--book", book, "history", "--format", "json")
+    assert code == 0, err
+    assert "\u202e" not in out and "\\u202e" in out
+    assert [e["note"] for e in json.loads(out)["entries"] if e["note"]] == [HOSTILE_NOTE]
+
+
+@pytest.mark.parametrize("args", [["today"], ["stats"], ["history", "--all"],
+                                  ["followups", "--all"], ["history", "--format", "json"],
+                                  ["suggest"]], ids=" ".join)
+def test_a_reader_gone_before_the_output_ends_quietly_with_141(
+    book: Path, state: Path, tmp_path: Path, args: list[str]
+) -> None:
+    """Before: exit status 1 (click's own broken-pipe handling, inside Typer), which a
+    script reads as a data error; the README promises 141, as a shell gives."""
+    import subprocess
+    import sys
+
+    reader, writer = os.pipe()
+    os.close(reader)  # `| head -1` that has already read its line and gone
+    try:
+        done = subprocess.run([sys.executable, "-m", "introducer", "--book", str(book), *args],
+                              cwd=tmp_path, stdout=writer, stderr=subprocess.PIPE, timeout=60,
+                              env={**os.environ, "INTRODUCER_TODAY": "2026-11-23"}, check=False)
+    finally:
+        os.close(writer)
+    assert done.returncode == 141, done.stderr
+    assert b"Traceback" not in done.stderr and b"error" not in done.stderr

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
-from introducer.cli.console import is_terminal, printable, stdout_console
+from introducer.cli.console import bidi_escaped, is_terminal, printable, stdout_console
 
 JSON_VERSION = 1
 
@@ -40,7 +40,7 @@ def emit_json(payload: dict[str, Any]) -> None:
     the stream's own fallback (`\\xeb`) would not be.
     """
     document = {"version": JSON_VERSION, **payload}
-    text = json.dumps(document, ensure_ascii=False, indent=2)
+    text = bidi_escaped(json.dumps(document, ensure_ascii=False, indent=2))
     encoding = getattr(stdout_console().file, "encoding", None) or "utf-8"
     try:
         text.encode(encoding)
@@ -53,15 +53,18 @@ def emit_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
+    # A lone carriage return in a file is data; on a terminal it moves the cursor back
+    # over what was printed, so there it is shown as `\r` like any other control.
+    keep = "\t\n" if is_terminal(stdout_console().file) else "\t\n\r"
+    writer.writerows([_csv_cell(cell, keep) for cell in row] for row in rows)
     write_stdout(buffer.getvalue())
 
 
-def _csv_cell(cell: object) -> object:
+def _csv_cell(cell: object, keep: str = "\t\n\r") -> object:
     """Cells as they are (CSV quotes line breaks), but no raw escape codes."""
     if cell is None:
         return ""
-    return printable(cell, keep="\t\n\r") if isinstance(cell, str) else cell
+    return printable(cell, keep=keep) if isinstance(cell, str) else cell
 
 
 def _cell(cell: object) -> str:

@@ -13,6 +13,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from introducer.cli.app import app
@@ -561,3 +563,100 @@ def test_a_reader_gone_before_the_output_ends_quietly_with_141(
         os.close(writer)
     assert done.returncode == 141, done.stderr
     assert b"Traceback" not in done.stderr and b"error" not in done.stderr
+
+
+# ── fuzz: any row changed any way is a clean answer ──────────────────────────
+
+COLUMNS = ("id", "kind", "a", "b", "date", "result", "value", "until", "note", "recorded_at",
+           "undone_at")
+FUZZ_COMMANDS = [["today", "--format", "json"], ["followups"], ["history"], ["stats"],
+                 ["suggest"]]
+_fuzz_template: list[tuple[Path, bytes]] = []
+
+
+def _template() -> tuple[Path, bytes]:
+    """A book and a state file with one entry of every kind (built once per test run)."""
+    if not _fuzz_template:
+        import tempfile
+
+        import yaml
+
+        folder = Path(tempfile.mkdtemp(prefix="introducer-fuzz-"))
+        book = folder / "contacts.yaml"
+        book.write_text(yaml.safe_dump({"contacts": PEOPLE}), encoding="utf-8")
+        state = folder / "state.sqlite3"
+        for args in (["record", "maria", "tom", "--note", "coffee"],
+                     ["record", "tom", "priya", "--asked"],
+                     ["outcome", "maria", "tom", "business", "--value", "1500"],
+                     ["outcome", "tom", "priya", "accepted"],
+                     ["snooze", "maria", "priya", "--for-days", "30"],
+                     ["never", "priya", "maria"], ["received", "priya", "--to", "tom"],
+                     ["contacted", "maria"], ["today"], ["undo"]):
+            code, _, err = invoke("--book", book, "--state", state, *args,
+                                  env={"INTRODUCER_TODAY": "2026-11-23"})
+            assert code == 0, (args, err)
+        with closing(sqlite3.connect(state)) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _fuzz_template.append((book, state.read_bytes()))
+    return _fuzz_template[0]
+
+
+def _hostile_values() -> st.SearchStrategy[object]:
+    return st.one_of(
+        st.none(),
+        st.integers(min_value=-(2**63), max_value=2**63 - 1),
+        st.floats(),  # nan and infinities included
+        st.text(max_size=20),
+        st.binary(max_size=8),
+        st.sampled_from(["2026-13-45", "9999-12-31", "0001-01-01", "2026-11-23T10:00:00",
+                         "20261123", "", " ", "introduced", "outcome", "snoozed", "suggested",
+                         "renamed", "business", "maria-lopez", "tom-reed", "x\x1b[2J",
+                         "\u202e", "\x00", "1e308", "-1", "2026-11-23T09:00:00Z", "x" * 5000]),
+    )
+
+
+MUTATION = st.one_of(
+    st.tuples(st.just("set"), st.integers(1, 12), st.sampled_from(COLUMNS),
+              _hostile_values()),
+    st.tuples(st.just("delete"), st.integers(1, 12), st.none(), st.none()),
+    st.tuples(st.just("copy"), st.integers(1, 12), st.none(), st.none()),
+)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(MUTATION, min_size=1, max_size=3))
+def test_fuzzed_rows_never_crash_a_reader(
+    tmp_path_factory: pytest.TempPathFactory,
+    changes: list[tuple[str, int, str | None, object]],
+) -> None:
+    """Rows changed in SQLite directly, any column to any value: every reader exits 0,
+    or 1 with one `error:` line; never a traceback, never invalid JSON."""
+    book, template = _template()
+    state = tmp_path_factory.mktemp("fuzz") / "state.sqlite3"
+    state.write_bytes(template)
+    with closing(sqlite3.connect(state)) as db:
+        for action, row, column, value in changes:
+            try:
+                if action == "set":
+                    db.execute(f"UPDATE entries SET {column} = ? WHERE id = ?", (value, row))
+                elif action == "delete":
+                    db.execute("DELETE FROM entries WHERE id = ?", (row,))
+                else:
+                    db.execute(f"INSERT INTO entries ({', '.join(COLUMNS[1:])}) SELECT "
+                               f"{', '.join(COLUMNS[1:])} FROM entries WHERE id = ?", (row,))
+            except (sqlite3.IntegrityError, sqlite3.DataError, OverflowError):
+                continue  # NOT NULL, a unique suggestion, a text id: SQLite says no
+            except sqlite3.InterfaceError:  # a NaN or a value sqlite3 cannot bind
+                continue
+        db.commit()
+    for args in FUZZ_COMMANDS:
+        code, out, err = invoke("--book", book, "--state", state, *args,
+                                env={"INTRODUCER_TODAY": "2026-11-23"})
+        assert "Traceback" not in err and "internal error" not in err, (args, err)
+        assert code in (0, 1), (args, code, err)
+        if code == 1:
+            one_error(code, err)
+            assert out == "", (args, out)
+        elif args[-1] == "json" and out:
+            json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))

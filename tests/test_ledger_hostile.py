@@ -389,7 +389,13 @@ def test_contacts_import_refuses_a_device_too(book: Path) -> None:
     assert one_error(code, err) == "error: /dev/zero: is a device, not an export file"
 
 
-def test_a_ten_megabyte_note_round_trips(book: Path, tmp_path: Path) -> None:
+def test_a_ten_megabyte_note_round_trips_through_json_and_csv(
+    book: Path, tmp_path: Path
+) -> None:
+    """Before: the CSV export of a note over 128 KB could not be imported back ("field
+    larger than field limit (131072)"): a backup that did not restore."""
+    import csv
+
     note = "x" * 10_000_000
     path = export_file(tmp_path, {**GOOD, "note": note})
     code, _, err = invoke("--book", book, "import-history", path)
@@ -397,6 +403,15 @@ def test_a_ten_megabyte_note_round_trips(book: Path, tmp_path: Path) -> None:
     code, out, err = invoke("--book", book, "history", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["entries"][0]["note"] == note
+    code, exported, err = invoke("--book", book, "history", "--format", "csv")
+    assert code == 0, err
+    backup = tmp_path / "backup.csv"
+    backup.write_text(exported, encoding="utf-8")
+    fresh = tmp_path / "fresh.sqlite3"
+    code, _, err = invoke("--book", book, "--state", fresh, "import-history", backup)
+    assert code == 0, err
+    assert invoke("--book", book, "--state", fresh, "history", "--format", "csv")[1] == exported
+    assert csv.field_size_limit() == 131072  # put back for everyone else
 
 
 # ── hostile values on the command line and in the environment ───────────────

@@ -123,6 +123,16 @@ def _from_json(path: Path, text: str) -> list[Entry]:
 
 
 def _from_csv(path: Path, text: str) -> list[Entry]:
+    # csv refuses a cell over 128 KB by default; a note the JSON export holds must restore
+    # from the CSV export too. (The limit is the module's, so it is put back afterwards.)
+    limit = csv.field_size_limit(max(csv.field_size_limit(), len(text)))
+    try:
+        return _read_csv(path, text)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _read_csv(path: Path, text: str) -> list[Entry]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)

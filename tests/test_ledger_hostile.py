@@ -203,6 +203,18 @@ def test_a_damaged_row_is_one_error_naming_the_file_and_entry(
     assert out == ""
 
 
+@pytest.mark.parametrize("column", ["kind", "a", "b", "date", "recorded_at"])
+def test_a_null_where_the_schema_no_longer_forbids_one(book: Path, state: Path,
+                                                       column: str) -> None:
+    """A file whose entries table was rebuilt without NOT NULL (by hand, or another tool)."""
+    edit(state, "ALTER TABLE entries RENAME TO old; CREATE TABLE entries (id INTEGER PRIMARY "
+                "KEY, kind, a, b, date, result, value, until, note, recorded_at, undone_at); "
+                f"INSERT INTO entries SELECT * FROM old; DROP TABLE old; "
+                f"UPDATE entries SET {column} = NULL WHERE id = 1;")
+    code, _, err = invoke("--book", book, "history", "--format", "json")
+    assert one_error(code, err).startswith(f"error: {state}: entry 1: {column} is missing (")
+
+
 def test_check_reports_a_damaged_row_as_a_warning(book: Path, state: Path) -> None:
     edit(state, "UPDATE entries SET date = '2026-13-45' WHERE id = 1")
     code, out, err = invoke("--book", book, "check")

@@ -131,6 +131,8 @@ def day_problem(day: dt.date, what: str) -> str | None:
 
 def id_problem(value: Any, what: str) -> str | None:
     """Why `value` cannot be a contact id (the book's rule: text, no spaces, no controls)."""
+    if value is None:
+        return f"{what} is missing"
     if not isinstance(value, str):
         return f"{what} must be text, not {type(value).__name__}"
     if not value or " " in value or not value.isprintable():
@@ -140,6 +142,8 @@ def id_problem(value: Any, what: str) -> str | None:
 
 
 def _timestamp_problem(value: Any, what: str) -> str | None:
+    if value is None:
+        return f"{what} is missing"
     if not isinstance(value, str):
         return f"{what} must be text, not {type(value).__name__}"
     try:
@@ -165,6 +169,8 @@ def entry_problem(entry: Entry) -> str | None:
     if id_ is not None and (type(id_) is not int or not 1 <= id_ <= MAX_ID):
         return f"id {shown(id_)} is not a whole number from 1 to {MAX_ID}"
     kind = values["kind"]
+    if kind is None:
+        return "kind is missing"
     if kind not in KINDS:
         return f"kind {shown(kind)} is not one of {', '.join(KINDS)}"
     problem = id_problem(values["a"], "a")

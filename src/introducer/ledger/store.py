@@ -547,6 +547,8 @@ def _distinct_ids(entries: Sequence[Entry]) -> bool:
 
 
 def _stored_day(value: Any, what: str) -> dt.date:
+    if value is None:
+        raise ValueError(f"{what} is missing")
     if isinstance(value, str) and len(value) == 10:
         try:
             return dt.date.fromisoformat(value)

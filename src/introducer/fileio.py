@@ -1,16 +1,59 @@
 """Every file introducer writes is written atomically: temp file, fsync, rename.
 
 A reader (or a crash) never sees half a file, and `write_new` never clobbers.
+Files named on the command line to read (`import`, `import-history`) are read by
+`read_input`, which never blocks and never reads without end.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from introducer.errors import IntroducerError
+
+#: The most `read_input` reads: far beyond any export, well short of exhausting memory.
+MAX_INPUT_BYTES = 1 << 30
+
+
+def read_input(path: Path, what: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The whole of a file named on the command line, or one clear error: `{path}: why`.
+
+    A regular file, or a pipe, so `import-history <(gunzip -c backup.json.gz)` works; a
+    pipe nobody writes to reads as empty instead of hanging a cron job, a device
+    (/dev/zero would never end, a terminal would wait) is refused, and so is anything
+    over `limit` bytes. `what` names what the file should have been ("an export file").
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise IntroducerError(f"{path}: is a symbolic link that loops back on itself") from None
+        if isinstance(error, FileNotFoundError):
+            dangling = " (a symbolic link to nothing)" if path.is_symlink() else ""
+            raise IntroducerError(f"{path}: no such file{dangling}") from None
+        raise IntroducerError(f"{path}: cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise IntroducerError(f"{path}: is a directory, not {what}")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise IntroducerError(f"{path}: is a device, not {what}")
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no FIFOs to fear
+    try:
+        fd = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if nonblocking:
+                os.set_blocking(fd, True)
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise IntroducerError(f"{path}: cannot be read ({error.strerror})") from None
+    if len(data) > limit:
+        raise IntroducerError(f"{path}: is larger than {limit >> 20} MB; "
+                              f"that cannot be {what}")
+    return data
 
 
 def _write_temp(directory: Path, data: bytes, mode: int) -> Path:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from introducer import __version__
 from introducer.cli import (
@@ -21,8 +22,28 @@ from introducer.cli import (
 from introducer.cli.console import no_color_requested
 from introducer.streams import output_failed, silence_stdout
 
+
+class _ReaderGoneError(Exception):
+    """stdout's reader went away; carried past click, which would make it exit status 1."""
+
+
+class _Group(TyperGroup):
+    """The command group, with one change: a closed pipe is not click's to handle.
+
+    click (inside Typer) catches a broken pipe itself and exits with status 1, which
+    a script cannot tell from a data error; `run` gives the 141 a shell gives SIGPIPE.
+    """
+
+    def invoke(self, ctx: Any) -> Any:  # click.Context, vendored inside Typer
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as error:
+            raise _ReaderGoneError from error
+
+
 app = typer.Typer(
     name="introducer",
+    cls=_Group,
     help="Proactive introductions: who in your contact book should meet, and why.",
     no_args_is_help=True,
     add_completion=False,
@@ -101,7 +122,7 @@ def run(args: list[str]) -> int:
     except SystemExit as done:
         code = done.code
         return code if isinstance(code, int) else (0 if code is None else 1)
-    except BrokenPipeError:
+    except (BrokenPipeError, _ReaderGoneError):
         # The reader (`| head`) went away: stop quietly, as Unix tools do.
         silence_stdout()
         return 141

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from introducer.cli.console import is_terminal, printable, say, stdout_console
+from introducer.cli.console import (
+    bidi_escaped,
+    is_terminal,
+    printable,
+    say,
+    stdout_console,
+)
 from introducer.cli.ledger_input import names_of, warn_about_unknown_ids
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_json, emit_rows, write_stdout
@@ -91,7 +97,7 @@ def _export(entries: list[Entry], output: OutputFormat) -> None:
     from introducer.ledger.exchange import csv_rows, to_csv, to_json
 
     if output is OutputFormat.json:
-        text = to_json(entries)
+        text = bidi_escaped(to_json(entries))
         encoding = getattr(stdout_console().file, "encoding", None) or "utf-8"
         try:
             text.encode(encoding)
@@ -102,7 +108,7 @@ def _export(entries: list[Entry], output: OutputFormat) -> None:
     if is_terminal(stdout_console().file):  # no escape codes reach a terminal
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerows([[printable(cell, keep="\t\n\r") for cell in row]
+        writer.writerows([[printable(cell, keep="\t\n") for cell in row]  # no lone CR
                           for row in csv_rows(entries)])
         write_stdout(buffer.getvalue())
         return
@@ -167,6 +173,8 @@ def rename(
 
     with user_errors():
         old, new = old.strip(), new.strip()
+        if not old or not new:
+            raise UsageError("OLD and NEW must be contact ids, not blank")
         if old == new:
             raise UsageError(f'OLD and NEW are the same id ("{old}")')
         loaded = open_book(ctx, book)

@@ -87,14 +87,9 @@ def import_contacts(
 
 
 def _read(file: Path) -> bytes:
-    try:
-        return file.read_bytes()
-    except FileNotFoundError:
-        raise IntroducerError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise IntroducerError(f"{file}: is a directory, not an export file") from None
-    except OSError as error:
-        raise IntroducerError(f"{file}: cannot be read ({error.strerror})") from None
+    from introducer.fileio import read_input
+
+    return read_input(file, "an export file")
 
 
 def _earlier_sources(into: Path | None, parse: Callable[[str], list[str]]) -> list[str]:

@@ -28,7 +28,7 @@ from introducer.cli.ledger_input import (
 from introducer.cli.options import BookOption, StateOption
 from introducer.cli.session import open_book, open_ledger, state_file, today, user_errors
 from introducer.errors import UsageError
-from introducer.ledger.entries import Entry, pair_of
+from introducer.ledger.entries import LATEST_DAY, MAX_VALUE, Entry, pair_of
 
 if TYPE_CHECKING:
     from introducer.book.model import Book
@@ -95,8 +95,10 @@ def outcome(
         if value is not None and result is not ResultChoice.business:
             raise UsageError(f"--value goes with business (the value of the business closed), "
                              f"not {result.value}")
-        if value is not None and (not math.isfinite(value) or value < 0):
-            raise UsageError(f"--value {value:g} must be a number >= 0")
+        if value is not None and not (math.isfinite(value) and 0 <= value <= MAX_VALUE):
+            raise UsageError(f"--value {value:g} must be a number from 0 to {MAX_VALUE:g}")
+        if value is not None:
+            value += 0.0  # -0 is 0: "value -0" is no way to confirm a deal
         loaded = open_book(ctx, book)
         a, b = contact_pair(loaded, first, second)
         entry = Entry(kind="outcome", a=a.id, b=b.id, date=past_day(date), result=result.value,
@@ -123,9 +125,15 @@ def snooze(
         now = today()
         if (until is None) == (for_days is None):
             raise UsageError("give one of --until DATE or --for-days N")
+        if until is not None and _past_the_calendar(until):
+            raise UsageError(f"--until {until.strip()} is too far ahead (the latest is "
+                             f"{LATEST_DAY}); `introducer never A B` hides a pair for good")
         day = parse_day(until, "--until") if until is not None else None
         if day is None:
             assert for_days is not None
+            if for_days > (LATEST_DAY - now).days:
+                raise UsageError(f"--for-days {for_days} goes past {LATEST_DAY}; "
+                                 "`introducer never A B` hides a pair for good")
             day = now + dt.timedelta(days=for_days)
         if day <= now:
             raise UsageError(f"--until {day} is not after today ({now})")
@@ -133,6 +141,13 @@ def snooze(
         a, b = contact_pair(loaded, first, second)
         entry = Entry(kind="snoozed", a=a.id, b=b.id, date=now, until=day, note=note_text(note))
         _write(ctx, loaded, state, entry)
+
+
+def _past_the_calendar(text: str) -> bool:
+    try:
+        return dt.date.fromisoformat(text.strip()) > LATEST_DAY
+    except ValueError:
+        return False
 
 
 def never(

@@ -40,6 +40,20 @@ def printable(text: str, keep: str = "") -> str:
     )
 
 
+_BIDI_ESCAPES = {ord(ch): f"\\u{ord(ch):04x}" for ch in _BIDI_CONTROLS}
+
+
+def bidi_escaped(json_text: str) -> str:
+    """JSON text with bidirectional controls written as `\\u202e` escapes.
+
+    JSON escapes every other control character itself; these it keeps raw (with
+    `ensure_ascii=False`), and a raw U+202E reorders the rest of the line on a terminal.
+    They only ever occur inside JSON strings, where the escape means the same character,
+    so the document is unchanged for any reader.
+    """
+    return json_text.translate(_BIDI_ESCAPES)
+
+
 def no_color_requested() -> bool:
     """`NO_COLOR` set to anything but the empty string (https://no-color.org)."""
     return bool(os.environ.get("NO_COLOR"))

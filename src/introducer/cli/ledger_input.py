@@ -37,13 +37,18 @@ _DATED = frozenset({"introduced", "asked", "outcome", "received", "contacted"})
 
 
 def parse_day(text: str, option: str) -> dt.date:
-    """A strict YYYY-MM-DD date, or a usage error naming the option."""
+    """A strict YYYY-MM-DD date the ledger can keep, or a usage error naming the option."""
+    from introducer.ledger.entries import day_problem
+
     try:
-        if len(text.strip()) == 10:
-            return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
     except ValueError:
-        pass
-    raise UsageError(f'{option} "{text}" is not a date (use YYYY-MM-DD)')
+        day = None
+    if day is None:
+        raise UsageError(f'{option} "{text}" is not a date (use YYYY-MM-DD)')
+    if (problem := day_problem(day, option)) is not None:
+        raise UsageError(problem)
+    return day
 
 
 def past_day(text: str | None, option: str = "--date") -> dt.date:

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
-from introducer.cli.console import is_terminal, printable, stdout_console
+from introducer.cli.console import bidi_escaped, is_terminal, printable, stdout_console
 
 JSON_VERSION = 1
 
@@ -40,7 +40,7 @@ def emit_json(payload: dict[str, Any]) -> None:
     the stream's own fallback (`\\xeb`) would not be.
     """
     document = {"version": JSON_VERSION, **payload}
-    text = json.dumps(document, ensure_ascii=False, indent=2)
+    text = bidi_escaped(json.dumps(document, ensure_ascii=False, indent=2))
     encoding = getattr(stdout_console().file, "encoding", None) or "utf-8"
     try:
         text.encode(encoding)
@@ -56,8 +56,11 @@ def emit_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     # lines end in LF; readers would split the row there. Such rows are fully quoted.
     quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
+    # A lone carriage return in a file is data; on a terminal it moves the cursor back
+    # over what was printed, so there it is shown as `\r` like any other control.
+    keep = "\t\n" if is_terminal(stdout_console().file) else "\t\n\r"
     for row in rows:
-        cells = [_csv_cell(cell) for cell in row]
+        cells = [_csv_cell(cell, keep) for cell in row]
         (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
     write_stdout(buffer.getvalue())
 
@@ -66,7 +69,7 @@ def emit_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(cell: object) -> object:
+def _csv_cell(cell: object, keep: str = "\t\n\r") -> object:
     """Cells as they are (CSV quotes line breaks), but no raw escape codes and no formulas.
 
     Names come from other people (a LinkedIn export holds what each connection typed),
@@ -77,7 +80,7 @@ def _csv_cell(cell: object) -> object:
         return ""
     if not isinstance(cell, str):
         return cell
-    text = printable(cell, keep="\t\n\r")
+    text = printable(cell, keep=keep)
     return "'" + text if len(text) > 1 and text.startswith(FORMULA_STARTS) else text
 
 

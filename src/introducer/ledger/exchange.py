@@ -17,8 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from introducer.errors import BookError, IntroducerError, Problem
-from introducer.ledger.entries import KINDS, PAIR_KINDS, RESULTS, Entry, Kind, Result
+from introducer.errors import BookError, Problem
+from introducer.fileio import read_input
+from introducer.ledger.entries import (
+    KINDS,
+    PAIR_KINDS,
+    RESULTS,
+    Entry,
+    Kind,
+    Result,
+    entry_problem,
+    shown,
+)
 
 FORMAT_VERSION = 1
 COLUMNS: tuple[str, ...] = ("id", "kind", "a", "b", "date", "result", "value", "until", "note",
@@ -72,15 +82,15 @@ def to_csv(entries: Iterable[Entry]) -> str:
 
 def read_export(path: Path) -> list[Entry]:
     """Entries from a `history --format json|csv` export; every problem reported at once."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise IntroducerError(f"cannot read {path}: {error.strerror or error}") from None
+    data = read_input(path, "a history export")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise BookError([Problem(str(path), _line_at(data, error.start),
-                                 "is not UTF-8 text")]) from None
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            problem = Problem(str(path), 1, "is UTF-16 text; save it as UTF-8")
+        else:
+            problem = Problem(str(path), _line_at(data, error.start), "is not UTF-8 text")
+        raise BookError([problem]) from None
     if text.lstrip().startswith("{"):
         return _from_json(path, text)
     return _from_csv(path, text)
@@ -96,6 +106,12 @@ def _from_json(path: Path, text: str) -> list[Entry]:
     except json.JSONDecodeError as error:
         problem = Problem(str(path), error.lineno, f"not valid JSON: {error.msg}")
         raise BookError([problem]) from None
+    except RecursionError:  # [[[[... a million deep: no export nests beyond three
+        raise BookError([Problem(str(path), None, "not a history export: "
+                                 "nested too deeply")]) from None
+    except ValueError:  # a number of more than 4300 digits
+        raise BookError([Problem(str(path), None, "not a history export: "
+                                 "a number too long to read")]) from None
     if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
         raise BookError([Problem(str(path), None,
                                  'not a history export (no "entries" list)')])
@@ -107,6 +123,16 @@ def _from_json(path: Path, text: str) -> list[Entry]:
 
 
 def _from_csv(path: Path, text: str) -> list[Entry]:
+    # csv refuses a cell over 128 KB by default; a note the JSON export holds must restore
+    # from the CSV export too. (The limit is the module's, so it is put back afterwards.)
+    limit = csv.field_size_limit(max(csv.field_size_limit(), len(text)))
+    try:
+        return _read_csv(path, text)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _read_csv(path: Path, text: str) -> list[Entry]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
@@ -147,9 +173,14 @@ def _entries(path: Path, records: Sequence[tuple[int | None, str, Any]]) -> list
             problems.append(Problem(str(path), line, f"{where}{record.message}"))
             continue
         try:
-            entries.append(_entry(record))
+            entry = _entry(record)
         except ValueError as error:
             problems.append(Problem(str(path), line, f"{where}{error}"))
+            continue
+        if (problem := entry_problem(entry)) is not None:
+            problems.append(Problem(str(path), line, f"{where}{problem}"))
+            continue
+        entries.append(entry)
     if problems:
         raise BookError(problems)
     # In id order (a spreadsheet may have re-sorted the rows); file order if ids are missing.
@@ -180,7 +211,7 @@ def _date(record: Mapping[str, Any], key: str, *, required: bool = False) -> dt.
 
 
 def _bad_date(key: str, text: str) -> dt.date:
-    raise ValueError(f"{key} {text!r} is not a date (YYYY-MM-DD)")
+    raise ValueError(f"{key} {shown(text)} is not a date (YYYY-MM-DD)")
 
 
 def _entry(record: Any) -> Entry:
@@ -189,14 +220,14 @@ def _entry(record: Any) -> Entry:
     kind_text = _text(record, "kind", required=True)
     kind = _KIND_NAMED.get(kind_text or "")
     if kind is None:
-        raise ValueError(f"kind {kind_text!r} is not one of {', '.join(KINDS)}")
+        raise ValueError(f"kind {shown(kind_text)} is not one of {', '.join(KINDS)}")
     a = _text(record, "a", required=True)
     assert a is not None
     b = _text(record, "b", required=kind in PAIR_KINDS or kind == "renamed")
     result_text = _text(record, "result", required=kind == "outcome")
     result = None if result_text is None else _RESULT_NAMED.get(result_text)
     if result_text is not None and result is None:
-        raise ValueError(f"result {result_text!r} is not one of {', '.join(RESULTS)}")
+        raise ValueError(f"result {shown(result_text)} is not one of {', '.join(RESULTS)}")
     day = _date(record, "date", required=True)
     assert day is not None
     return Entry(
@@ -211,13 +242,15 @@ def _value(raw: Any) -> float | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
-        raise ValueError(f"value {raw!r} is not a number")
+        raise ValueError(f"value {shown(raw)} is not a number")
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"value {raw!r} is not a number") from None
+        raise ValueError(f"value {shown(raw)} is not a number") from None
+    except OverflowError:  # an integer of 400 digits
+        raise ValueError(f"value {shown(raw)} is not a finite number") from None
     if not math.isfinite(value):
-        raise ValueError(f"value {raw!r} is not a finite number")
+        raise ValueError(f"value {shown(raw)} is not a finite number")
     return value
 
 
@@ -226,8 +259,9 @@ def _id(raw: Any) -> int | None:
         return None
     if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
         return raw
-    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit() \
+            and len(raw.strip()) <= 20:
         number = int(raw)
         if number > 0:
             return number
-    raise ValueError(f"id {raw!r} is not a positive whole number")
+    raise ValueError(f"id {shown(raw)} is not a positive whole number")

@@ -10,8 +10,10 @@ who the user introduced to whom.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,8 +28,10 @@ from introducer.ledger.entries import (
     Entry,
     Kind,
     Result,
+    entry_problem,
     now_utc,
     pair_of,
+    shown,
 )
 from introducer.ledger.migrations import LATEST, MIGRATIONS, MIGRATIONS_TABLE
 
@@ -52,13 +56,18 @@ class Ledger:
     @classmethod
     def open(cls, path: Path, *, upto: int = LATEST) -> Self:
         """Open (creating it 0600 if needed) and bring the schema up to migration `upto`."""
+        _refuse_special(path)
         _create_private(path)
         ledger = cls(path, _connect(path))
         try:
             with ledger._translated():
+                # Before anything writes: WAL and our tables go only into a file of ours.
+                _refuse_foreign(ledger._db, path)
                 _use_wal(ledger._db)
                 ledger._db.execute("PRAGMA synchronous = FULL")
                 ledger._migrate(upto)
+                if upto >= 1:
+                    _check_entries_table(ledger._db, path)
         except BaseException:
             ledger.close()
             raise
@@ -120,7 +129,7 @@ class Ledger:
         if not include_undone:
             query += " WHERE undone_at IS NULL"
         with self._translated():
-            return [_entry(row) for row in self._db.execute(query + " ORDER BY id")]
+            return [_entry(row, self.path) for row in self._db.execute(query + " ORDER BY id")]
 
     def contact_ids(self) -> set[str]:
         """Every contact id the live history names (to spot ids gone from the book)."""
@@ -136,10 +145,14 @@ class Ledger:
 
     def add(self, *entries: Entry) -> list[Entry]:
         """Append entries in one transaction; returns them as stored (with ids)."""
+        ready = [_normalised(entry) for entry in entries]
+        for entry in ready:
+            if (problem := entry_problem(entry)) is not None:
+                raise StateError(f"not recorded in {self.path}: {problem}")
         stored: list[Entry] = []
         with self._writing():
-            for entry in entries:
-                stored.append(self._insert(_normalised(entry)))
+            for entry in ready:
+                stored.append(self._insert(entry))
         return stored
 
     def mark_suggested(self, pairs: Iterable[tuple[str, str]], day: dt.date) -> int:
@@ -178,7 +191,7 @@ class Ledger:
             ).fetchone()
             if row is None:
                 return None
-            entry = _entry(row)
+            entry = _entry(row, self.path)
             if entry.kind == "renamed" and entry.b is not None:
                 # Only entries older than the rename go back (what it moved, and any
                 # suggestions the new id already had); entries recorded since stay as
@@ -216,6 +229,9 @@ class Ledger:
         genuinely identical entries in one export both survive the round trip.
         """
         batch = [_normalised(entry, keep_times=True, keep_id=True) for entry in entries]
+        for number, entry in enumerate(batch, 1):
+            if (problem := entry_problem(entry)) is not None:
+                raise StateError(f"nothing imported into {self.path}: entry {number}: {problem}")
         added = skipped = 0
         with self._writing():
             keep_ids = self._is_empty() and _distinct_ids(batch)
@@ -371,6 +387,66 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
+                  (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _refuse_special(path: Path) -> None:
+    """Refuse what SQLite must never be pointed at: it would open /dev/null or a named pipe,
+    fail with "disk I/O error", and leave a `null-journal` file in /dev on the way."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise StateError(f"{path} is a symbolic link that loops back on itself, "
+                             "not a state file") from None
+        return  # missing (or a link to nothing): `_create_private` decides
+    for test, kind in _SPECIAL_FILES:
+        if test(mode):
+            raise StateError(f"{path} is {kind}, not a state file (--state and "
+                             "$INTRODUCER_STATE name a regular file)")
+
+
+def _user_tables(db: sqlite3.Connection) -> set[str]:
+    rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                      "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+    return {str(name) for (name,) in rows}
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def _refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse another program's SQLite database, before anything is written to it.
+
+    An empty file is ours to fill; anything else must have introducer's `migrations`
+    table, with its first step, "the ledger". Before, another program's database got
+    our tables (and WAL) added to it, or failed with "table entries already exists".
+    """
+    tables = _user_tables(db)
+    if not tables:
+        return
+    if "migrations" in tables and {"version", "name", "applied_at"} <= _columns(db, "migrations"):
+        first = db.execute("SELECT name FROM migrations WHERE version = 1").fetchone()
+        if first is not None and first[0] == MIGRATIONS[0].name:
+            return
+    names = ", ".join(sorted(tables))
+    names = names if len(names) <= 60 else names[:57] + "..."
+    raise StateError(f"{path} is not an introducer state file: it is another program's SQLite "
+                     f"database (tables: {names}); left as it was")
+
+
+def _check_entries_table(db: sqlite3.Connection, path: Path) -> None:
+    present = _columns(db, "entries")
+    if not present:
+        raise StateError(f"{path} is not an introducer state file: it has no entries table")
+    missing = [c.strip() for c in _COLUMNS.split(",") if c.strip() not in present]
+    if missing:
+        raise StateError(f"{path} is not an introducer state file: its entries table has no "
+                         f"{', '.join(missing)} column{'s' if len(missing) > 1 else ''}")
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     try:
         # isolation_level=None: no implicit transactions; every write says BEGIN IMMEDIATE.
@@ -404,9 +480,37 @@ def _state_error(path: Path, error: sqlite3.Error) -> StateError:
     if "locked" in text or "busy" in text:
         return StateError(f"the state file {path} stayed busy for {BUSY_TIMEOUT:g} s "
                           "(another introducer is writing); try again")
+    companions = f"{path.name}-wal and {path.name}-shm"
+    folder = path.parent
     if "readonly" in text or "read-only" in text:
+        if not os.access(folder, os.W_OK) and not _companion(path, "-shm").exists():
+            return StateError(f"the state file {path} cannot be used: its folder {folder} is "
+                              f"read-only, and SQLite needs to create {companions} there "
+                              "(copy the file to a folder you can write to)")
         return StateError(f"the state file {path} cannot be written (read-only)")
+    if "unable to open" in text:
+        odd = [p for p in (_companion(path, "-wal"), _companion(path, "-shm"))
+               if (p.exists() or p.is_symlink()) and not p.is_file()]
+        if odd:
+            return StateError(f"the state file {path} cannot be opened: {odd[0]} is not a "
+                               "regular file (SQLite keeps its journal there)")
+        return StateError(f"the state file {path} cannot be opened (SQLite needs to read and "
+                          f"write it, and to create {companions} in {folder})")
+    if "disk I/O" in text and _disk_full(folder):
+        return StateError(f"the state file {path} cannot be used: the disk is full")
     return StateError(f"the state file {path} cannot be used: {text}")
+
+
+def _companion(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        space = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+    return space.f_bavail == 0
 
 
 def _applied_version(db: sqlite3.Connection) -> int:
@@ -462,16 +566,33 @@ def _distinct_ids(entries: Sequence[Entry]) -> bool:
     return None not in ids and len(set(ids)) == len(ids)
 
 
-def _day(text: Any) -> dt.date | None:
-    return None if text is None else dt.date.fromisoformat(str(text))
+def _stored_day(value: Any, what: str) -> dt.date:
+    if value is None:
+        raise ValueError(f"{what} is missing")
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{what} {shown(value)} is not a date (YYYY-MM-DD)")
 
 
-def _entry(row: tuple[Any, ...]) -> Entry:
+def _entry(row: tuple[Any, ...], path: Path) -> Entry:
+    """One stored row, checked as an import is: a row edited by hand (a bad date, an unknown
+    kind, text where a number goes) is one clear error, not a crash in whatever reads it."""
     (id_, kind, a, b, date, result, value, until, note, recorded_at, undone_at) = row
-    day = _day(date)
-    assert day is not None
-    return Entry(
-        kind=cast(Kind, kind), a=a, b=b, date=day, result=cast(Result | None, result),
-        value=value, until=_day(until), note=note, recorded_at=recorded_at,
-        undone_at=undone_at, id=id_,
-    )
+    try:
+        entry = Entry(
+            kind=cast(Kind, kind), a=a, b=b, date=_stored_day(date, "date"),
+            result=cast(Result | None, result), value=value,
+            until=None if until is None else _stored_day(until, "until"), note=note,
+            recorded_at=recorded_at, undone_at=undone_at, id=id_,
+        )
+    except ValueError as error:
+        problem: str | None = str(error)
+    else:
+        problem = entry_problem(entry)
+        if problem is None:
+            return entry
+    raise StateError(f"{path}: entry {shown(id_)}: {problem} (changed outside introducer? "
+                     "fix or delete that row, or restore a backup)")

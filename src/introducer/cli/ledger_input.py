@@ -38,12 +38,9 @@ _DATED = frozenset({"introduced", "asked", "outcome", "received", "contacted"})
 
 def parse_day(text: str, option: str) -> dt.date:
     """A strict YYYY-MM-DD date the ledger can keep, or a usage error naming the option."""
-    from introducer.ledger.entries import day_problem
+    from introducer.ledger.entries import day_problem, iso_day
 
-    try:
-        day = dt.date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
-    except ValueError:
-        day = None
+    day = iso_day(text.strip())
     if day is None:
         raise UsageError(f'{option} "{text}" is not a date (use YYYY-MM-DD)')
     if (problem := day_problem(day, option)) is not None:

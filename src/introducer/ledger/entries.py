@@ -122,6 +122,17 @@ def shown(value: Any, limit: int = 40) -> str:
     return text[: limit - 4] + "..." + quote
 
 
+def iso_day(text: Any) -> dt.date | None:
+    """`text` as a strict YYYY-MM-DD date, or None: the one date rule for the state file,
+    exports and the command line (`fromisoformat` alone also takes `20261123`)."""
+    if not isinstance(text, str) or len(text) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def day_problem(day: dt.date, what: str) -> str | None:
     """Why `day`, typed on the command line, is not a plausible date; None if it is."""
     if EARLIEST_DAY <= day <= LATEST_DAY:

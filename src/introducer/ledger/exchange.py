@@ -27,6 +27,7 @@ from introducer.ledger.entries import (
     Kind,
     Result,
     entry_problem,
+    iso_day,
     shown,
 )
 
@@ -204,14 +205,9 @@ def _date(record: Mapping[str, Any], key: str, *, required: bool = False) -> dt.
     text = _text(record, key, required=required)
     if text is None:
         return None
-    try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else _bad_date(key, text)
-    except ValueError:
-        return _bad_date(key, text)
-
-
-def _bad_date(key: str, text: str) -> dt.date:
-    raise ValueError(f"{key} {shown(text)} is not a date (YYYY-MM-DD)")
+    if (day := iso_day(text)) is None:
+        raise ValueError(f"{key} {shown(text)} is not a date (YYYY-MM-DD)")
+    return day
 
 
 def _entry(record: Any) -> Entry:

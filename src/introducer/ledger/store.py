@@ -29,6 +29,7 @@ from introducer.ledger.entries import (
     Kind,
     Result,
     entry_problem,
+    iso_day,
     now_utc,
     pair_of,
     shown,
@@ -569,12 +570,9 @@ def _distinct_ids(entries: Sequence[Entry]) -> bool:
 def _stored_day(value: Any, what: str) -> dt.date:
     if value is None:
         raise ValueError(f"{what} is missing")
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError(f"{what} {shown(value)} is not a date (YYYY-MM-DD)")
+    if (day := iso_day(value)) is None:
+        raise ValueError(f"{what} {shown(value)} is not a date (YYYY-MM-DD)")
+    return day
 
 
 def _entry(row: tuple[Any, ...], path: Path) -> Entry:

@@ -16,9 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from introducer.errors import BookError
-from introducer.ledger.entries import KINDS, MAX_VALUE, PAIR_KINDS, RESULTS, Entry, pair_of
+from introducer.ledger.entries import KINDS, MAX_VALUE, PAIR_KINDS, RESULTS, Entry
 from introducer.ledger.exchange import COLUMNS, csv_rows, read_export, to_csv, to_json
 from introducer.ledger.store import Ledger
+from introducer.match.history import pair_key
 
 DAY = dt.date(2026, 11, 23)
 
@@ -66,7 +67,7 @@ def one_entry(draw: st.DrawFn) -> Entry:
     b = draw(st.none() if kind == "received" and draw(st.booleans()) else
              contact_ids.filter(lambda other: other != a))  # a pair is two people
     if kind in PAIR_KINDS and b is not None:
-        a, b = pair_of(a, b)
+        a, b = pair_key(a, b)
     return Entry(
         kind=kind, a=a, b=b, date=draw(days),
         result=draw(st.sampled_from(RESULTS)) if kind == "outcome" else None,

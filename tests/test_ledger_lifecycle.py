@@ -12,8 +12,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from introducer.ledger.entries import PAIR_KINDS, Entry, pair_of
+from introducer.ledger.entries import PAIR_KINDS, Entry
 from introducer.ledger.store import Ledger, StateError
+from introducer.match.history import pair_key
 
 DAY = dt.date(2026, 11, 23)
 
@@ -215,7 +216,7 @@ class Model:
 
     def add(self, kind: str, a: str, b: str | None) -> None:
         if kind in PAIR_KINDS and b is not None:
-            a, b = pair_of(a, b)
+            a, b = pair_key(a, b)
         self.rows.append([kind, a, b, False])
 
     def position(self, row: list[object]) -> int:
@@ -274,7 +275,7 @@ class LedgerMachine(RuleBasedStateMachine):
                       until=DAY + dt.timedelta(days=30) if kind == "snoozed" else None)
         stored = self.ledger.add(entry)[0]
         self.model.add(kind, *pair)
-        assert stored.pair == pair_of(*pair)
+        assert stored.pair == pair_key(*pair)
 
     @rule(giver=st.sampled_from(IDS), to=st.none() | st.sampled_from(IDS))
     def add_received(self, giver: str, to: str | None) -> None:
@@ -285,7 +286,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def mark_suggested(self, pairs: list[tuple[str, str]]) -> None:
         new = 0
         for a, b in pairs:
-            pair = pair_of(a, b)
+            pair = pair_key(a, b)
             if not any(r[0] == "suggested" and (r[1], r[2]) == pair for r in self.model.rows):
                 self.model.add("suggested", *pair)
                 new += 1

@@ -28,7 +28,8 @@ from introducer.cli.ledger_input import (
 from introducer.cli.options import BookOption, StateOption
 from introducer.cli.session import open_book, open_ledger, state_file, today, user_errors
 from introducer.errors import UsageError
-from introducer.ledger.entries import LATEST_DAY, MAX_VALUE, Entry, pair_of
+from introducer.ledger.entries import LATEST_DAY, MAX_VALUE, Entry
+from introducer.match.history import pair_key
 
 if TYPE_CHECKING:
     from introducer.book.model import Book
@@ -167,7 +168,7 @@ def never(
         entry = Entry(kind="never", a=a.id, b=b.id, date=today(), note=note_text(note))
         with open_ledger(ctx, loaded, state) as ledger:
             if any(step.kind == "never"
-                   for step in earlier_steps(ledger.entries(), pair_of(a.id, b.id))):
+                   for step in earlier_steps(ledger.entries(), pair_key(a.id, b.id))):
                 say(f"{a.name} and {b.name} are already marked never; nothing recorded")
                 return
             ledger.add(entry)

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 
 from introducer.book.model import Book
 from introducer.book.schema import Contact
-from introducer.ledger.entries import Entry, pair_of
+from introducer.ledger.entries import Entry
 from introducer.ledger.views import FollowUp, followups, live, week_start
+from introducer.match.history import pair_key
 from introducer.match.score import Suggestion
 
 #: At most this many people to reconnect with on one day: a short list gets done.
@@ -244,6 +245,6 @@ def build_agenda(
         goal=goal_progress(entries, today, settings.weekly_goal),
         followups=tuple(followups(entries, today, settings.follow_up_days)),
         reconnect=tuple(reconnect(book, entries, today, counts)),
-        suggestions=tuple(shown_as(pair_of(s.a.id, s.b.id), showings, rank, s, today)
+        suggestions=tuple(shown_as(pair_key(s.a.id, s.b.id), showings, rank, s, today)
                           for rank, s in enumerate(shown, 1)),
     )

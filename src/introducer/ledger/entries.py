@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from introducer.match.history import pair_key
+
 Kind = Literal[
     "introduced", "asked", "outcome", "snoozed", "never", "received", "suggested", "renamed",
     "contacted",
@@ -64,15 +66,10 @@ class Entry:
         """The pair this entry is about, ids in order; None for the kinds about one person."""
         if self.kind not in PAIR_KINDS or self.b is None:
             return None
-        return (self.a, self.b) if self.a <= self.b else (self.b, self.a)
+        return pair_key(self.a, self.b)
 
     def involves(self, contact_id: str) -> bool:
         return contact_id in (self.a, self.b)
-
-
-def pair_of(first: str, second: str) -> tuple[str, str]:
-    """The stored spelling of an unordered pair."""
-    return (first, second) if first <= second else (second, first)
 
 
 def now_utc() -> str:

@@ -31,10 +31,10 @@ from introducer.ledger.entries import (
     entry_problem,
     iso_day,
     now_utc,
-    pair_of,
     shown,
 )
 from introducer.ledger.migrations import LATEST, MIGRATIONS, MIGRATIONS_TABLE
+from introducer.match.history import pair_key
 
 #: How long a writer waits for another to finish before giving up, in seconds.
 BUSY_TIMEOUT = 30.0
@@ -168,7 +168,7 @@ class Ledger:
 
     def _suggested(self, pairs: Iterable[tuple[str, str]], day: dt.date, unless: str) -> int:
         rows = [{"a": a, "b": b, "date": day.isoformat(), "at": now_utc()}
-                for a, b in (pair_of(*pair) for pair in pairs)]
+                for a, b in (pair_key(*pair) for pair in pairs)]
         if not rows:
             return 0
         with self._writing():
@@ -533,7 +533,7 @@ def _normalised(entry: Entry, *, keep_times: bool = False, keep_id: bool = False
     unless an import carries them."""
     a, b = _storable(entry.a), _storable(entry.b)
     if entry.kind in PAIR_KINDS and b is not None:
-        a, b = pair_of(a, b)
+        a, b = pair_key(a, b)
     note = _storable(entry.note)
     return Entry(entry.kind, a, b, entry.date, entry.result, entry.value, entry.until,
                  note if note and note.strip() else None,

@@ -73,5 +73,6 @@ def reciprocity_bonus(reciprocity: Reciprocity | None, weight: float) -> float:
 
 
 def pair_key(first_id: str, second_id: str) -> tuple[str, str]:
-    """The key of a pair in `HistoryView.hidden`: both ids, smaller first."""
+    """The one spelling of an unordered pair, smaller id first: how the ledger stores a pair
+    and how `HistoryView.hidden` is keyed."""
     return (first_id, second_id) if first_id < second_id else (second_id, first_id)

@@ -9,10 +9,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from introducer.cli.console import printable
-from introducer.cli.render import emit_table, write_stdout
+from introducer.cli.render import emit_table, who, write_stdout
 
 if TYPE_CHECKING:
-    from introducer.book.model import Book
     from introducer.book.schema import Contact
     from introducer.ledger.agenda import Agenda, GoalProgress, Reconnect, Shown
     from introducer.ledger.views import FollowUp
@@ -21,11 +20,6 @@ if TYPE_CHECKING:
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 Names = Mapping[str, str]
-
-
-def names_of(book: Book) -> dict[str, str]:
-    """Contact id -> name; ids the book no longer has are shown as themselves."""
-    return {contact.id: contact.name for contact in book.contacts}
 
 
 def person(names: Names, contact_id: str) -> dict[str, str]:
@@ -168,11 +162,6 @@ def suggestion_record(shown: Shown) -> dict[str, Any]:
 def shown_label(shown: Shown) -> str:
     """`new` the day a pair is first shown, `back` the day it returns from a snooze."""
     return "new" if shown.new else "back" if shown.back else ""
-
-
-def who(contact: Contact) -> str:
-    """`Maria Lopez (divorce mediator)`."""
-    return f"{contact.name} ({contact.business})" if contact.business else contact.name
 
 
 # ── the whole agenda ─────────────────────────────────────────────────────────

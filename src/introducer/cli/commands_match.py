@@ -9,7 +9,7 @@ import typer
 
 from introducer.cli.console import printable, say, stdout_console
 from introducer.cli.options import BookOption, FormatOption, StateOption
-from introducer.cli.render import OutputFormat, emit_json, emit_rows, emit_table
+from introducer.cli.render import OutputFormat, emit_json, emit_rows, emit_table, who
 from introducer.cli.session import history_view, open_book, read_entries, today, user_errors
 
 if TYPE_CHECKING:
@@ -31,10 +31,6 @@ def _person(contact: Contact) -> dict[str, str]:
 def _reason_record(reason: Reason) -> dict[str, Any]:
     return {"kind": reason.kind, "values": list(reason.values), "points": reason.points,
             "text": reason.text}
-
-
-def _who(contact: Contact) -> str:
-    return f"{contact.name} ({contact.business})" if contact.business else contact.name
 
 
 def _thread(suggestion: Suggestion) -> str:
@@ -96,7 +92,7 @@ def suggest(
         (s.b, s.a) if focus_contact is not None and s.b.id == focus_contact.id else (s.a, s.b)
         for s in found
     ]
-    rows = [[rank, f"{s.score:g}", _who(first), _who(second), _thread(s)]
+    rows = [[rank, f"{s.score:g}", who(first), who(second), _thread(s)]
             for rank, (s, (first, second)) in enumerate(zip(found, ordered, strict=True), 1)]
     if output is OutputFormat.csv:
         header = ["rank", "score", "a_id", "a_name", "b_id", "b_name", "kinds", "common_thread"]
@@ -161,7 +157,7 @@ def explain(
     rows = [[r.kind, f"{r.points:+g}", r.text] for r in result.reasons]
     if output is OutputFormat.table:
         console = stdout_console()
-        console.print(printable(f"{_who(result.a)}  ↔  {_who(result.b)}"), markup=False)
+        console.print(printable(f"{who(result.a)}  ↔  {who(result.b)}"), markup=False)
         if rows:
             emit_table(header, rows, numeric=("points",))
         else:

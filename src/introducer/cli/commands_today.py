@@ -18,10 +18,9 @@ from introducer.cli.agenda_render import (
     agenda_table,
     followup_record,
     followup_row,
-    names_of,
 )
 from introducer.cli.console import say
-from introducer.cli.ledger_input import warn_about_unknown_ids
+from introducer.cli.ledger_input import names_of, warn_about_unknown_ids
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_json, emit_rows, emit_table, write_stdout
 from introducer.cli.session import (

@@ -77,6 +77,8 @@ def contact_pair(book: Book, first: str, second: str) -> tuple[Contact, Contact]
 
 
 def names_of(book: Book) -> dict[str, str]:
+    """Contact id -> name, for lines that name people; ids the book no longer has are
+    looked up with `.get(id, id)` and so show as themselves."""
     return {contact.id: contact.name for contact in book.contacts}
 
 

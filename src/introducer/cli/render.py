@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.cells import cell_len
@@ -15,6 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from introducer.cli.console import bidi_escaped, is_terminal, printable, stdout_console
+
+if TYPE_CHECKING:
+    from introducer.book.schema import Contact
 
 JSON_VERSION = 1
 
@@ -24,6 +27,11 @@ class OutputFormat(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+
+
+def who(contact: Contact) -> str:
+    """`Maria Lopez (divorce mediator)`: a contact as a table or a prompt names them."""
+    return f"{contact.name} ({contact.business})" if contact.business else contact.name
 
 
 def write_stdout(text: str) -> None:

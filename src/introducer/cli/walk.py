@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from introducer.cli.agenda_render import shown_label, who
+from introducer.cli.agenda_render import shown_label
 from introducer.cli.console import printable, say
 from introducer.cli.ledger_input import confirmation, names_of
+from introducer.cli.render import who
 from introducer.errors import IntroducerError
 from introducer.ledger.entries import Entry
 

@@ -7,9 +7,7 @@ state file.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 import shlex
 import sys
@@ -29,6 +27,7 @@ from introducer.cli.ledger_input import names_of, warn_about_unknown_ids
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_json, emit_rows, write_stdout
 from introducer.cli.session import open_book, open_ledger, state_file, today, user_errors
+from introducer.csvtext import csv_text
 from introducer.errors import ContactLookupError, IntroducerError, UsageError
 
 if TYPE_CHECKING:
@@ -106,11 +105,8 @@ def _export(entries: list[Entry], output: OutputFormat) -> None:
         write_stdout(text)
         return
     if is_terminal(stdout_console().file):  # no escape codes reach a terminal
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerows([[printable(cell, keep="\t\n") for cell in row]  # no lone CR
-                          for row in csv_rows(entries)])
-        write_stdout(buffer.getvalue())
+        write_stdout(csv_text([printable(cell, keep="\t\n") for cell in row]  # no lone CR
+                              for row in csv_rows(entries)))
         return
     # A file: exact, and UTF-8 whatever the locale (LANG=C in cron must not mangle names).
     stream = stdout_console().file

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from enum import StrEnum
@@ -15,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from introducer.cli.console import bidi_escaped, is_terminal, printable, stdout_console
+from introducer.csvtext import csv_text
 
 if TYPE_CHECKING:
     from introducer.book.schema import Contact
@@ -58,19 +57,10 @@ def emit_json(payload: dict[str, Any]) -> None:
 
 
 def emit_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    # Python quotes a cell with a line feed but not one with a lone carriage return when
-    # lines end in LF; readers would split the row there. Such rows are fully quoted.
-    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(header)
     # A lone carriage return in a file is data; on a terminal it moves the cursor back
     # over what was printed, so there it is shown as `\r` like any other control.
     keep = "\t\n" if is_terminal(stdout_console().file) else "\t\n\r"
-    for row in rows:
-        cells = [_csv_cell(cell, keep) for cell in row]
-        (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
-    write_stdout(buffer.getvalue())
+    write_stdout(csv_text([header, *([_csv_cell(cell, keep) for cell in row] for row in rows)]))
 
 
 #: A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from introducer.csvtext import csv_text
 from introducer.errors import BookError, Problem
 from introducer.fileio import read_input
 from introducer.ledger.entries import (
@@ -67,18 +68,8 @@ def csv_rows(entries: Iterable[Entry]) -> list[list[str]]:
 
 
 def to_csv(entries: Iterable[Entry]) -> str:
-    """The CSV export as text, LF line ends; write this rather than `csv_rows` by hand.
-
-    Python's csv writer quotes a cell with a line feed but not one with a lone carriage
-    return when lines end in LF, and every CSV reader then splits the row there. Rows
-    with a carriage return anywhere are written fully quoted instead.
-    """
-    buffer = io.StringIO()
-    plain = csv.writer(buffer, lineterminator="\n")
-    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    for row in csv_rows(entries):
-        (quoted if any("\r" in cell for cell in row) else plain).writerow(row)
-    return buffer.getvalue()
+    """The CSV export as text (see `csvtext` for why not to write `csv_rows` by hand)."""
+    return csv_text(csv_rows(entries))
 
 
 def read_export(path: Path) -> list[Entry]:

@@ -17,11 +17,16 @@ from hypothesis import strategies as st
 
 from introducer.errors import BookError
 from introducer.ledger.entries import KINDS, MAX_VALUE, PAIR_KINDS, RESULTS, Entry
-from introducer.ledger.exchange import COLUMNS, csv_rows, read_export, to_csv, to_json
+from introducer.ledger.exchange import COLUMNS, csv_rows, export_document, read_export, to_csv
 from introducer.ledger.store import Ledger
 from introducer.match.history import pair_key
 
 DAY = dt.date(2026, 11, 23)
+
+
+def to_json(entries: list[Entry]) -> str:
+    """The JSON export as `history --format json` writes it."""
+    return json.dumps(export_document(entries), ensure_ascii=False, indent=2) + "\n"
 
 
 def write_csv(path: Path, entries: list[Entry], lineterminator: str = "\n") -> Path:

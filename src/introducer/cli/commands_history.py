@@ -8,7 +8,6 @@ state file.
 from __future__ import annotations
 
 import dataclasses
-import json
 import shlex
 import sys
 from pathlib import Path
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from introducer.cli.console import (
-    bidi_escaped,
     is_terminal,
     printable,
     say,
@@ -25,7 +23,7 @@ from introducer.cli.console import (
 )
 from introducer.cli.ledger_input import names_of, warn_about_unknown_ids
 from introducer.cli.options import BookOption, FormatOption, StateOption
-from introducer.cli.render import OutputFormat, emit_json, emit_rows, write_stdout
+from introducer.cli.render import OutputFormat, emit_json, emit_rows, write_json, write_stdout
 from introducer.cli.session import open_book, open_ledger, state_file, today, user_errors
 from introducer.csvtext import csv_text
 from introducer.errors import ContactLookupError, IntroducerError, UsageError
@@ -93,16 +91,10 @@ def _contact_id(book: Book, text: str, entries: list[Entry]) -> str:
 
 
 def _export(entries: list[Entry], output: OutputFormat) -> None:
-    from introducer.ledger.exchange import csv_rows, to_csv, to_json
+    from introducer.ledger.exchange import csv_rows, export_document, to_csv
 
     if output is OutputFormat.json:
-        text = bidi_escaped(to_json(entries))
-        encoding = getattr(stdout_console().file, "encoding", None) or "utf-8"
-        try:
-            text.encode(encoding)
-        except (UnicodeEncodeError, LookupError):  # an ASCII locale: JSON escapes, still exact
-            text = json.dumps(json.loads(text), ensure_ascii=True, indent=2) + "\n"
-        write_stdout(text)
+        write_json(export_document(entries))
         return
     if is_terminal(stdout_console().file):  # no escape codes reach a terminal
         write_stdout(csv_text([printable(cell, keep="\t\n") for cell in row]  # no lone CR

@@ -46,7 +46,11 @@ def emit_json(payload: dict[str, Any]) -> None:
     locale), non-ASCII is written as JSON escapes (`\\u00eb`): still valid JSON, where
     the stream's own fallback (`\\xeb`) would not be.
     """
-    document = {"version": JSON_VERSION, **payload}
+    write_json({"version": JSON_VERSION, **payload})
+
+
+def write_json(document: dict[str, Any]) -> None:
+    """`document` as `emit_json` writes it, without adding a version (it has its own)."""
     text = bidi_escaped(json.dumps(document, ensure_ascii=False, indent=2))
     encoding = getattr(stdout_console().file, "encoding", None) or "utf-8"
     try:

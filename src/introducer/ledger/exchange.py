@@ -51,9 +51,9 @@ def entry_record(entry: Entry) -> dict[str, Any]:
     }
 
 
-def to_json(entries: Iterable[Entry]) -> str:
-    return json.dumps({"version": FORMAT_VERSION, "entries": [entry_record(e) for e in entries]},
-                      ensure_ascii=False, indent=2) + "\n"
+def export_document(entries: Iterable[Entry]) -> dict[str, Any]:
+    """The JSON export as data (the CLI writes it, as it writes every JSON document)."""
+    return {"version": FORMAT_VERSION, "entries": [entry_record(e) for e in entries]}
 
 
 def csv_rows(entries: Iterable[Entry]) -> list[list[str]]:

@@ -126,10 +126,11 @@ def reconnect(
     appearances: Mapping[str, int],
     limit: int = RECONNECT_LIMIT,
 ) -> list[Reconnect]:
-    """The most useful people the user has not been in touch with for over `stale_days`.
+    """The most useful people the user has not been in touch with for over the book's
+    `stale_days`.
 
     The last touch is the later of the book's `last_contact` and the history (an
-    introduction, ask, outcome or referral naming them). People with no date at all
+    introduction, ask, outcome, referral or `contacted` naming them). People with no date at all
     are left out (unknown is not stale; `check` and `gaps` are for incomplete
     records), as are people marked `introduce: false` and people with no usefulness.
     """

@@ -78,7 +78,9 @@ def _delivery(stdout: bool, mailto: bool, imap: bool, output: DraftFormat,
     return chosen[0] if chosen else "eml"
 
 
-def _warn_missing(book: Book, drafts: list[Draft]) -> None:
+def warn_missing(book: Book, drafts: list[Draft]) -> None:
+    """Warn once per contact whose missing email left a placeholder in the drafts (shared
+    with `today --interactive`, which writes drafts too)."""
     from introducer.drafts.context import PLACEHOLDER_ADDRESS
 
     seen: set[str] = set()
@@ -152,7 +154,7 @@ def draft(
         drafter = Drafter(loaded, Templates(template_folders(template, loaded.path)), today())
         kind: DraftKind = "ask" if opt_in else "follow_up" if follow_up else "intro"
         drafts = [d for pair in pairs for d in drafter.drafts_for(pair, kind)]
-        _warn_missing(loaded, drafts)
+        warn_missing(loaded, drafts)
         target = None
         if how == "imap":
             from introducer.drafts import imap as imap_delivery

@@ -71,11 +71,11 @@ def _show(shown: Shown, position: int, count: int) -> None:
 
 def _write_drafts(book: Book, drafter: Drafter, pair: Suggestion, kind: DraftKind,
                   out: Path, day: dt.date) -> list[Path]:
-    from introducer.cli.commands_draft import _warn_missing
+    from introducer.cli.commands_draft import warn_missing
     from introducer.drafts.deliver import write_eml
 
     drafts = drafter.drafts_for(pair, kind)
-    _warn_missing(book, drafts)
+    warn_missing(book, drafts)
     return write_eml(drafts, out, day)
 
 

@@ -27,6 +27,7 @@ from introducer.cli.render import OutputFormat, emit_json, emit_rows, write_json
 from introducer.cli.session import open_book, open_ledger, state_file, today, user_errors
 from introducer.csvtext import csv_text
 from introducer.errors import ContactLookupError, IntroducerError, UsageError
+from introducer.ledger.views import live
 
 if TYPE_CHECKING:
     from introducer.book.model import Book
@@ -73,7 +74,7 @@ def history(
                                             " (`--all` adds suggestions shown and undone entries)"))
     else:
         say(f"no history for {names.get(wanted, wanted)} ({wanted})")
-        warn_about_unknown_ids([e for e in everything if e.undone_at is None], names)
+        warn_about_unknown_ids(live(everything), names)
 
 
 def _contact_id(book: Book, text: str, entries: list[Entry]) -> str:
@@ -145,7 +146,7 @@ def import_history(
             added, skipped = ledger.import_entries(entries)
             path = ledger.path
     say(f"imported {file} into {path}: {added} added, {skipped} already there")
-    warn_about_unknown_ids([e for e in entries if e.undone_at is None], names_of(loaded))
+    warn_about_unknown_ids(live(entries), names_of(loaded))
 
 
 def rename(

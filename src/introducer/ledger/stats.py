@@ -10,7 +10,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from introducer.ledger.entries import Entry
-from introducer.ledger.views import Funnel, funnel, introductions_per_week, reciprocity, week_start
+from introducer.ledger.views import (
+    Funnel,
+    funnel,
+    introductions_per_week,
+    live,
+    reciprocity,
+    week_start,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +54,7 @@ def goal_streak(entries: Sequence[Entry], today: dt.date, goal: int) -> int:
     """
     if goal <= 0:
         return 0
-    introduced = [e for e in entries if e.kind == "introduced" and e.undone_at is None]
+    introduced = [e for e in live(entries) if e.kind == "introduced"]
     if not introduced:
         return 0
     first = week_start(min(e.date for e in introduced))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from introducer.book.model import Book
 from introducer.book.schema import Contact
 from introducer.ledger.entries import Entry
-from introducer.ledger.views import FollowUp, followups, live, week_start
+from introducer.ledger.views import FollowUp, followups, introductions_per_week, live
 from introducer.match.history import pair_key
 from introducer.match.score import Suggestion
 
@@ -49,10 +49,9 @@ class GoalProgress:
         return self.made >= self.goal
 
 
-def goal_progress(entries: Iterable[Entry], today: dt.date, goal: int) -> GoalProgress:
+def goal_progress(entries: Sequence[Entry], today: dt.date, goal: int) -> GoalProgress:
     """How this week is going; an introduction counts in the week of its date (as in `stats`)."""
-    monday = week_start(today)
-    made = sum(1 for e in live(entries) if e.kind == "introduced" and week_start(e.date) == monday)
+    [(monday, made)] = introductions_per_week(entries, today, weeks=1)
     return GoalProgress(monday, made, goal, 7 - today.weekday())
 
 

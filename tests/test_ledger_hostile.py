@@ -477,6 +477,14 @@ def test_introducer_today_outside_the_calendar(book: Path, state: Path, day: str
         "(use one from 1900-01-01 to 2999-12-31)")
 
 
+@pytest.mark.parametrize("day", ["20261123", "2026-W48-1", "2026-11-23T09:00", " 2026-11-23"])
+def test_introducer_today_is_strict_iso_like_every_other_date(book: Path, day: str) -> None:
+    """`--date 20261123` is refused; `$INTRODUCER_TODAY=20261123` used to be taken."""
+    code, _, err = invoke("--book", book, "stats", env={"INTRODUCER_TODAY": day})
+    assert one_error(code, err, expected=2) == (
+        f"error: $INTRODUCER_TODAY={day!r} is not a date (use YYYY-MM-DD)")
+
+
 def test_the_edges_of_the_calendar_work(book: Path, state: Path) -> None:
     for day in ("1900-01-01", "2999-12-31"):
         for args in (["stats", "--format", "json"], ["today", "--format", "json"],

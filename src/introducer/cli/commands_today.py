@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 #: How many of the best suggestions count towards a person's usefulness in `today`.
 SUGGESTION_POOL = 50
 #: At most this many of today's suggestions per person, as `suggest` does by default.
-PER_PERSON = 2
+PER_PERSON = 2  # as `suggest`: one well-connected person does not fill the list
 NOT_A_TERMINAL = ("--interactive needs a terminal; use `introducer today --format markdown` "
                   "in scripts")
 

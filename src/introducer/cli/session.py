@@ -108,12 +108,11 @@ def today() -> dt.date:
     pinned = os.environ.get(TODAY_VARIABLE)
     if not pinned:
         return dt.date.today()
-    from introducer.ledger.entries import day_problem
+    from introducer.ledger.entries import day_problem, iso_day
 
-    try:
-        day = dt.date.fromisoformat(pinned)
-    except ValueError:
-        raise UsageError(f"${TODAY_VARIABLE}={pinned!r} is not a date (use YYYY-MM-DD)") from None
+    day = iso_day(pinned)
+    if day is None:
+        raise UsageError(f"${TODAY_VARIABLE}={pinned!r} is not a date (use YYYY-MM-DD)")
     if (problem := day_problem(day, f"${TODAY_VARIABLE}")) is not None:
         raise UsageError(problem)  # 9999-12-31 would be a week away from Python's last day
     return day

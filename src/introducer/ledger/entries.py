@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -119,10 +120,13 @@ def shown(value: Any, limit: int = 40) -> str:
     return text[: limit - 4] + "..." + quote
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def iso_day(text: Any) -> dt.date | None:
     """`text` as a strict YYYY-MM-DD date, or None: the one date rule for the state file,
     exports and the command line (`fromisoformat` alone also takes `20261123`)."""
-    if not isinstance(text, str) or len(text) != 10:
+    if not isinstance(text, str) or _ISO_DAY.fullmatch(text) is None:  # not 2026-W48-1 either
         return None
     try:
         return dt.date.fromisoformat(text)

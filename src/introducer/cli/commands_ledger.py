@@ -121,7 +121,7 @@ def snooze(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Hide a pair from suggestions until a later day."""
+    """Hide a pair from suggestions, or put off its follow-up, until a later day."""
     with user_errors():
         now = today()
         if (until is None) == (for_days is None):

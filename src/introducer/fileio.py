@@ -100,14 +100,3 @@ def write_new(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     finally:
         temp.unlink(missing_ok=True)
     _fsync_directory(directory)
-
-
-def write_replace(path: Path, data: bytes, *, mode: int = 0o600) -> None:
-    """Write `path` with `data`, replacing any previous version in one rename."""
-    directory = path.parent if str(path.parent) else Path()
-    try:
-        temp = _write_temp(directory, data, mode)
-        temp.replace(path)
-    except OSError as error:
-        raise IntroducerError(f"{path}: cannot write ({error.strerror})") from None
-    _fsync_directory(directory)

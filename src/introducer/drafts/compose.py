@@ -48,11 +48,6 @@ def what_they_do(who: Person) -> str | None:
     return None
 
 
-def _is(who: Person) -> str:
-    work = what_they_do(who)
-    return f"{who.first_name} is {work}" if work else who.first_name
-
-
 def _one_sided(reason: Reason, x: Person, y: Person, *, you: Person | None) -> str | None:
     """A sentence about x (the reason's subject) and y; `you` is the reader, if one."""
     values = join_words(list(reason.values))

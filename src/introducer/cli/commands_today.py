@@ -71,8 +71,7 @@ def followups_command(
     book: BookOption = None,
 ) -> None:
     """Follow-ups due: asks with no answer, yeses to act on, introductions with no outcome."""
-    from introducer.ledger.agenda import open_followups
-    from introducer.ledger.views import followups
+    from introducer.ledger.views import open_followups
 
     with user_errors():
         loaded = open_book(ctx, book)
@@ -80,9 +79,9 @@ def followups_command(
         day = today()
         wait = loaded.settings.follow_up_days
         everything = open_followups(entries, day, wait)
-        items = everything if show_all else followups(entries, day, wait)
+        items = everything if show_all else [item for item in everything if item.is_due]
     names = names_of(loaded)
-    due = sum(1 for item in items if item.overdue_days >= 0)
+    due = sum(1 for item in items if item.is_due)
     if output is OutputFormat.table and not items:
         say("nothing to follow up today" + _coming_up(everything))
         return

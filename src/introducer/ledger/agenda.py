@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from introducer.book.model import Book
 from introducer.book.schema import Contact
@@ -53,20 +53,6 @@ def goal_progress(entries: Sequence[Entry], today: dt.date, goal: int) -> GoalPr
     """How this week is going; an introduction counts in the week of its date (as in `stats`)."""
     [(monday, made)] = introductions_per_week(entries, today, weeks=1)
     return GoalProgress(monday, made, goal, 7 - today.weekday())
-
-
-def open_followups(
-    entries: Sequence[Entry], today: dt.date, follow_up_days: int
-) -> list[FollowUp]:
-    """Every open item, due or not: the due ones as `views.followups` gives them, then the
-    ones still to come, soonest first (their `overdue_days` is negative: minus days to go)."""
-    everything = followups(entries, dt.date.max, follow_up_days)
-    items = [replace(f, overdue_days=(today - f.due).days) for f in everything]
-    due = [f for f in items if f.overdue_days >= 0]
-    due.sort(key=lambda f: (-f.overdue_days, f.since, f.pair))
-    upcoming = [f for f in items if f.overdue_days < 0]
-    upcoming.sort(key=lambda f: (f.due, f.since, f.pair))
-    return due + upcoming
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,6 +132,11 @@ class FollowUp:
     overdue_days: int
     action: str
 
+    @property
+    def is_due(self) -> bool:
+        """Due today or overdue (not yet due: `overdue_days` is minus the days to go)."""
+        return self.overdue_days >= 0
+
 
 _ACTIONS = {
     "asked": "no answer to the opt-in ask yet: nudge them, or record the answer",
@@ -140,14 +145,17 @@ _ACTIONS = {
 }
 
 
-def followups(entries: Sequence[Entry], today: dt.date, follow_up_days: int) -> list[FollowUp]:
-    """What is due on `today`, most overdue first.
+def open_followups(
+    entries: Sequence[Entry], today: dt.date, follow_up_days: int
+) -> list[FollowUp]:
+    """Every open item, due or not: the due ones most overdue first, then the ones still
+    to come, soonest first (their `overdue_days` is negative: minus the days to go).
 
     A snooze recorded once the pair is under way ("not now, remind me on the 10th")
     moves its follow-up to the end of the snooze; one from before (a suggestion put
     off, then made anyway) does not.
     """
-    due: list[FollowUp] = []
+    items: list[FollowUp] = []
     for pair, story in pair_stories(entries).items():
         if story.never or story.stage is None or story.since is None:
             continue
@@ -157,11 +165,16 @@ def followups(entries: Sequence[Entry], today: dt.date, follow_up_days: int) -> 
         when = story.since + dt.timedelta(days=wait)
         if story.snoozed_until and story.snoozed_on and story.snoozed_on >= story.since:
             when = max(when, story.snoozed_until)
-        if when <= today:
-            due.append(FollowUp(pair, story.stage, story.since, when, (today - when).days,
-                                _ACTIONS[story.stage]))
-    due.sort(key=lambda f: (-f.overdue_days, f.since, f.pair))
-    return due
+        items.append(FollowUp(pair, story.stage, story.since, when, (today - when).days,
+                              _ACTIONS[story.stage]))
+    due = sorted((f for f in items if f.is_due), key=lambda f: (-f.overdue_days, f.since, f.pair))
+    upcoming = sorted((f for f in items if not f.is_due), key=lambda f: (f.due, f.since, f.pair))
+    return due + upcoming
+
+
+def followups(entries: Sequence[Entry], today: dt.date, follow_up_days: int) -> list[FollowUp]:
+    """What is due on `today`, most overdue first."""
+    return [f for f in open_followups(entries, today, follow_up_days) if f.is_due]
 
 
 def week_start(day: dt.date) -> dt.date:

@@ -433,9 +433,9 @@ def test_suggest_accepts_include_history_and_stays_valid_json(write_book: BookWr
 
 @pytest.fixture
 def ledger(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the ledger integration will do: `_history` returns the ledger's view."""
+    """The ledger, as `suggest` and `explain` read it: `current_history` returns this view."""
     history = view(hidden={("maria-lopez", "tom-reed"): INTRODUCED})
-    monkeypatch.setattr(commands_match, "_history", lambda *args: history)
+    monkeypatch.setattr(commands_match, "current_history", lambda *args: history)
 
 
 @pytest.mark.usefixtures("ledger")

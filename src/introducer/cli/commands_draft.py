@@ -12,10 +12,9 @@ from introducer.cli.console import say
 from introducer.cli.options import BookOption, StateOption
 from introducer.cli.render import write_stdout
 from introducer.cli.session import (
-    history_view,
+    current_history,
     open_book,
     open_ledger,
-    read_entries,
     today,
     user_errors,
 )
@@ -149,7 +148,7 @@ def draft(
         how = _delivery(stdout, mailto, imap, output, mbox)
         loaded = open_book(ctx, book)
         sender(loaded)  # no From address: fail before anything else
-        history = history_view(loaded, read_entries(ctx, loaded, state), today())
+        history = current_history(ctx, loaded, state)
         pairs = _pairs(loaded, first, second, top, per_person, history)
         drafter = Drafter(loaded, Templates(template_folders(template, loaded.path)), today())
         kind: DraftKind = "ask" if opt_in else "follow_up" if follow_up else "intro"

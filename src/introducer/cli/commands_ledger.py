@@ -192,9 +192,9 @@ def received(
 
     with user_errors():
         loaded = open_book(ctx, book)
-        source = find_contact(loaded.contacts, giver)
-        target = None
-        if to is not None:
+        if to is None:
+            source, target = find_contact(loaded.contacts, giver), None
+        else:  # the pair rule: two different contacts
             source, target = contact_pair(loaded, giver, to)
         entry = Entry(kind="received", a=source.id, b=target.id if target else None,
                       date=past_day(date), note=note_text(note))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -10,18 +9,11 @@ import typer
 from introducer.cli.console import printable, say, stdout_console
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_json, emit_rows, emit_table, who
-from introducer.cli.session import history_view, open_book, read_entries, today, user_errors
+from introducer.cli.session import current_history, open_book, today, user_errors
 
 if TYPE_CHECKING:
-    from introducer.book.model import Book
     from introducer.book.schema import Contact
-    from introducer.match.history import HistoryView
     from introducer.match.score import Reason, Suggestion
-
-
-def _history(ctx: typer.Context, loaded: Book, state: Path | None) -> HistoryView:
-    """What the ledger says about this book's contacts today (nothing if no state file yet)."""
-    return history_view(loaded, read_entries(ctx, loaded, state), today())
 
 
 def _person(contact: Contact) -> dict[str, str]:
@@ -81,7 +73,7 @@ def suggest(
     with user_errors():
         loaded = open_book(ctx, book)
         focus_contact = find_contact(loaded.contacts, focus) if focus is not None else None
-        matchmaker = Matchmaker(loaded, today=today(), history=_history(ctx, loaded, state))
+        matchmaker = Matchmaker(loaded, today=today(), history=current_history(ctx, loaded, state))
         found = matchmaker.suggest(
             top=top, per_person=per_person, focus=focus_contact, min_score=min_score,
             include_history=include_history,
@@ -140,7 +132,7 @@ def explain(
             from introducer.errors import UsageError
 
             raise UsageError(f'"{first}" and "{second}" are the same contact ({a.id})')
-        history = _history(ctx, loaded, state)
+        history = current_history(ctx, loaded, state)
         result = Matchmaker(loaded, today=today(), history=history).explain(a, b)
     if output is OutputFormat.json:
         payload: dict[str, Any] = {"a": _person(result.a), "b": _person(result.b),

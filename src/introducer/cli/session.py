@@ -103,6 +103,11 @@ def history_view(book: Book, entries: list[Entry], on: dt.date) -> HistoryView:
     return view(entries, on, book.settings.cooldown_days)
 
 
+def current_history(ctx: typer.Context, book: Book, explicit: Path | None = None) -> HistoryView:
+    """What the ledger says about this book's contacts today (nothing if no state file yet)."""
+    return history_view(book, read_entries(ctx, book, explicit), today())
+
+
 def today() -> dt.date:
     """Today, or $INTRODUCER_TODAY (YYYY-MM-DD) to see the book as of another day."""
     pinned = os.environ.get(TODAY_VARIABLE)

@@ -20,6 +20,21 @@ from introducer.errors import IntroducerError
 MAX_INPUT_BYTES = 1 << 30
 
 
+def read_without_blocking(path: Path, most: int = -1) -> bytes:
+    """The whole file (or its first `most` bytes); a pipe nobody writes to reads as empty.
+
+    Opening a FIFO for reading blocks until a writer comes; opened non-blocking it
+    does not, and once open, reading a pipe without writers ends at once. OSError is
+    the caller's to word.
+    """
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no FIFOs to fear
+    fd = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if nonblocking:
+            os.set_blocking(fd, True)
+        return handle.read(most)
+
+
 def read_input(path: Path, what: str, limit: int = MAX_INPUT_BYTES) -> bytes:
     """The whole of a file named on the command line, or one clear error: `{path}: why`.
 
@@ -41,13 +56,8 @@ def read_input(path: Path, what: str, limit: int = MAX_INPUT_BYTES) -> bytes:
         raise IntroducerError(f"{path}: is a directory, not {what}")
     if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
         raise IntroducerError(f"{path}: is a device, not {what}")
-    nonblocking = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no FIFOs to fear
     try:
-        fd = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if nonblocking:
-                os.set_blocking(fd, True)
-            data = handle.read(limit + 1)
+        data = read_without_blocking(path, limit + 1)
     except OSError as error:
         raise IntroducerError(f"{path}: cannot be read ({error.strerror})") from None
     if len(data) > limit:

@@ -17,7 +17,6 @@ about 2 KB per contact, which a 100k-contact book cannot afford. Along the way:
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -30,6 +29,7 @@ from yaml import events
 
 from introducer.collector import collector_paused
 from introducer.errors import BookError, Problem
+from introducer.fileio import read_without_blocking
 
 _CORE = "tag:yaml.org,2002:"
 _STR_TAGS = frozenset({"!", _CORE + "str", _CORE + "int", _CORE + "float", _CORE + "bool"})
@@ -91,7 +91,7 @@ def read_yaml(path: Path) -> YamlDocument:
     """Read and parse a YAML file; raise BookError when it cannot be read at all."""
     file = str(path)
     try:
-        data = _read_bytes(path)
+        data = read_without_blocking(path)
     except FileNotFoundError:
         raise BookError([Problem(file, None, "no such file")]) from None
     except IsADirectoryError:
@@ -102,20 +102,6 @@ def read_yaml(path: Path) -> YamlDocument:
         reason = error.strerror or type(error).__name__
         raise BookError([Problem(file, None, f"cannot be read: {reason}")]) from None
     return parse_yaml(data, file)
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The whole file; a pipe nobody writes to reads as empty instead of waiting forever.
-
-    Opening a FIFO for reading blocks until a writer comes; opened non-blocking it
-    does not, and once open, reading a pipe without writers ends at once.
-    """
-    nonblocking = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no FIFOs to fear
-    fd = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        if nonblocking:
-            os.set_blocking(fd, True)
-        return handle.read()
 
 
 def parse_yaml(data: bytes, file: str) -> YamlDocument:

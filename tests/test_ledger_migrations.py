@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from introducer.clock import local_day
 from introducer.ledger.entries import Entry
 from introducer.ledger.migrations import LATEST, MIGRATIONS
 from introducer.ledger.store import Ledger, StateError
+from tests.conftest import TODAY
 
 WORKER = Path(__file__).with_name("ledger_worker.py")
 DAY = dt.date(2026, 11, 2)
@@ -37,18 +39,16 @@ def test_numbered_steps_are_consecutive_from_one() -> None:
 
 def test_a_new_file_gets_every_step_recorded_with_name_and_time(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite3"
-    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with Ledger.open(path) as ledger:
         assert ledger.version == LATEST
         assert ledger.entries() == []
-    after = dt.datetime.now(dt.UTC)
     rows = migration_rows(path)
     assert [(version, name) for version, name, _ in rows] == [
         (step.version, step.name) for step in MIGRATIONS
     ]
     for _, _, applied_at in rows:
         assert applied_at.endswith("Z")
-        assert before <= dt.datetime.fromisoformat(applied_at) <= after
+        assert local_day(applied_at) == TODAY, "stamped by the one clock"
 
 
 def seed(ledger: Ledger, version: int) -> None:

@@ -112,6 +112,7 @@ def _timeline(entries: list[Entry], names: dict[str, str], output: OutputFormat,
               show_all: bool) -> int:
     """The entries as a timeline; returns how many were shown (none: nothing is printed on a
     terminal or pipe, so the caller can say why instead of an empty table)."""
+    from introducer.clock import local_day
     from introducer.ledger.entries import describe
 
     shown = [e for e in entries if show_all or (e.undone_at is None and e.kind != "suggested")]
@@ -124,7 +125,7 @@ def _timeline(entries: list[Entry], names: dict[str, str], output: OutputFormat,
     if show_all:
         header.append("undone")
         for row, entry in zip(rows, shown, strict=True):
-            row.append((entry.undone_at or "")[:10])
+            row.append(local_day(entry.undone_at) if entry.undone_at else "")
     emit_rows(output, header, rows, json_key="entries", json_rows=[], title="History")
     return len(shown)
 

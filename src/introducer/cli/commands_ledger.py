@@ -27,8 +27,9 @@ from introducer.cli.ledger_input import (
 )
 from introducer.cli.options import BookOption, StateOption
 from introducer.cli.session import open_book, open_ledger, state_file, today, user_errors
+from introducer.clock import LATEST_DAY
 from introducer.errors import UsageError
-from introducer.ledger.entries import LATEST_DAY, MAX_VALUE, Entry
+from introducer.ledger.entries import MAX_VALUE, Entry
 from introducer.match.history import pair_key
 
 if TYPE_CHECKING:

@@ -38,7 +38,7 @@ _DATED = frozenset({"introduced", "asked", "outcome", "received", "contacted"})
 
 def parse_day(text: str, option: str) -> dt.date:
     """A strict YYYY-MM-DD date the ledger can keep, or a usage error naming the option."""
-    from introducer.ledger.entries import day_problem, iso_day
+    from introducer.clock import day_problem, iso_day
 
     day = iso_day(text.strip())
     if day is None:

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from introducer.ledger.store import Ledger
     from introducer.match.history import HistoryView
 
-TODAY_VARIABLE = "INTRODUCER_TODAY"
 #: Problems a command other than `check` shows before pointing to `check` for the rest.
 SHOWN_PROBLEMS = 10
 
@@ -109,15 +108,11 @@ def current_history(ctx: typer.Context, book: Book, explicit: Path | None = None
 
 
 def today() -> dt.date:
-    """Today, or $INTRODUCER_TODAY (YYYY-MM-DD) to see the book as of another day."""
-    pinned = os.environ.get(TODAY_VARIABLE)
-    if not pinned:
-        return dt.date.today()
-    from introducer.ledger.entries import day_problem, iso_day
+    """The one clock's day ($INTRODUCER_TODAY or the local date); a bad value is a usage error."""
+    from introducer.clock import ClockError
+    from introducer.clock import today as clock_today
 
-    day = iso_day(pinned)
-    if day is None:
-        raise UsageError(f"${TODAY_VARIABLE}={pinned!r} is not a date (use YYYY-MM-DD)")
-    if (problem := day_problem(day, f"${TODAY_VARIABLE}")) is not None:
-        raise UsageError(problem)  # 9999-12-31 would be a week away from Python's last day
-    return day
+    try:
+        return clock_today()
+    except ClockError as error:
+        raise UsageError(str(error)) from None

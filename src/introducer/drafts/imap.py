@@ -14,12 +14,12 @@ import re
 import socket
 import ssl
 import subprocess
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from introducer.book.schema import Imap, ImapTls
+from introducer.clock import now
 from introducer.drafts.message import wire_bytes
 from introducer.errors import IntroducerError
 
@@ -193,7 +193,7 @@ def append_drafts(target: ImapTarget, password: str, messages: Sequence[EmailMes
         stage = f"appending to {folder}"
         for payload in payloads:
             status, answer = client.append(_quoted(folder), r"(\Draft)",
-                                           imaplib.Time2Internaldate(time.time()), payload)
+                                           imaplib.Time2Internaldate(now()), payload)
             if status != "OK":
                 raise imaplib.IMAP4.error(repr(answer))
             appended += 1

@@ -10,6 +10,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from introducer.clock import now
 from introducer.errors import IntroducerError
 
 # What .eml files and IMAP want on the wire; stdout gets the same with "\n".
@@ -23,7 +24,8 @@ IdFactory = Callable[[str], str]
 
 
 def system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).astimezone()
+    """The one clock's moment, so `Date:` names the day $INTRODUCER_TODAY does."""
+    return now()
 
 
 def random_message_id(domain: str) -> str:

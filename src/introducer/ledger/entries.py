@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from introducer.clock import LATEST_DAY
 from introducer.match.history import pair_key
 
 Kind = Literal[
@@ -30,14 +30,6 @@ PAIR_KINDS: frozenset[str] = frozenset({"introduced", "asked", "outcome", "snooz
 #: Kinds the user did by hand: `undo` takes back the newest of these.
 UNDOABLE_KINDS: frozenset[str] = frozenset(set(KINDS) - {"suggested"})
 
-#: The days a date on the command line (or $INTRODUCER_TODAY) may name: wide enough for any
-#: real history and any snooze, narrow enough to catch a typo (`--date 0206-11-23`).
-EARLIEST_DAY = dt.date(1900, 1, 1)
-#: Also the last day an entry may have happened on, so that "a follow-up ten years after"
-#: never runs off Python's calendar (an imported 9999-12-31 crashed `followups`). Older
-#: versions took any past `--date` and any `--until`, so stored entries may be dated back
-#: to year 1 and snoozed to 9999-12-31: both are harmless, and still read (and restored).
-LATEST_DAY = dt.date(2999, 12, 31)
 #: The largest business value: far beyond any deal, small enough that sums stay finite
 #: (two values of 1e308 added up to infinity, which JSON cannot carry).
 MAX_VALUE = 1e15
@@ -72,10 +64,6 @@ class Entry:
     def involves(self, contact_id: str) -> bool:
         return contact_id in (self.a, self.b)
 
-
-def now_utc() -> str:
-    """The moment a row is written: ISO 8601, UTC, whole seconds."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def describe(entry: Entry, names: dict[str, str] | None = None) -> str:
@@ -120,25 +108,6 @@ def shown(value: Any, limit: int = 40) -> str:
     return text[: limit - 4] + "..." + quote
 
 
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def iso_day(text: Any) -> dt.date | None:
-    """`text` as a strict YYYY-MM-DD date, or None: the one date rule for the state file,
-    exports and the command line (`fromisoformat` alone also takes `20261123`)."""
-    if not isinstance(text, str) or _ISO_DAY.fullmatch(text) is None:  # not 2026-W48-1 either
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def day_problem(day: dt.date, what: str) -> str | None:
-    """Why `day`, typed on the command line, is not a plausible date; None if it is."""
-    if EARLIEST_DAY <= day <= LATEST_DAY:
-        return None
-    return f"{what} {day} is not a plausible date (use one from {EARLIEST_DAY} to {LATEST_DAY})"
 
 
 def id_problem(value: Any, what: str) -> str | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from introducer.clock import iso_day
 from introducer.csvtext import csv_text
 from introducer.errors import BookError, Problem
 from introducer.fileio import read_input
@@ -28,7 +29,6 @@ from introducer.ledger.entries import (
     Kind,
     Result,
     entry_problem,
-    iso_day,
     shown,
 )
 

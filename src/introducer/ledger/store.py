@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, cast, overload
 
+from introducer.clock import iso_day, timestamp
 from introducer.errors import IntroducerError
 from introducer.ledger.entries import (
     PAIR_KINDS,
@@ -29,8 +30,6 @@ from introducer.ledger.entries import (
     Kind,
     Result,
     entry_problem,
-    iso_day,
-    now_utc,
     shown,
 )
 from introducer.ledger.migrations import LATEST, MIGRATIONS, MIGRATIONS_TABLE
@@ -119,7 +118,7 @@ class Ledger:
                         self._db.execute(statement)
                     self._db.execute(
                         "INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                        (step.version, step.name, now_utc()),
+                        (step.version, step.name, timestamp()),
                     )
 
     # -- reading -------------------------------------------------------------------------
@@ -167,7 +166,7 @@ class Ledger:
         return self._suggested(pairs, day, "")
 
     def _suggested(self, pairs: Iterable[tuple[str, str]], day: dt.date, unless: str) -> int:
-        rows = [{"a": a, "b": b, "date": day.isoformat(), "at": now_utc()}
+        rows = [{"a": a, "b": b, "date": day.isoformat(), "at": timestamp()}
                 for a, b in (pair_key(*pair) for pair in pairs)]
         if not rows:
             return 0
@@ -198,7 +197,8 @@ class Ledger:
                 # suggestions the new id already had); entries recorded since stay as
                 # written, so a later `record OLD ...` cannot merge into a pair of one.
                 self._rename_rows(entry.b, entry.a, before=entry.id)
-            self._db.execute("UPDATE entries SET undone_at = ? WHERE id = ?", (now_utc(), entry.id))
+            self._db.execute("UPDATE entries SET undone_at = ? WHERE id = ?",
+                             (timestamp(), entry.id))
         return entry
 
     def rename(self, old: str, new: str, day: dt.date) -> int:
@@ -252,7 +252,7 @@ class Ledger:
     # -- internals -----------------------------------------------------------------------
 
     def _insert(self, entry: Entry, *, keep_id: bool = False) -> Entry:
-        recorded = entry.recorded_at or now_utc()
+        recorded = entry.recorded_at or timestamp()
         cursor = self._db.execute(
             "INSERT INTO entries (id, kind, a, b, date, result, value, until, note, "
             "recorded_at, undone_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -120,3 +120,11 @@ def test_a_day_introducer_cannot_use_is_a_usage_error(
     result = runner.invoke(app, ["--book", str(book), "today"])
     assert result.exit_code == 2
     assert "INTRODUCER_TODAY" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["today", "record", "undo", "draft", "followups", "stats",
+                                     "snooze", "suggest"])
+def test_help_of_every_dated_command_names_the_clock(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "$INTRODUCER_TODAY" in result.stdout

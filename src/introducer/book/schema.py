@@ -135,6 +135,7 @@ class Me(BaseModel):
 
     name: OptionalText = None
     email: OptionalText = None
+    business: OptionalText = None  # what the user does: "both get referrals from you"
 
 
 class Weights(BaseModel):
@@ -149,16 +150,18 @@ class Weights(BaseModel):
 
     shared_clients: float = 3.0
     shared_referral_sources: float = 3.0
-    shared_hobbies: float = 1.0
+    shared_hobbies: float = 1.5
     same_trigger_event: float = 2.0
-    needs_service: float = 4.0
-    both_active: float = 1.0
-    wants: float = 5.0
+    needs_service: float = 8.0
+    both_active: float = 0.5
+    wants: float = 10.0
     referral_source: float = 4.0
     potential_client: float = 3.0
     same_business: float = 2.0
     recently_introduced: float = 3.0
     reciprocity: float = 2.0
+    closeness: float = 0.5
+    already_acquainted: float = 0.8
 
     @field_validator("*")
     @classmethod
@@ -166,6 +169,21 @@ class Weights(BaseModel):
         if not 0 <= value <= 1000:
             raise ValueError("a weight must be a number from 0 to 1000")
         return value
+
+    @field_validator("already_acquainted")
+    @classmethod
+    def _a_share(cls, value: float) -> float:
+        if not 0 <= value <= 1:
+            raise ValueError("already_acquainted is the share of points taken off: 0 to 1")
+        return value
+
+
+class Group(BaseModel):
+    """What membership in one group means; unset keys are inferred (see `acquaintance`)."""
+
+    model_config = FORBID
+
+    acquainted: Annotated[bool | None, BeforeValidator(_none_if_blank)] = None
 
 
 ImapTls = Literal["ssl", "starttls", "none"]
@@ -210,6 +228,7 @@ class Settings(BaseModel):
     weights: Weights = Weights()
     aliases: dict[Text, Text] = {}
     events: dict[Text, TextList] = {}
+    groups: dict[Text, Group] = {}
     imap: Imap | None = None
 
     @field_validator("weights", mode="before")
@@ -217,7 +236,7 @@ class Settings(BaseModel):
     def _weights_default(cls, value: Any) -> Any:
         return {} if value is None else value
 
-    @field_validator("aliases", "events", mode="before")
+    @field_validator("aliases", "events", "groups", mode="before")
     @classmethod
     def _mapping_default(cls, value: Any) -> Any:
         return {} if value is None else value
@@ -247,6 +266,7 @@ class Contact(BaseModel):
     closeness: Annotated[int | None, BeforeValidator(_none_if_blank), Field(ge=1, le=5)] = None
     last_contact: OptionalDate = None
     groups: TextList = []
+    knows: TextList = []
     network: Annotated[list[NetworkKind], BeforeValidator(_as_text_list)] = []
     introduce: Annotated[bool, BeforeValidator(lambda v: True if v is None else v)] = True
     avoid: TextList = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from introducer.cli.console import printable
@@ -156,6 +156,8 @@ def suggestion_record(shown: Shown) -> dict[str, Any]:
         "new": shown.new,
         "back": shown.back,
         "reasons": [_reason_record(r) for r in s.reasons],
+        "urgent": s.urgent,
+        "alternatives": [{"id": c.id, "name": c.name} for c in s.alternatives],
     }
 
 
@@ -205,20 +207,43 @@ def agenda_markdown(agenda: Agenda, names: Names) -> str:
                      f"({r.days_since} days ago); {_md(', '.join(r.why))}.")
     if not agenda.reconnect:
         lines.append("Nobody overdue for a catch-up.")
-    lines += ["", "## Suggestions", ""]
-    for shown in agenda.suggestions:
-        s = shown.suggestion
-        new = ", *new*" if shown.new else ", *back from a snooze*" if shown.back else ""
-        lines.append(f"{shown.rank}. **{_md(s.a.name)}**{_business(s.a)} and "
-                     f"**{_md(s.b.name)}**{_business(s.b)}, score {s.score:g}{new}: "
-                     f"{_md(s.common_thread)}")
+    urgent, rest = split_urgent(agenda.suggestions)
+    for title, section in ((URGENT_TITLE, urgent), ("Suggestions", rest)):
+        if title == URGENT_TITLE and not section:
+            continue
+        lines += ["", f"## {title}", ""]
+        for shown in section:
+            s = shown.suggestion
+            new = ", *new*" if shown.new else ", *back from a snooze*" if shown.back else ""
+            lines.append(f"{shown.rank}. **{_md(s.a.name)}**{_business(s.a)} and "
+                         f"**{_md(s.b.name)}**{_business(s.b)}, score {s.score:g}{new}: "
+                         f"{_md(s.common_thread)}")
     if not agenda.suggestions:
         lines.append("No suggestions today.")
     return "\n".join(lines) + "\n"
 
 
+#: The section `today` leads its suggestions with: time-bound needs a connector answers first.
+URGENT_TITLE = "Asks you can answer and life events you can help"
+
+
+def split_urgent(suggestions: Sequence[Shown]) -> tuple[list[Shown], list[Shown]]:
+    """Answers to open asks and live life events, then the rest (each in today's order)."""
+    urgent = [s for s in suggestions if s.suggestion.urgent]
+    return urgent, [s for s in suggestions if not s.suggestion.urgent]
+
+
 def _business(contact: Contact) -> str:
     return f" ({_md(contact.business)})" if contact.business else ""
+
+
+def _suggestion_table(shown: Sequence[Shown]) -> None:
+    emit_table(
+        ["rank", "score", "new", "a", "b", "common thread"],
+        [[s.rank, f"{s.suggestion.score:g}", shown_label(s), who(s.suggestion.a),
+          who(s.suggestion.b), s.suggestion.common_thread] for s in shown],
+        numeric=("rank", "score"),
+    )
 
 
 def agenda_table(agenda: Agenda, names: Names, *, suggestions: bool = True,
@@ -244,15 +269,15 @@ def agenda_table(agenda: Agenda, names: Names, *, suggestions: bool = True,
         write_stdout("  nobody overdue for a catch-up\n")
     if not suggestions:
         return
+    urgent, rest = split_urgent(agenda.suggestions)
+    if urgent:
+        write_stdout(f"\n{URGENT_TITLE}\n")
+        _suggestion_table(urgent)
     write_stdout("\nSuggestions\n")
-    if agenda.suggestions:
-        emit_table(
-            ["rank", "score", "new", "a", "b", "common thread"],
-            [[shown.rank, f"{shown.suggestion.score:g}", shown_label(shown),
-              who(shown.suggestion.a), who(shown.suggestion.b), shown.suggestion.common_thread]
-             for shown in agenda.suggestions],
-            numeric=("rank", "score"),
-        )
+    if rest:
+        _suggestion_table(rest)
+    elif urgent:
+        write_stdout("  nothing more today\n")
     else:
         write_stdout("  no suggestions today: add clients, referral sources, hobbies or events "
                      "to your contacts (see `introducer check`)\n")

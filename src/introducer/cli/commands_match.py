@@ -36,6 +36,8 @@ def _suggestion_record(rank: int, suggestion: Suggestion) -> dict[str, Any]:
     record: dict[str, Any] = {
         "rank": rank, "score": suggestion.score, "a": _person(suggestion.a),
         "b": _person(suggestion.b), "reasons": [_reason_record(r) for r in suggestion.reasons],
+        "urgent": suggestion.urgent,
+        "alternatives": [_person(c) for c in suggestion.alternatives],
     }
     if suggestion.history is not None:
         record["history"] = suggestion.history

@@ -34,6 +34,8 @@ from introducer.cli.session import (
 from introducer.errors import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from introducer.book.model import Book
     from introducer.ledger.agenda import Agenda
     from introducer.ledger.stats import Stats
@@ -217,24 +219,33 @@ def _stats_table(figures: Stats, names: dict[str, str]) -> None:
 
 # ── today ────────────────────────────────────────────────────────────────────
 
-def _suggestions(book: Book, view: HistoryView, top: int, *, on: dt.date) -> list[Suggestion]:
-    """Today's ranked suggestions with the history applied: the one place `today` ranks."""
+def _suggestions(book: Book, view: HistoryView, top: int, *, on: dt.date,
+                 returning: Sequence[tuple[str, str]] = ()
+                 ) -> tuple[list[Suggestion], list[Suggestion]]:
+    """Today's ranked suggestions with the history applied (the one place `today` ranks),
+    and the pairs back from a snooze, scored whatever the caps."""
     from introducer.match.rank import Matchmaker
 
-    return Matchmaker(book, today=on, history=view).suggest(top=top, per_person=PER_PERSON)
+    matchmaker = Matchmaker(book, today=on, history=view)
+    ranked = matchmaker.suggest(top=top, per_person=PER_PERSON)
+    by_id = {contact.id: contact for contact in book.contacts}
+    back = [matchmaker.explain(by_id[a], by_id[b]) for a, b in returning
+            if a in by_id and b in by_id]
+    return ranked, [s for s in back if s.score > 0 and s.excluded is None and s.history is None]
 
 
 def _agenda(ctx: typer.Context, loaded: Book, state: Path | None, top: int) -> Agenda:
     """Read the history (creating the state file if needed) and put the day together."""
-    from introducer.ledger.agenda import build_agenda
+    from introducer.ledger.agenda import build_agenda, returning_pairs, todays_picks
 
     day = today()
     with open_ledger(ctx, loaded, state) as ledger:
         entries = ledger.entries()
     warn_about_unknown_ids(entries, names_of(loaded))
-    pool = _suggestions(loaded, history_view(loaded, entries, day), max(top, SUGGESTION_POOL),
-                        on=day)
-    return build_agenda(loaded, entries, day, pool[:top], pool)
+    pool, back = _suggestions(loaded, history_view(loaded, entries, day),
+                              max(top, SUGGESTION_POOL), on=day,
+                              returning=returning_pairs(entries, day))
+    return build_agenda(loaded, entries, day, todays_picks(pool, top, back), pool)
 
 
 def _mark_shown(ctx: typer.Context, loaded: Book, state: Path | None, agenda: Agenda) -> None:

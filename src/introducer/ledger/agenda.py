@@ -200,6 +200,27 @@ def _showings(entries: Iterable[Entry], today: dt.date) -> dict[tuple[str, str],
     return found
 
 
+def returning_pairs(entries: Iterable[Entry], today: dt.date) -> list[tuple[str, str]]:
+    """Pairs whose snooze has ended and that no run has shown since: the reminder the user
+    asked for, which `today` must bring back whatever the ranking's caps."""
+    return sorted(
+        pair for pair, seen in _showings(entries, today).items()
+        if seen.snooze_ended is not None and not any(d >= seen.snooze_ended for d in seen.dates)
+    )
+
+
+def todays_picks(pool: Sequence[Suggestion], top: int,
+                 returning: Sequence[Suggestion] = ()) -> list[Suggestion]:
+    """What `today` lists, in order: answers to open asks and live life events first (they
+    are time-bound), then the rest of the `top` by score; then any pair back from a snooze
+    that did not make the list on its own."""
+    picked = [s for s in pool if s.urgent][:top]
+    picked += [s for s in pool if not s.urgent][: top - len(picked)]
+    listed = {pair_key(s.a.id, s.b.id) for s in picked}
+    picked += [s for s in returning if pair_key(s.a.id, s.b.id) not in listed]
+    return picked
+
+
 def shown_as(pair: tuple[str, str], showings: Mapping[tuple[str, str], _Showings], rank: int,
              suggestion: Suggestion, today: dt.date) -> Shown:
     """How a suggestion ranked today is shown, given when runs showed it before."""

@@ -32,7 +32,7 @@ from introducer.match.columns import (
     IntArray,
     column_nnz,
 )
-from introducer.match.features import FloatArray, Matrix, feature_blocks
+from introducer.match.features import FloatArray, Matrix, feature_blocks, incidence
 from introducer.match.history import SHARES_SOMETHING
 from introducer.match.profile import PreparedBook
 
@@ -156,7 +156,17 @@ class PairIndex:
         self._avoided_keys = np.array(
             sorted(a * self.size + b for a, b in prepared.avoided), dtype=np.int64
         )
-        self._has_ledger = bool(prepared.penalty.any() or prepared.bonus.any())
+        self._has_ledger = bool(
+            prepared.penalty.any() or prepared.bonus.any() or prepared.vouch.any()
+        )
+        acquaintance = prepared.acquaintance
+        self._known_keys = np.array(
+            sorted(a * self.size + b for a, b in acquaintance.known), dtype=np.int64
+        )
+        groups = sorted(acquaintance.groups)
+        self._groups: Matrix | None = (
+            incidence(groups, acquaintance.member_of) if groups else None
+        )
 
     def _competing_businesses(self) -> IntArray:
         """Keys (b1 * B + b2) of distinct businesses that share a canonical profession."""
@@ -237,21 +247,43 @@ class PairIndex:
         return found.subset(~np.isin(found.first * self.size + found.second, self._avoided_keys))
 
     def _ledger_most(self, first: IntArray, second: IntArray) -> FloatArray:
-        """The most the ledger's per-person points can add to each pair (bonus - penalty)."""
+        """The most the per-person points can add to each pair (bonus and vouching - penalty)."""
         bonus, penalty = self.prepared.bonus, self.prepared.penalty
-        return bonus[first] + bonus[second] - penalty[first] - penalty[second]
+        vouch = np.maximum(self.prepared.vouch, 0.0)
+        return (bonus[first] + bonus[second] + vouch[first] + vouch[second]
+                - penalty[first] - penalty[second])
 
     def _corrected(self, found: Candidates) -> Candidates:
-        """Exact totals: the competitors' corrections, then the ledger's per-person points."""
-        return self._with_history(self._competitors(found))
+        """Exact totals: competitors, pairs who already know each other, per-person points."""
+        return self._with_history(self._acquainted(self._competitors(found)))
+
+    def _acquainted(self, found: Candidates) -> Candidates:
+        """Pairs who already know each other keep only a share of what the book gives them."""
+        share = self.prepared.weights.already_acquainted
+        if not share or len(found) == 0 or (self._groups is None and not len(self._known_keys)):
+            return found
+        known = np.zeros(len(found), dtype=np.bool_)
+        if len(self._known_keys):
+            known |= np.isin(found.first * self.size + found.second, self._known_keys)
+        if self._groups is not None:
+            known |= row_dot(self._groups, self._groups, found.first, found.second) > 0
+        known &= found.total > SHARES_SOMETHING
+        if not known.any():
+            return found
+        total = found.total.copy()
+        total[known] -= share * total[known]
+        return Candidates(found.first, found.second, total, found.ceiling)
 
     def _with_history(self, found: Candidates) -> Candidates:
-        """Cooldown penalties for every pair; reciprocity only where the book finds something."""
+        """Cooldown penalties for every pair; reciprocity and vouching only where the book
+        finds something."""
         if not self._has_ledger or len(found) == 0:
             return found
         first, second = found.first, found.second
-        bonus, penalty = self.prepared.bonus, self.prepared.penalty
-        owed = np.where(found.total > SHARES_SOMETHING, bonus[first] + bonus[second], 0.0)
+        prepared = self.prepared
+        bonus, penalty, vouch = prepared.bonus, prepared.penalty, prepared.vouch
+        extra = bonus[first] + bonus[second] + vouch[first] + vouch[second]
+        owed = np.where(found.total > SHARES_SOMETHING, extra, 0.0)
         total = found.total + owed - (penalty[first] + penalty[second])
         return Candidates(first, second, total, found.ceiling)
 

@@ -22,6 +22,7 @@ from introducer.book.knowledge import TriggerEvents
 from introducer.book.model import Book
 from introducer.book.normalise import Normaliser
 from introducer.book.schema import Contact, Weights
+from introducer.match.acquaintance import Acquaintance
 from introducer.match.history import (
     NO_HISTORY,
     HistoryView,
@@ -53,6 +54,29 @@ def fade(date: dt.date | None, today: dt.date) -> float:
 def rarity(holders: int) -> float:
     """How much one shared value is worth: 1 if only the pair hold it, less the commoner it is."""
     return 1.0 / math.log2(holders) if holders >= 2 else 0.0
+
+
+def vouch(contact: Contact, today: dt.date, stale_days: int, weight: float
+          ) -> tuple[float, str | None]:
+    """How far the user can vouch for a contact: points (+ or -) and why, or (0, None).
+
+    Closeness 3 is neutral; each step up or down is `weight`. Not having spoken
+    for longer than `stale_days` costs one step more: an introduction from
+    someone you have not talked to in years lands cold.
+    """
+    if not weight:
+        return 0.0, None
+    steps, why = 0, []
+    if contact.closeness is not None and contact.closeness != 3:
+        steps = contact.closeness - 3
+        why.append("you know {} well" if steps > 0 else "you barely know {}")
+        why[-1] += f" (closeness {contact.closeness})"
+    if contact.last_contact is not None and (today - contact.last_contact).days > stale_days:
+        steps -= 1
+        why.append(f"you have not spoken with {{}} since {contact.last_contact.isoformat()}")
+    if not steps:
+        return 0.0, None
+    return steps * weight, "; ".join(why)
 
 
 def event_breadth(served: int) -> float:
@@ -199,6 +223,16 @@ class PreparedBook:
         self.bonus: npt.NDArray[np.float64] = np.array(
             [reciprocity_bonus(history.reciprocity.get(c.id), weights.reciprocity)
              for c in book.contacts], dtype=np.float64,
+        )
+        self.vouching: tuple[tuple[float, str | None], ...] = tuple(
+            vouch(c, today, settings.stale_days, weights.closeness) for c in book.contacts
+        )
+        self.vouch: npt.NDArray[np.float64] = np.array(
+            [points for points, _ in self.vouching], dtype=np.float64
+        )
+        self.acquaintance = Acquaintance(book.contacts, settings.groups)
+        self.me_business: str | None = (
+            self.normalise(book.me.business) if book.me.business else None
         )
 
     def _avoided_pairs(self) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ it passes over pairs whose person is at the cap, unless asked to include them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import heapq
 from collections import Counter
@@ -38,6 +39,10 @@ SCORE_MARGIN = 0.1
 _FIRST_CHUNK = 256
 # Candidates scored exactly on the first try; more only if the caps reach deeper.
 _FIRST_KEEP = 5_000
+# Runners-up named beside the best answer to one ask ("or: Carla Mendes, Brooke Hanley").
+ALTERNATIVES_NAMED = 3
+
+AnswerKey = tuple[str, str, tuple[str, ...], str]
 
 
 class Matchmaker:
@@ -151,14 +156,35 @@ class Matchmaker:
                 yield float(found.total[pick]), int(found.first[pick]), int(found.second[pick])
             chunk *= 4
 
+    def _answer_key(self, suggestion: Suggestion) -> tuple[AnswerKey, int] | None:
+        """What one suggestion answers (who asked, what, which profession answers it), and the
+        position of the one who asked; None for a pair that answers no ask or live event.
+
+        Two realtors for one buyer answer the same need; a realtor and a mortgage broker
+        answer two.
+        """
+        answer = suggestion.answer
+        if answer is None or answer.subject is None:
+            return None
+        subject = self.prepared.index_of[answer.subject]
+        other = suggestion.b if answer.subject == suggestion.a.id else suggestion.a
+        profile = self.prepared.profiles[self.prepared.index_of[other.id]]
+        professions = self.prepared.matcher.professions(profile.business or "")
+        line = min(professions) if professions else (profile.business or other.id)
+        return (answer.kind, answer.subject, answer.values, line), subject
+
     def _best(
         self, found: Candidates, *, top: int, cap: int, exempt: int, floor: float, hiding: bool
     ) -> list[Suggestion] | None:
         """Greedy by shown score with per-person caps; None if `found` was cut too short.
 
         With `hiding`, pairs the history hides are passed over before they are scored.
+        The best answer to an ask (or a live event's need) is suggested once, the
+        runners-up named beside it; the one who asked is not held to the cap, so every
+        ask can be answered.
         """
         chosen: list[Suggestion] = []
+        answered: dict[AnswerKey, int] = {}
         uses: Counter[int] = Counter()
 
         def full(person: int) -> bool:
@@ -176,16 +202,28 @@ class Matchmaker:
                 *_, first, second, suggestion = heapq.heappop(waiting)
                 if suggestion.score <= 0 or suggestion.score < floor:
                     break
-                if not (full(first) or full(second)):
+                keyed = self._answer_key(suggestion)
+                if keyed is not None and keyed[0] in answered:
+                    place = answered[keyed[0]]
+                    best = chosen[place]
+                    if len(best.alternatives) < ALTERNATIVES_NAMED:
+                        other = suggestion.b if keyed[0][1] == suggestion.a.id else suggestion.a
+                        chosen[place] = dataclasses.replace(
+                            best, alternatives=(*best.alternatives, other))
+                    continue
+                asker = keyed[1] if keyed is not None else -1
+                counted = [p for p in (first, second) if p != asker]
+                if not any(full(p) for p in counted):
+                    if keyed is not None:
+                        answered[keyed[0]] = len(chosen)
                     chosen.append(suggestion)
-                    uses[first] += 1
-                    uses[second] += 1
+                    uses.update(counted)
                 continue
             if upcoming is None or ahead < found.ceiling:
                 return chosen if settled else None
             _, first, second = upcoming
             upcoming = next(stream, None)
-            if full(first) or full(second):
+            if full(first) and full(second):
                 continue  # caps only fill up, so this pair could never be taken
             if hiding and self.prepared.hidden(first, second) is not None:
                 continue  # never taken, so it uses up nobody's cap

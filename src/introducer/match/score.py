@@ -28,10 +28,16 @@ from introducer.match.profile import PreparedBook, Profile, SharedField, event_b
 KINDS: tuple[str, ...] = (
     "wants", "needs_service", "referral_source", "potential_client", "shared_clients",
     "shared_referral_sources", "same_trigger_event", "shared_hobbies", "both_active",
-    "reciprocity", "same_business", "recently_introduced",
+    "reciprocity", "closeness", "same_business", "already_acquainted", "recently_introduced",
 )
-# Kinds that come from the ledger: about one person and the user, not about the pair.
-HISTORY_KINDS: frozenset[str] = frozenset({"reciprocity", "recently_introduced"})
+# Kinds about one person and the user (the ledger's, and how well the user knows them),
+# or about the pair's standing: never part of the common thread.
+HISTORY_KINDS: frozenset[str] = frozenset(
+    {"reciprocity", "recently_introduced", "closeness", "already_acquainted"}
+)
+# Kinds that answer something time-bound: an open ask, or a life event someone is living
+# through now. A connector answers these first (`today` lists them in a section of their own).
+URGENT_KINDS: frozenset[str] = frozenset({"wants", "needs_service"})
 _SHARED: tuple[tuple[SharedField, str, str], ...] = (
     ("clients", "shared_clients", "both serve {}"),
     ("referral_sources", "shared_referral_sources", "both fed by {}"),
@@ -67,13 +73,31 @@ class Suggestion:
     reasons: tuple[Reason, ...]
     excluded: str | None = None
     history: str | None = None
+    # Others who answer the same ask or need as well, but less well ("or: Carla, Brooke").
+    alternatives: tuple[Contact, ...] = ()
+
+    @property
+    def answer(self) -> Reason | None:
+        """The ask or live event this pair answers, if that is its strongest reason."""
+        positive = [r for r in self.reasons if r.points > 0 and r.kind not in HISTORY_KINDS]
+        if positive and positive[0].kind in URGENT_KINDS:
+            return positive[0]
+        return None
+
+    @property
+    def urgent(self) -> bool:
+        """Whether the pair answers an open ask or a live life event (time-bound)."""
+        return self.answer is not None
 
     @property
     def common_thread(self) -> str:
         """The one or two strongest reasons the two share, as one line for a table."""
         positive = [reason.text for reason in self.reasons
                     if reason.points > 0 and reason.kind not in HISTORY_KINDS][:2]
-        return "; ".join(positive) if positive else "nothing in common yet"
+        thread = "; ".join(positive) if positive else "nothing in common yet"
+        if self.alternatives:
+            thread += f" (or: {', '.join(c.name for c in self.alternatives)})"
+        return thread
 
 
 def round_points(points: float) -> float:
@@ -155,8 +179,26 @@ class PairScorer:
         names = short_names(a.contact.name, b.contact.name)
         book = list(self._book_reasons(a, b, names))
         yield from book
-        shares = sum(raw for _, raw in book) > SHARES_SOMETHING
+        total = sum(raw for _, raw in book)
+        known = self.prepared.acquaintance.why(first, second, names)
+        share = self.weights.already_acquainted
+        if known is not None and share and total > SHARES_SOMETHING:
+            yield Reason("already_acquainted", (), 0.0, known), -share * total
+            total -= share * total
+        shares = total > SHARES_SOMETHING
+        sides = ((first, a, names[0]), (second, b, names[1]))
+        if shares:
+            yield from self._vouching(sides)
         yield from self._history(((a, names[0]), (b, names[1])), shares=shares)
+
+    def _vouching(
+        self, sides: tuple[tuple[int, Profile, str], ...]
+    ) -> Iterator[tuple[Reason, float]]:
+        """How well the user knows each side: an introduction is only as good as the vouching."""
+        for position, x, name in sides:
+            points, why = self.prepared.vouching[position]
+            if why is not None and points:
+                yield Reason("closeness", (), 0.0, why.replace("{}", name), x.contact.id), points
 
     def _history(
         self, sides: tuple[tuple[Profile, str], ...], *, shares: bool
@@ -212,7 +254,16 @@ class PairScorer:
                 continue
             raw = weight * sum(self.prepared.rarity(field, key) for key in shared)
             values = _sorted_values([self.prepared.display[field][key] for key in shared])
-            yield Reason(kind, values, 0.0, template.format(join_words(values))), raw
+            text = template.format(join_words(values))
+            if field == "referral_sources" and self._all_the_user(shared):
+                text = "both get referrals from you"
+            yield Reason(kind, values, 0.0, text), raw
+
+    def _all_the_user(self, sources: list[str]) -> bool:
+        """Whether every shared referral source is what the user does (`me.business`)."""
+        mine = self.prepared.me_business
+        same = self.prepared.matcher.same_line_of_work
+        return mine is not None and all(same(source, mine) for source in sources)
 
     def _same_event(self, a: Profile, b: Profile) -> Iterator[tuple[Reason, float]]:
         shared = sorted(a.serves & b.serves)

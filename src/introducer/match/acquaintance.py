@@ -1,0 +1,104 @@
+"""Who already knows whom: `knows:` lists and groups whose members meet.
+
+Introducing two people who already sit in the same weekly chapter is worth
+little, so such a pair keeps only a share of its points (`already_acquainted`).
+A group counts as acquainted when `settings.groups` says so, else when its name
+says it meets often (`groups.yaml`: "BNI", "chapter", "mastermind"...) or it is
+small enough to be a circle. `knows:` is symmetric: either side listing the
+other is enough.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import yaml
+
+from introducer.book.normalise import fold_text, tokens
+from introducer.book.schema import Contact, Group
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRules:
+    """Which words in a group's name mean it meets often, and how small a circle is."""
+
+    words: tuple[frozenset[str], ...]
+    small_size: int
+    largest_meeting: int
+
+
+@cache
+def builtin_rules() -> GroupRules:
+    text = files("introducer.book").joinpath("groups.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return GroupRules(
+        words=tuple(tokens(fold_text(str(word))) for word in data["words"]),
+        small_size=int(data["small_size"]),
+        largest_meeting=int(data["largest_meeting"]),
+    )
+
+
+def acquainted_groups(
+    contacts: Sequence[Contact], settings: Mapping[str, Group], rules: GroupRules | None = None
+) -> dict[str, str]:
+    """Folded name -> display name of every group whose members know each other."""
+    rules = rules or builtin_rules()
+    members: defaultdict[str, set[int]] = defaultdict(set)
+    display: dict[str, str] = {}
+    for index, contact in enumerate(contacts):
+        for group in contact.groups:
+            key = fold_text(group)
+            if key:
+                members[key].add(index)
+                display.setdefault(key, group)
+    said = {fold_text(name): group.acquainted for name, group in settings.items()}
+    chosen: dict[str, str] = {}
+    for key, people in members.items():
+        verdict = said.get(key)
+        if verdict is None:
+            words = tokens(key)
+            meets = len(people) <= rules.largest_meeting and any(w <= words for w in rules.words)
+            verdict = len(people) <= rules.small_size or meets
+        if verdict and len(people) >= 2:
+            chosen[key] = display[key]
+    return chosen
+
+
+class Acquaintance:
+    """Answers "do these two already know each other, and why?" for positions in a book."""
+
+    def __init__(
+        self, contacts: Sequence[Contact], settings: Mapping[str, Group],
+        rules: GroupRules | None = None,
+    ) -> None:
+        self.groups = acquainted_groups(contacts, settings, rules)
+        self.member_of: tuple[tuple[str, ...], ...] = tuple(
+            tuple(sorted({fold_text(g) for g in c.groups} & self.groups.keys()))
+            for c in contacts
+        )
+        position: dict[str, int] = {}
+        for index, contact in enumerate(contacts):
+            position.setdefault(contact.id, index)
+        self.known: set[tuple[int, int]] = set()
+        for index, contact in enumerate(contacts):
+            for other_id in contact.knows:
+                other = position.get(other_id)
+                if other is not None and other != index:
+                    self.known.add((min(index, other), max(index, other)))
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.groups or self.known)
+
+    def why(self, first: int, second: int, names: tuple[str, str]) -> str | None:
+        """Why the two already know each other (`both in bni-tuesday`), or None."""
+        if (min(first, second), max(first, second)) in self.known:
+            return f"{names[0]} and {names[1]} already know each other"
+        shared = sorted(set(self.member_of[first]) & set(self.member_of[second]))
+        if shared:
+            return f"already know each other: both in {self.groups[shared[0]]}"
+        return None

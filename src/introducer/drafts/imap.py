@@ -97,8 +97,8 @@ def password_for(target: ImapTarget, environ: Mapping[str, str] | None = None) -
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ImapError(f"{target.where}: password_command {target.password_command[0]!r} "
                         f"failed ({error})") from None
-    # Read like the environment: any bytes decode, and go to the server unchanged.
-    lines = os.fsdecode(done.stdout).splitlines()
+    # Whatever the locale: UTF-8 as UTF-8, and other bytes go to the server as printed.
+    lines = done.stdout.decode("utf-8", "surrogateescape").splitlines()
     if done.returncode != 0 or not lines or not lines[0]:
         raise ImapError(f"{target.where}: password_command {target.password_command[0]!r} "
                         f"exited {done.returncode} without printing a password")

@@ -3,33 +3,29 @@
 from __future__ import annotations
 
 import imaplib
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from introducer.cli.app import app
 from introducer.drafts.imap import find_drafts_folder, parse_list_line
 from tests.conftest import EXAMPLE_BOOK
 from tests.drafts_helpers import parse
+from tests.imap_helpers import (
+    book_with_imap,
+    free_port,
+    invoke,
+    stored_messages,
+    wait_for_greeting,
+)
 
-runner = CliRunner()
 USER, PASSWORD = "demouser", "demopass"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _start_pymap() -> tuple[subprocess.Popen[bytes], int]:
-    port = _free_port()
+    port = free_port()
     pymap = Path(sys.executable).with_name("pymap")
     process = subprocess.Popen(
         [str(pymap), "--host", "127.0.0.1", "--port", str(port), "--no-tls", "dict",
@@ -39,26 +35,13 @@ def _start_pymap() -> tuple[subprocess.Popen[bytes], int]:
     return process, port
 
 
-def _wait_ready(process: subprocess.Popen[bytes], port: int) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "pymap exited"
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
-                if conn.recv(64).startswith(b"* OK"):
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("pymap did not start")
-
-
 @pytest.fixture(scope="module")
 def servers() -> Iterator[dict[str, int]]:
     """Two servers started together: one with a Drafts folder, one without."""
     started = {"drafts": _start_pymap(), "bare": _start_pymap()}
     try:
         for process, port in started.values():
-            _wait_ready(process, port)
+            wait_for_greeting(process, port, "pymap")
         client = imaplib.IMAP4("127.0.0.1", started["drafts"][1])
         client.login(USER, PASSWORD)
         client.create("Drafts")
@@ -79,23 +62,10 @@ def imap_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def invoke(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
-
-
 def _drafts_folder(port: int) -> list[tuple[bytes, bytes]]:
     client = imaplib.IMAP4("127.0.0.1", port)
     client.login(USER, PASSWORD)
-    client.select("Drafts", readonly=True)
-    _, numbers = client.search(None, "ALL")
-    found = []
-    for number in numbers[0].split():
-        _, data = client.fetch(number, "(FLAGS BODY.PEEK[])")
-        head, body = data[0]  # type: ignore[misc]
-        found.append((head, body))
-    client.logout()
-    return found
+    return stored_messages(client, "Drafts")
 
 
 def test_opt_in_asks_land_in_drafts_with_the_draft_flag(
@@ -124,12 +94,9 @@ def test_password_command_runs_without_a_shell(
 ) -> None:
     imap_env.delenv("INTRODUCER_IMAP_PASSWORD")
     imap_env.setenv("INTRODUCER_IMAP_PORT", str(servers["drafts"]))
-    book = tmp_path / "book.yaml"
-    text = EXAMPLE_BOOK.read_text(encoding="utf-8").replace(
-        "settings:\n",
-        "settings:\n  imap:\n    host: 127.0.0.1\n    user: nobody\n    tls: none\n"
-        f"    password_command: [{sys.executable}, -c, 'print(\"{PASSWORD}\")']\n", 1)
-    book.write_text(text.replace("user: nobody", f"user: {USER}"), encoding="utf-8")
+    book = book_with_imap(tmp_path, f"    host: 127.0.0.1\n    user: {USER}\n    tls: none\n"
+                          f"    password_command: [{sys.executable}, -c, "
+                          f"'print(\"{PASSWORD}\")']\n")
     code, _, err = invoke("--book", book, "draft", "maria", "tom", "--imap")
     assert code == 0, err
 
@@ -157,7 +124,7 @@ def test_bad_login_exits_1_and_appends_nothing(
 
 
 def test_refused_connection_exits_1_and_names_the_host(imap_env: pytest.MonkeyPatch) -> None:
-    port = _free_port()
+    port = free_port()
     imap_env.setenv("INTRODUCER_IMAP_PORT", str(port))
     code, _, err = invoke("--book", EXAMPLE_BOOK, "draft", "maria", "tom", "--imap")
     assert code == 1
@@ -172,7 +139,7 @@ def test_missing_imap_settings_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_imap_dry_run_connects_to_nothing(imap_env: pytest.MonkeyPatch) -> None:
-    imap_env.setenv("INTRODUCER_IMAP_PORT", str(_free_port()))
+    imap_env.setenv("INTRODUCER_IMAP_PORT", str(free_port()))
     code, out, err = invoke("--book", EXAMPLE_BOOK, "draft", "maria", "tom", "--imap",
                             "--dry-run")
     assert code == 0, err
@@ -214,3 +181,61 @@ def test_a_password_in_the_book_is_refused(tmp_path: Path) -> None:
                     "contacts: [{name: A}]\n", encoding="utf-8")
     code, out, err = invoke("--book", book, "check")
     assert code == 1 and "unknown field 'password'" in out and "hunter2" not in out + err
+
+
+class _ClientWithout:
+    """What log_in sees of a server that offers no AUTH=PLAIN (pymap and Dovecot both do)."""
+
+    capabilities = ("IMAP4REV1", "AUTH=LOGIN")
+
+    def __init__(self) -> None:
+        self.logins: list[tuple[str, str]] = []
+
+    def login(self, user: str, password: str) -> None:
+        self.logins.append((user, password))
+
+
+def test_login_without_auth_plain_takes_printable_ascii_only() -> None:
+    from introducer.drafts.imap import ImapError, ImapTarget, log_in
+
+    client = _ClientWithout()
+    target = ImapTarget("h.example", 143, "ana", "starttls", None, None)
+    log_in(client, target, "s3cret pass")  # type: ignore[arg-type]
+    assert client.logins == [("ana", "s3cret pass")]
+    for user, password in [("ana", "pässwörd"), ("jürgen", "x"), ("ana", "x\r\nA1 DELETE INBOX")]:
+        with pytest.raises(ImapError, match=r"^IMAP h.example:143: login failed: .*AUTHENTICATE "
+                                            "PLAIN"):
+            log_in(client, ImapTarget("h.example", 143, user, "ssl", None, None),  # type: ignore[arg-type]
+                   password)
+    assert len(client.logins) == 1
+
+
+def test_plain_credentials_are_utf8_and_keep_undecodable_bytes() -> None:
+    from introducer.drafts.imap import plain_credentials
+
+    assert plain_credentials("jürgen", "pässwörd") == "\0jürgen\0pässwörd".encode()
+    assert plain_credentials("ana", "p\udce4ss") == b"\0ana\0p\xe4ss"
+    with pytest.raises(ValueError, match="NUL"):
+        plain_credentials("ana", "pa\0ss")
+
+
+def test_a_password_command_may_print_any_bytes(imap_env: pytest.MonkeyPatch) -> None:
+    from introducer.drafts.imap import ImapTarget, password_for, plain_credentials
+
+    imap_env.delenv("INTRODUCER_IMAP_PASSWORD")
+    latin1 = [sys.executable, "-c", "import sys; sys.stdout.buffer.write(b'p\\xe4ss\\nrest')"]
+    target = ImapTarget("h.example", 993, "ana", "ssl", None, tuple(latin1))
+    assert plain_credentials("ana", password_for(target)) == b"\0ana\0p\xe4ss"
+
+
+def test_folder_names_for_people_and_for_the_wire() -> None:
+    from pydantic import ValidationError
+
+    from introducer.book.schema import Imap
+    from introducer.drafts.imap import folder_for_people
+
+    assert folder_for_people("Entw&APw-rfe") == "Entwürfe"
+    assert folder_for_people("R&D") == "R&D"  # not modified UTF-7: shown as the server sent it
+    assert parse_list_line('() "/" Entwürfe'.encode()) == (set(), "Entw&APw-rfe")
+    with pytest.raises(ValidationError):  # so every folder in settings has a wire form
+        Imap(host="h.example", user="ana", folder="Entw\udcfcrfe")

@@ -2,7 +2,7 @@
 
 None of these stop the tool; each costs the owner matches they would want:
 two spellings of one value never meet, a contact with nothing to match on is
-never suggested, an `avoid:` naming nobody protects nobody, and an alias chain
+never suggested, an `avoid:` (or `knows:`) naming nobody protects nobody, and an alias chain
 leaves the first spelling stranded.
 """
 
@@ -217,27 +217,30 @@ def _nothing_to_match(book: Book) -> Iterator[Problem]:
 
 
 def _unknown_avoids(book: Book) -> Iterator[Problem]:
+    """`avoid:` and `knows:` take ids; one naming nobody protects or connects nobody."""
     ids = {contact.id for contact in book.contacts}
     by_folded = {contact.id.casefold(): contact.id for contact in book.contacts}
     by_name = {contact.name.casefold(): contact.id for contact in book.contacts}
     suggest = Suggester(ids)
     suggestions_left = min(200, _ID_SUGGESTION_BUDGET // max(len(ids), 1))
     for index, contact in enumerate(book.contacts):
-        for other in contact.avoid:
-            if other == contact.id:
-                yield _warning(book, index, "avoid", "avoid: lists the contact's own id")
-                continue
-            if other in ids:
-                continue
-            hint = by_folded.get(other.casefold()) or by_name.get(other.casefold())
-            if hint is None and suggestions_left > 0:
-                suggestions_left -= 1
-                hint = suggest(other)
-            suffix = f" (did you mean {hint!r}?)" if hint else ""
-            yield _warning(
-                book, index, "avoid",
-                f"avoid: no contact has the id {shown(other)}{suffix}; avoid takes ids",
-            )
+        for field in ("avoid", "knows"):
+            others: list[str] = getattr(contact, field)
+            for other in others:
+                if other == contact.id:
+                    yield _warning(book, index, field, f"{field}: lists the contact's own id")
+                    continue
+                if other in ids:
+                    continue
+                hint = by_folded.get(other.casefold()) or by_name.get(other.casefold())
+                if hint is None and suggestions_left > 0:
+                    suggestions_left -= 1
+                    hint = suggest(other)
+                suffix = f" (did you mean {hint!r}?)" if hint else ""
+                yield _warning(
+                    book, index, field,
+                    f"{field}: no contact has the id {shown(other)}{suffix}; {field} takes ids",
+                )
 
 
 def _alias_problems(book: Book) -> Iterator[Problem]:

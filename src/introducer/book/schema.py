@@ -135,6 +135,7 @@ class Me(BaseModel):
 
     name: OptionalText = None
     email: OptionalText = None
+    business: OptionalText = None  # what the owner does (so they are not a third party)
 
 
 class Weights(BaseModel):
@@ -198,6 +199,19 @@ class Imap(BaseModel):
         return value
 
 
+class Group(BaseModel):
+    """What membership in one group means: `acquainted` members already know each other."""
+
+    model_config = FORBID
+
+    acquainted: Annotated[bool, BeforeValidator(lambda v: False if v is None else v)] = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+
 class Settings(BaseModel):
     """Book-wide settings; every key has a default."""
 
@@ -210,6 +224,7 @@ class Settings(BaseModel):
     weights: Weights = Weights()
     aliases: dict[Text, Text] = {}
     events: dict[Text, TextList] = {}
+    groups: dict[Text, Group] = {}
     imap: Imap | None = None
 
     @field_validator("weights", mode="before")
@@ -217,7 +232,7 @@ class Settings(BaseModel):
     def _weights_default(cls, value: Any) -> Any:
         return {} if value is None else value
 
-    @field_validator("aliases", "events", mode="before")
+    @field_validator("aliases", "events", "groups", mode="before")
     @classmethod
     def _mapping_default(cls, value: Any) -> Any:
         return {} if value is None else value
@@ -250,6 +265,7 @@ class Contact(BaseModel):
     network: Annotated[list[NetworkKind], BeforeValidator(_as_text_list)] = []
     introduce: Annotated[bool, BeforeValidator(lambda v: True if v is None else v)] = True
     avoid: TextList = []
+    knows: TextList = []  # ids of contacts this person already knows (symmetric)
     notes: Notes = None
 
     @model_validator(mode="before")

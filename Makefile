@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := contacts.yaml.example
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench eval clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "introducer needs Python >= 3.11 (python3.11 or newer on PATH)" >&2; exit 1; }
@@ -29,7 +29,7 @@ demo: $(STAMP)
 	  $(BIN)/introducer --book $(EXAMPLE) --state "$$state/demo.sqlite3" today
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks eval
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -43,6 +43,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_import_vcard.py
 	$(BIN)/python benchmarks/bench_ledger.py
+
+# Judgment, measured: the ranking of the graded books in eval/books/ (see eval/run.py).
+# EVAL_ARGS=--verbose lists the top 20 with grades and the must-makes missed.
+eval: $(STAMP)
+	$(BIN)/python eval/run.py $(EVAL_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build src/*.egg-info

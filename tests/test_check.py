@@ -185,6 +185,34 @@ def test_avoid_naming_an_unknown_id_is_flagged_with_a_suggestion() -> None:
     ]
 
 
+def test_knows_naming_an_unknown_id_is_flagged_like_avoid() -> None:
+    assert warnings(
+        "name: Ana\nbusiness: chef\nknows: [bob-smith, bob-smyth, ana]",
+        "name: Bob Smith\nbusiness: baker\nknows: [ana]",
+    ) == [
+        f"contacts.yaml:4: contact \"Ana\": warning: knows: {message}"
+        for message in [
+            "no contact has the id 'bob-smyth' (did you mean 'bob-smith'?); knows takes ids",
+            "lists the contact's own id",
+        ]
+    ]
+
+
+def test_knows_and_acquainted_groups_load() -> None:
+    book = book_of(
+        "name: Ana\nbusiness: chef\ngroups: [bni tuesday]\nknows: bob-smith",
+        "name: Bob Smith\nbusiness: baker",
+        settings="me: {name: Cy, business: CPA}\nsettings:\n  groups:\n"
+        "    bni tuesday: {acquainted: true}\n    chamber: {}\n    church: ~",
+    )
+    assert book.contacts[0].knows == ["bob-smith"]
+    assert book.contacts[1].knows == []
+    assert book.me.business == "CPA"
+    groups = book.settings.groups
+    assert (groups["bni tuesday"].acquainted, groups["chamber"].acquainted) == (True, False)
+    assert groups["church"].acquainted is False
+
+
 # ── aliases ──────────────────────────────────────────────────────────────────
 
 def alias_warnings(aliases: str) -> list[Problem]:

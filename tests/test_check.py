@@ -209,8 +209,8 @@ def test_knows_and_acquainted_groups_load() -> None:
     assert book.contacts[1].knows == []
     assert book.me.business == "CPA"
     groups = book.settings.groups
-    assert (groups["bni tuesday"].acquainted, groups["chamber"].acquainted) == (True, False)
-    assert groups["church"].acquainted is False
+    assert (groups["bni tuesday"].acquainted, groups["chamber"].acquainted) == (True, None)
+    assert groups["church"].acquainted is None, "nothing said: inferred from name and size"
 
 
 # ── aliases ──────────────────────────────────────────────────────────────────

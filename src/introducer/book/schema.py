@@ -241,6 +241,15 @@ class Settings(BaseModel):
     def _mapping_default(cls, value: Any) -> Any:
         return {} if value is None else value
 
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _group_said_nothing(cls, value: Any) -> Any:
+        """`church:` with nothing after it names the group and leaves the rest to inference."""
+        if isinstance(value, dict):
+            return {key: {} if _none_if_blank(body) is None else body
+                    for key, body in value.items()}
+        return value
+
 
 Networker = Literal["active", "passive"]
 NetworkKind = Literal["information", "support", "referral"]

@@ -129,20 +129,24 @@ def _business_terms(prepared: PreparedBook) -> Iterable[Block]:
     (contacts x distinct terms, weighted) @ (terms x businesses they name).
     """
     weights, matcher = prepared.weights, prepared.matcher
-    term_ids: dict[tuple[str, bool], int] = {}
+    # (term, head noun?, a referral source?): a referral source never names the user's own
+    # line of work (that is the user; their competitor is not the source meant).
+    term_ids: dict[tuple[str, bool, bool], int] = {}
     asked: list[list[str]] = []
     worth: list[list[float]] = []
     for profile in prepared.profiles:
-        terms = [((want.key, False), weights.wants) for want in profile.wants]
-        terms += [((key, True), weights.referral_source) for key in profile.referral_sources]
-        terms += [((key, True), weights.potential_client) for key in profile.clients]
+        terms = [((want.key, False, False), weights.wants) for want in profile.wants]
+        terms += [((key, True, True), weights.referral_source)
+                  for key in profile.referral_sources]
+        terms += [((key, True, False), weights.potential_client) for key in profile.clients]
         terms = [(term, weight) for term, weight in terms if weight]
         asked.append([str(term_ids.setdefault(term, len(term_ids))) for term, _ in terms])
         worth.append([weight for _, weight in terms])
     per_term = incidence([str(i) for i in range(len(term_ids))], asked, worth)
     names = [
-        [matcher.keys[column] for column in matcher.matching(term, head_noun=head_noun)]
-        for term, head_noun in term_ids
+        [matcher.keys[column] for column in matcher.matching(term, head_noun=head_noun)
+         if not (source and prepared.in_users_line(matcher.keys[column]))]
+        for term, head_noun, source in term_ids
     ]
     asks = sp.csr_array(per_term @ incidence(matcher.keys, names))
     business = incidence(

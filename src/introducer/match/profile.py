@@ -60,17 +60,19 @@ def vouch(contact: Contact, today: dt.date, stale_days: int, weight: float
           ) -> tuple[float, str | None]:
     """How far the user can vouch for a contact: points (+ or -) and why, or (0, None).
 
-    Closeness 3 is neutral; each step up or down is `weight`. Not having spoken
-    for longer than `stale_days` costs one step more: an introduction from
-    someone you have not talked to in years lands cold.
+    Closeness 2 and 3 (know them a little, know them) are neutral; 4 and 5 are
+    one and two steps up, 1 (met once) a step down; each step is `weight`. Not
+    having spoken for longer than `stale_days` costs one step more: an
+    introduction from someone you have not talked to in years lands cold.
     """
     if not weight:
         return 0.0, None
     steps, why = 0, []
-    if contact.closeness is not None and contact.closeness != 3:
-        steps = contact.closeness - 3
+    closeness = contact.closeness
+    if closeness is not None and closeness not in (2, 3):
+        steps = closeness - 3 if closeness > 3 else closeness - 2
         why.append("you know {} well" if steps > 0 else "you barely know {}")
-        why[-1] += f" (closeness {contact.closeness})"
+        why[-1] += f" (closeness {closeness})"
     if contact.last_contact is not None and (today - contact.last_contact).days > stale_days:
         steps -= 1
         why.append(f"you have not spoken with {{}} since {contact.last_contact.isoformat()}")
@@ -243,6 +245,11 @@ class PreparedBook:
                 if other is not None and other != index:
                     pairs.append((min(index, other), max(index, other)))
         return pairs
+
+    def in_users_line(self, business: str | None) -> bool:
+        """Whether a (normalised) business is the user's own line of work (`me.business`)."""
+        return self.me_business is not None and self.matcher.same_line_of_work(
+            business, self.me_business)
 
     def rarity(self, field: str, key: str) -> float:
         """1/log2(holders): the worth of one value of `field` that two contacts share."""

@@ -39,8 +39,10 @@ SCORE_MARGIN = 0.1
 _FIRST_CHUNK = 256
 # Candidates scored exactly on the first try; more only if the caps reach deeper.
 _FIRST_KEEP = 5_000
-# Runners-up named beside the best answer to one ask ("or: Carla Mendes, Brooke Hanley").
+# Runners-up named beside the best answer to one ask ("or: Carla Mendes, Brooke Hanley"),
+# found among the asker's best-scoring partners.
 ALTERNATIVES_NAMED = 3
+_ALTERNATIVES_SCORED = 40
 
 AnswerKey = tuple[str, str, tuple[str, ...], str]
 
@@ -114,7 +116,7 @@ class Matchmaker:
                 found, top=top, cap=per_person, exempt=exempt, floor=min_score, hiding=hiding
             )
             if chosen is not None:
-                return chosen
+                return [self._with_alternatives(s, chosen, include_history) for s in chosen]
         raise AssertionError("a complete candidate list always ranks")  # pragma: no cover
 
     def _widening(self, top: int, per_person: int, hiding: bool) -> Iterator[int | None]:
@@ -156,22 +158,58 @@ class Matchmaker:
                 yield float(found.total[pick]), int(found.first[pick]), int(found.second[pick])
             chunk *= 4
 
-    def _answer_key(self, suggestion: Suggestion) -> tuple[AnswerKey, int] | None:
-        """What one suggestion answers (who asked, what, which profession answers it), and the
-        position of the one who asked; None for a pair that answers no ask or live event.
+    def _with_alternatives(
+        self, suggestion: Suggestion, chosen: list[Suggestion], include_history: bool
+    ) -> Suggestion:
+        """The best answer to an ask, with the next best answers to it named beside it.
 
-        Two realtors for one buyer answer the same need; a realtor and a mortgage broker
-        answer two.
+        They come from the asker's own best-scoring partners (an exhaustive row of the
+        index), so what is named does not depend on how deep the ranking had to look.
+        """
+        keyed = self.answer_key(suggestion)
+        if keyed is None:
+            return suggestion
+        key, subject = keyed[0], self.prepared.index_of[keyed[0][1]]
+        listed = {(s.a.id, s.b.id) for s in chosen}
+        partners = self.index.partners(subject)
+        order = np.lexsort((self._rank[partners.first] + self._rank[partners.second],
+                            -partners.total))[:_ALTERNATIVES_SCORED]
+        found: list[Suggestion] = []
+        for k in order:
+            first, second = int(partners.first[k]), int(partners.second[k])
+            if not include_history and self.prepared.hidden(first, second) is not None:
+                continue
+            other = self.scorer.score_pair(first, second)
+            if ((other.a.id, other.b.id) in listed or other.score <= 0 or other.excluded
+                    or other.score > suggestion.score):
+                continue
+            other_key = self.answer_key(other)
+            if other_key is not None and other_key[0] == key:
+                found.append(other)
+        found.sort(key=lambda s: (-s.score, s.a.id, s.b.id))
+        names = tuple(s.b if s.a.id == key[1] else s.a for s in found[:ALTERNATIVES_NAMED])
+        return dataclasses.replace(suggestion, alternatives=names) if names else suggestion
+
+    def answer_key(self, suggestion: Suggestion) -> tuple[AnswerKey, int] | None:
+        """What one suggestion answers, and the position of the one who asked (-1 for a live
+        event: its person is held to the cap like anyone); None for a pair that answers
+        no ask or live event.
+
+        An ask has one answer ("anyone at Nationwide": the best placed of its staff). A
+        live event has one per profession: two realtors for one buyer answer the same
+        need, a realtor and a mortgage broker answer two.
         """
         answer = suggestion.answer
         if answer is None or answer.subject is None:
             return None
-        subject = self.prepared.index_of[answer.subject]
+        if answer.kind == "wants":
+            return (answer.kind, answer.subject, answer.values, ""), self.prepared.index_of[
+                answer.subject]
         other = suggestion.b if answer.subject == suggestion.a.id else suggestion.a
         profile = self.prepared.profiles[self.prepared.index_of[other.id]]
         professions = self.prepared.matcher.professions(profile.business or "")
         line = min(professions) if professions else (profile.business or other.id)
-        return (answer.kind, answer.subject, answer.values, line), subject
+        return (answer.kind, answer.subject, answer.values, line), -1
 
     def _best(
         self, found: Candidates, *, top: int, cap: int, exempt: int, floor: float, hiding: bool
@@ -184,7 +222,7 @@ class Matchmaker:
         ask can be answered.
         """
         chosen: list[Suggestion] = []
-        answered: dict[AnswerKey, int] = {}
+        answered: set[AnswerKey] = set()
         uses: Counter[int] = Counter()
 
         def full(person: int) -> bool:
@@ -202,20 +240,14 @@ class Matchmaker:
                 *_, first, second, suggestion = heapq.heappop(waiting)
                 if suggestion.score <= 0 or suggestion.score < floor:
                     break
-                keyed = self._answer_key(suggestion)
+                keyed = self.answer_key(suggestion)
                 if keyed is not None and keyed[0] in answered:
-                    place = answered[keyed[0]]
-                    best = chosen[place]
-                    if len(best.alternatives) < ALTERNATIVES_NAMED:
-                        other = suggestion.b if keyed[0][1] == suggestion.a.id else suggestion.a
-                        chosen[place] = dataclasses.replace(
-                            best, alternatives=(*best.alternatives, other))
-                    continue
+                    continue  # a runner-up: named beside the best answer, not listed
                 asker = keyed[1] if keyed is not None else -1
                 counted = [p for p in (first, second) if p != asker]
                 if not any(full(p) for p in counted):
                     if keyed is not None:
-                        answered[keyed[0]] = len(chosen)
+                        answered.add(keyed[0])
                     chosen.append(suggestion)
                     uses.update(counted)
                 continue

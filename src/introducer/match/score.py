@@ -262,8 +262,7 @@ class PairScorer:
     def _all_the_user(self, sources: list[str]) -> bool:
         """Whether every shared referral source is what the user does (`me.business`)."""
         mine = self.prepared.me_business
-        same = self.prepared.matcher.same_line_of_work
-        return mine is not None and all(same(source, mine) for source in sources)
+        return mine is not None and all(self.prepared.in_users_line(s) for s in sources)
 
     def _same_event(self, a: Profile, b: Profile) -> Iterator[tuple[Reason, float]]:
         shared = sorted(a.serves & b.serves)
@@ -333,6 +332,8 @@ class PairScorer:
             ("referral_source", x.referral_sources, "gets referrals from"),
             ("potential_client", x.clients, "serves"),
         ):
+            if kind == "referral_source" and self.prepared.in_users_line(y.business):
+                continue  # x's referrals from y's line come from the user: y competes with them
             weight: float = getattr(self.weights, kind)
             matched = [
                 text for key, text in terms.items()

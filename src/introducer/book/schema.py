@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -103,11 +103,20 @@ def _strip_notes(value: Any) -> Any:
     return _none_if_blank(value)
 
 
+_Value = TypeVar("_Value")
+
+#: A value that may be left out; blank, `~` or `null` count as left out. Bounds go on
+#: the inner type (`OptionalValue[Closeness]`): put beside the `| None`, pydantic would
+#: apply them to the None as well and fail with a TypeError instead of a message.
+OptionalValue = Annotated[_Value | None, BeforeValidator(_none_if_blank)]
+
 Text = Annotated[str, BeforeValidator(_strip_text), Field(min_length=1)]
-OptionalText = Annotated[Text | None, BeforeValidator(_none_if_blank)]
+OptionalText = OptionalValue[Text]
 Notes = Annotated[str | None, BeforeValidator(_strip_notes)]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(_iso_date)]
 TextList = Annotated[list[Text], BeforeValidator(_as_text_list)]
+Closeness = Annotated[int, Field(ge=1, le=5)]
+Port = Annotated[int, Field(ge=1, le=65535)]
 
 FORBID = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -178,11 +187,11 @@ class Imap(BaseModel):
     model_config = FORBID
 
     host: Text
-    port: Annotated[int | None, BeforeValidator(_none_if_blank), Field(ge=1, le=65535)] = None
+    port: OptionalValue[Port] = None
     user: Text
     tls: Annotated[ImapTls, BeforeValidator(lambda v: "ssl" if v is None else v)] = "ssl"
     folder: OptionalText = None
-    password_command: Annotated[list[Text] | None, BeforeValidator(_none_if_blank)] = None
+    password_command: OptionalValue[list[Text]] = None
 
     @field_validator("password_command", mode="before")
     @classmethod
@@ -243,8 +252,8 @@ class Contact(BaseModel):
     serves: TextList | None = None
     events: Annotated[list[LifeEvent], BeforeValidator(_as_text_list)] = []
     wants: TextList = []
-    networker: Annotated[Networker | None, BeforeValidator(_none_if_blank)] = None
-    closeness: Annotated[int | None, BeforeValidator(_none_if_blank), Field(ge=1, le=5)] = None
+    networker: OptionalValue[Networker] = None
+    closeness: OptionalValue[Closeness] = None
     last_contact: OptionalDate = None
     groups: TextList = []
     network: Annotated[list[NetworkKind], BeforeValidator(_as_text_list)] = []

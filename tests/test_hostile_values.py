@@ -88,7 +88,10 @@ def test_the_sweep_reaches_the_field_it_names() -> None:
 
 
 @pytest.mark.parametrize("value", ["", "~", '""', "null"])
-@pytest.mark.parametrize(("section", "field"), [("contact", "closeness"), ("imap", "port")])
+@pytest.mark.parametrize(("section", "field"), [
+    ("contact", "closeness"), ("imap", "port"), ("settings", "weekly_goal"),
+    ("settings", "stale_days"), ("weights", "wants"), ("settings", "weights"),
+])
 def test_an_empty_optional_number_means_not_given(section: str, field: str, value: str) -> None:
     Path("contacts.yaml").write_text(book_with(section, field, value), encoding="utf-8")
     result = runner.invoke(app, ["check"])

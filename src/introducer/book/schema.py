@@ -50,6 +50,14 @@ def _none_if_blank(value: Any) -> Any:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
+def _without_blank_keys(value: Any) -> Any:
+    """Settings whose every key has a default: a key left empty (`weekly_goal:`, `~`)
+    is a key not given, so the default applies instead of "is empty"."""
+    if isinstance(value, dict):
+        return {key: item for key, item in value.items() if _none_if_blank(item) is not None}
+    return value
+
+
 def _iso_date(value: Any) -> Any:
     """Only `YYYY-MM-DD`: pydantic alone would also take `0` (1970) or a datetime."""
     value = _none_if_blank(value)
@@ -169,6 +177,11 @@ class Weights(BaseModel):
     recently_introduced: float = 3.0
     reciprocity: float = 2.0
 
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_keys(cls, value: Any) -> Any:
+        return _without_blank_keys(value)
+
     @field_validator("*")
     @classmethod
     def _finite_non_negative(cls, value: float) -> float:
@@ -221,15 +234,10 @@ class Settings(BaseModel):
     events: dict[Text, TextList] = {}
     imap: Imap | None = None
 
-    @field_validator("weights", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _weights_default(cls, value: Any) -> Any:
-        return {} if value is None else value
-
-    @field_validator("aliases", "events", mode="before")
-    @classmethod
-    def _mapping_default(cls, value: Any) -> Any:
-        return {} if value is None else value
+    def _blank_keys(cls, value: Any) -> Any:
+        return _without_blank_keys(value)
 
 
 Networker = Literal["active", "passive"]

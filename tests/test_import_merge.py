@@ -79,13 +79,24 @@ def test_older_last_contact_never_replaces_a_newer_one() -> None:
 def test_fuzzy_name_at_the_same_company_matches() -> None:
     result = merge_contacts(make_book(BOOK), [
         rec("Reed Tom", "tom@reed.law", company="Reed and Partners, LLC"),
-        rec("Thom Reed", company="reed & partners", origin="test.vcf: card 2"),
+        rec("Maria Lopes", company="lopez mediation", origin="test.vcf: card 2"),
     ])
     assert result.added == ()
-    assert [(m.id, m.by) for m in result.merged] == [("tom-reed", "name"), ("tom-reed", "name")]
+    assert [(m.id, m.by) for m in result.merged] == [("tom-reed", "name"),
+                                                     ("maria-lopez", "name")]
     tom = by_id(result)["tom-reed"]
     assert tom.email == "tom@reed.law"
     assert result.merged[0].filled == ("email",)
+    assert result.possible == ()
+
+
+def test_a_fuzzy_name_with_another_given_name_is_only_a_possible_duplicate() -> None:
+    result = merge_contacts(make_book(BOOK), [
+        rec("Thom Reed", company="reed & partners", origin="test.vcf: card 2"),
+    ])
+    assert result.added == ("thom-reed",) and result.merged == ()
+    [possible] = result.possible
+    assert (possible.other_id, possible.reason) == ("tom-reed", "a different given name")
 
 
 def test_accented_name_without_company_matches_exactly_folded() -> None:

@@ -66,6 +66,18 @@ def read_input(path: Path, what: str, limit: int = MAX_INPUT_BYTES) -> bytes:
     return data
 
 
+def same_file(a: Path, b: Path) -> bool:
+    """Whether `a` and `b` name one file, however spelled: a symbolic or hard link,
+    `./book`, `dir/../book` (one device and inode); while either is missing, whether
+    both resolve to one path (a new file may not be made where another must go)."""
+    first, second = a.expanduser(), b.expanduser()
+    try:
+        return first.samefile(second)
+    except (OSError, ValueError):
+        # realpath, not Path.resolve: that raises on a symbolic link loop (Python < 3.13).
+        return os.path.realpath(first) == os.path.realpath(second)
+
+
 def _write_temp(directory: Path, data: bytes, mode: int) -> Path:
     fd, name = tempfile.mkstemp(dir=directory, prefix=".introducer-", suffix=".tmp")
     temp = Path(name)

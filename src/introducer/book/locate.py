@@ -11,6 +11,7 @@ from pathlib import Path
 import platformdirs
 
 from introducer.errors import IntroducerError
+from introducer.fileio import same_file
 
 BOOK_ENV = "INTRODUCER_BOOK"
 STATE_ENV = "INTRODUCER_STATE"
@@ -102,3 +103,23 @@ def state_path(
     if env.get(STATE_ENV):
         return Path(env[STATE_ENV]).expanduser()
     return book.with_name(f"{book.stem}.introducer.sqlite3")
+
+
+def refuse_book_target(target: Path, what: str, book: Path, state: Path | None = None) -> None:
+    """Refuse to write `target` when it is the book, or `state`, under any name.
+
+    The book is the user's and never written (SPEC); the state file holds the history
+    and is only ever written as SQLite. Every command that writes a file asks here
+    first; `what` says which of its arguments to change ("--mbox file").
+    """
+    if same_file(target, book):
+        raise IntroducerError(f"{target} is the book itself{_spelled(target, book)}; "
+                              f"introducer never writes your book: choose another {what}")
+    if state is not None and same_file(target, state):
+        raise IntroducerError(f"{target} is the book's state file{_spelled(target, state)}; "
+                              f"writing there would ruin its history: choose another {what}")
+
+
+def _spelled(target: Path, protected: Path) -> str:
+    """` (book.yaml)` when `target` reaches the file under another name, else nothing."""
+    return "" if str(target) == str(protected) else f" ({protected})"

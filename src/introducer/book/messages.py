@@ -7,11 +7,12 @@ never pydantic's own wording where a clearer one exists.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, get_args
 
 import annotated_types
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 from rapidfuzz import fuzz, process
 
@@ -186,9 +187,18 @@ def _bounds(model: type[BaseModel], loc: Loc) -> tuple[object, object]:
     field = owner.model_fields.get(str(loc[-1]))
     low: object = "?"
     high: object = "?"
-    for item in [] if field is None else field.metadata:
+    for item in [] if field is None else _constraints(field.annotation, field.metadata):
         if isinstance(item, annotated_types.Ge):
             low = item.ge
         elif isinstance(item, annotated_types.Le):
             high = item.le
     return low, high
+
+
+def _constraints(annotation: Any, metadata: Iterable[Any]) -> Iterator[Any]:
+    """A field's constraints, and those of the types inside it: the bounds of an optional
+    number sit on the number (`OptionalValue[Closeness]`), not on the field."""
+    for item in metadata:
+        yield from item.metadata if isinstance(item, FieldInfo) else (item,)
+    for arg in get_args(annotation):
+        yield from _constraints(arg, getattr(arg, "__metadata__", ()))

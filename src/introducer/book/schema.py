@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -48,6 +48,14 @@ def _none_if_blank(value: Any) -> Any:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _without_blank_keys(value: Any) -> Any:
+    """Settings whose every key has a default: a key left empty (`weekly_goal:`, `~`)
+    is a key not given, so the default applies instead of "is empty"."""
+    if isinstance(value, dict):
+        return {key: item for key, item in value.items() if _none_if_blank(item) is not None}
+    return value
 
 
 def _iso_date(value: Any) -> Any:
@@ -103,11 +111,20 @@ def _strip_notes(value: Any) -> Any:
     return _none_if_blank(value)
 
 
+_Value = TypeVar("_Value")
+
+#: A value that may be left out; blank, `~` or `null` count as left out. Bounds go on
+#: the inner type (`OptionalValue[Closeness]`): put beside the `| None`, pydantic would
+#: apply them to the None as well and fail with a TypeError instead of a message.
+OptionalValue = Annotated[_Value | None, BeforeValidator(_none_if_blank)]
+
 Text = Annotated[str, BeforeValidator(_strip_text), Field(min_length=1)]
-OptionalText = Annotated[Text | None, BeforeValidator(_none_if_blank)]
+OptionalText = OptionalValue[Text]
 Notes = Annotated[str | None, BeforeValidator(_strip_notes)]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(_iso_date)]
 TextList = Annotated[list[Text], BeforeValidator(_as_text_list)]
+Closeness = Annotated[int, Field(ge=1, le=5)]
+Port = Annotated[int, Field(ge=1, le=65535)]
 
 FORBID = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -163,6 +180,11 @@ class Weights(BaseModel):
     closeness: float = 0.5
     already_acquainted: float = 0.8
 
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_keys(cls, value: Any) -> Any:
+        return _without_blank_keys(value)
+
     @field_validator("*")
     @classmethod
     def _finite_non_negative(cls, value: float) -> float:
@@ -196,11 +218,11 @@ class Imap(BaseModel):
     model_config = FORBID
 
     host: Text
-    port: Annotated[int | None, BeforeValidator(_none_if_blank), Field(ge=1, le=65535)] = None
+    port: OptionalValue[Port] = None
     user: Text
     tls: Annotated[ImapTls, BeforeValidator(lambda v: "ssl" if v is None else v)] = "ssl"
     folder: OptionalText = None
-    password_command: Annotated[list[Text] | None, BeforeValidator(_none_if_blank)] = None
+    password_command: OptionalValue[list[Text]] = None
 
     @field_validator("password_command", mode="before")
     @classmethod
@@ -231,15 +253,10 @@ class Settings(BaseModel):
     groups: dict[Text, Group] = {}
     imap: Imap | None = None
 
-    @field_validator("weights", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _weights_default(cls, value: Any) -> Any:
-        return {} if value is None else value
-
-    @field_validator("aliases", "events", "groups", mode="before")
-    @classmethod
-    def _mapping_default(cls, value: Any) -> Any:
-        return {} if value is None else value
+    def _blank_keys(cls, value: Any) -> Any:
+        return _without_blank_keys(value)
 
     @field_validator("groups", mode="before")
     @classmethod
@@ -271,8 +288,8 @@ class Contact(BaseModel):
     serves: TextList | None = None
     events: Annotated[list[LifeEvent], BeforeValidator(_as_text_list)] = []
     wants: TextList = []
-    networker: Annotated[Networker | None, BeforeValidator(_none_if_blank)] = None
-    closeness: Annotated[int | None, BeforeValidator(_none_if_blank), Field(ge=1, le=5)] = None
+    networker: OptionalValue[Networker] = None
+    closeness: OptionalValue[Closeness] = None
     last_contact: OptionalDate = None
     groups: TextList = []
     knows: TextList = []

@@ -13,7 +13,14 @@ import typer
 from introducer.cli.console import printable, say
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_csv, emit_json, emit_markdown, emit_rows
-from introducer.cli.session import book_path, open_book, state_file, user_errors
+from introducer.cli.session import (
+    book_in_use,
+    book_path,
+    open_book,
+    refuse_writing_book,
+    state_file,
+    user_errors,
+)
 from introducer.errors import BookError, Problem
 
 if TYPE_CHECKING:
@@ -21,6 +28,7 @@ if TYPE_CHECKING:
 
 
 def init(
+    ctx: typer.Context,
     path: Annotated[
         str,
         typer.Argument(help="Where to write the starter book (a file or a folder)."),
@@ -36,6 +44,8 @@ def init(
         # `folder/` names a folder even before it exists (Path would drop the slash).
         folder = path.endswith(("/", os.sep)) or Path(path).expanduser().is_dir()
         target = Path(path).expanduser() / "contacts.yaml" if folder else Path(path).expanduser()
+        if (current := book_in_use(ctx)) is not None:
+            refuse_writing_book(ctx, current, target, "path")
         starter = files("introducer.book").joinpath("starter.yaml").read_bytes()
         write_new(target, starter)
     say(f"wrote {target}: add your contacts, then run `introducer{_book_flag(target)} check` "

@@ -15,6 +15,7 @@ from introducer.cli.session import (
     current_history,
     open_book,
     open_ledger,
+    refuse_writing_book,
     today,
     user_errors,
 )
@@ -147,6 +148,7 @@ def draft(
                              "how it went with `introducer outcome A B RESULT`")
         how = _delivery(stdout, mailto, imap, output, mbox)
         loaded = open_book(ctx, book)
+        _refuse_writing_book(ctx, loaded, state, how, out, mbox)
         sender(loaded)  # no From address: fail before anything else
         history = current_history(ctx, loaded, state)
         pairs = _pairs(loaded, first, second, top, per_person, history)
@@ -175,6 +177,17 @@ def draft(
         finally:
             if ledger is not None:
                 ledger.close()
+
+
+def _refuse_writing_book(ctx: typer.Context, book: Book, state: Path | None, how: str,
+                         out: Path, mbox: Path | None) -> None:
+    """Before anything is drafted: an mbox (appended to) or an --out folder that is the
+    book, or its state file, under any name is refused, dry run or not."""
+    if how == "mbox":
+        assert mbox is not None
+        refuse_writing_book(ctx, book.path, mbox, "--mbox file", state)
+    elif how == "eml":
+        refuse_writing_book(ctx, book.path, out, "--out folder", state)
 
 
 def _deliver(drafts: list[Draft], how: str, out: Path, mbox: Path | None,

@@ -14,7 +14,7 @@ import typer
 
 from introducer.cli.console import say
 from introducer.cli.render import write_stdout
-from introducer.cli.session import user_errors
+from introducer.cli.session import book_in_use, refuse_writing_book, user_errors
 from introducer.errors import IntroducerError
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class ImportFormat(StrEnum):
 
 
 def import_contacts(
+    ctx: typer.Context,
     format_: Annotated[
         ImportFormat,
         typer.Argument(
@@ -70,7 +71,7 @@ def import_contacts(
             say(str(problem))
         _refuse_empty(result, label)
         book = load_book(into) if into is not None else None
-        target = _target(into, out)
+        target = _target(ctx, into, out)
         merged = merge_contacts(book, result.contacts)
         sources = [*_earlier_sources(into, imported_from), label]
         text = render_book(merged.contacts, original=book, sources=sources)
@@ -140,24 +141,15 @@ def _refuse_empty(result: ImportResult, label: str) -> None:
         raise IntroducerError(f"{label}: no contact could be imported")
 
 
-def _target(into: Path | None, out: Path | None) -> Path | None:
-    """Where the YAML goes (None: stdout); never the book itself."""
+def _target(ctx: typer.Context, into: Path | None, out: Path | None) -> Path | None:
+    """Where the YAML goes (None: stdout); never the book merged into, nor the book in use,
+    nor their state files."""
     if out is None:
         return None if into is None else into.with_suffix(MERGED_SUFFIX)
-    if into is not None and _same_file(out, into):
-        raise IntroducerError(
-            f"{out} is the book itself; introducer never writes your book: choose another --out"
-        )
+    for book in {into, book_in_use(ctx)} - {None}:
+        assert book is not None
+        refuse_writing_book(ctx, book, out, "--out")
     return out
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return a.samefile(b)
-    except OSError:
-        pass
-    return a.expanduser().resolve() == b.expanduser().resolve()
 
 
 def _write(target: Path, text: str) -> None:

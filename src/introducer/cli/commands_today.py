@@ -28,6 +28,7 @@ from introducer.cli.session import (
     open_book,
     open_ledger,
     read_entries,
+    refuse_writing_book,
     today,
     user_errors,
 )
@@ -284,6 +285,8 @@ def today_command(
             if output is not TodayFormat.table:
                 raise UsageError("--interactive shows the agenda itself; leave out --format")
         loaded = open_book(ctx, book)
+        if interactive:
+            refuse_writing_book(ctx, loaded.path, out, "--out folder", state)
         agenda = _agenda(ctx, loaded, state, top)
         if interactive:
             _interactive(ctx, loaded, state, agenda, out)

@@ -69,12 +69,47 @@ def open_book(ctx: typer.Context, explicit: Path | None) -> Book:
     return book
 
 
-def state_file(ctx: typer.Context, book: Book, explicit: Path | None = None) -> Path:
-    """The state file for `book`: `--state` (command or global), $INTRODUCER_STATE, beside it."""
+#: Files SQLite writes beside a state file `x`: `x-wal`, `x-shm`, `x-journal`.
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+STATE_CHOICE = "state file (--state, $INTRODUCER_STATE)"
+
+
+def _state_path(ctx: typer.Context, book: Path, explicit: Path | None) -> Path:
     from introducer.book.locate import state_path
 
     chosen = explicit if explicit is not None else (ctx.obj or {}).get("state")
-    return state_path(book.path, chosen)
+    return state_path(book, chosen)
+
+
+def state_file(ctx: typer.Context, book: Book, explicit: Path | None = None) -> Path:
+    """The state file for `book`: `--state` (command or global), $INTRODUCER_STATE, beside it.
+
+    Never the book itself (nor a file SQLite keeps beside it): SQLite would turn an
+    empty book into a database, and `--state contacts.yaml` is an easy slip.
+    """
+    from introducer.book.locate import refuse_book_target
+
+    path = _state_path(ctx, book.path, explicit)
+    for written in (path, *(Path(f"{path}{end}") for end in SQLITE_COMPANIONS)):
+        refuse_book_target(written, STATE_CHOICE, book.path)
+    return path
+
+
+def refuse_writing_book(ctx: typer.Context, book: Path, target: Path, what: str,
+                        explicit_state: Path | None = None) -> None:
+    """Refuse to write `target` if it is `book` or the book's state file, under any name."""
+    from introducer.book.locate import refuse_book_target
+
+    refuse_book_target(target, what, book, _state_path(ctx, book, explicit_state))
+
+
+def book_in_use(ctx: typer.Context) -> Path | None:
+    """The book other commands would read now, or None: for commands that read no book
+    (init, import) but must not write over it either."""
+    try:
+        return book_path(ctx, None)
+    except IntroducerError:
+        return None
 
 
 def open_ledger(ctx: typer.Context, book: Book, explicit: Path | None = None) -> Ledger:

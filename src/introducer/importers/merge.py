@@ -3,15 +3,19 @@
 The book is the user's: an existing contact keeps every value it has, and an
 imported record only fills what is empty. A record is the same person as a
 contact when they share an email (any case), or when their accent-free names
-match fuzzily at the same company (or exactly, when one side has no company).
-Duplicates inside one import collapse the same way. Every decision is returned
-as data (`MergeResult`) so the CLI can report it; nothing here prints.
+match fuzzily at the same company (or exactly, when one side has no company),
+their given names agree, and at most one of them has an email. Two different
+people must never become one (the second would vanish into the first's notes),
+so a name match that fails the last two tests is reported as a possible
+duplicate instead. Duplicates inside one import collapse the same way. Every
+decision is returned as data (`MergeResult`) so the CLI can report it; nothing
+here prints.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -55,6 +59,18 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class PossibleDuplicate:
+    """A record whose name nearly matches a contact's, kept apart: why, and both sides."""
+
+    origin: str
+    name: str
+    other_id: str
+    other_name: str
+    other_origin: str | None  # None: the contact is in the book
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Conflict:
     """Two values for one field: the first (`kept`, from the book or the earlier record) wins."""
 
@@ -75,6 +91,7 @@ class MergeResult:
     merged: tuple[Merged, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
+    possible: tuple[PossibleDuplicate, ...] = ()
 
     @property
     def fields_filled(self) -> int:
@@ -105,6 +122,14 @@ def _fold_text(text: str) -> str:
 _FOLDS: dict[str, Callable[[str], str]] = {
     "name": plain_words, "company": fold_company, "business": _fold_text,
 }
+
+
+def given_names_agree(first: str, second: str) -> bool:
+    """Whether two folded names can be one person's: the same first word ("Maria Lopez",
+    "Maria Lopes"), or the same words in another order ("Reed Tom"). Daniel is not
+    Danielle, and an initial is not a name: "J Kim" could be Jane or John."""
+    a, b = first.split(), second.split()
+    return sorted(a) == sorted(b) or (bool(a) and bool(b) and a[0] == b[0])
 
 
 def emails_in(text: str | None) -> list[str]:
@@ -148,6 +173,7 @@ class _Merger:
         self.merged: list[Merged] = []
         self.skipped: list[Skipped] = []
         self.conflicts: list[Conflict] = []
+        self.possible: list[PossibleDuplicate] = []
         for contact in contacts:
             self.taken_ids.add(contact.id.casefold())
             self._index(len(self.entries), contact)
@@ -169,6 +195,7 @@ class _Merger:
             merged=tuple(self.merged),
             skipped=tuple(self.skipped),
             conflicts=tuple(self.conflicts),
+            possible=tuple(self.possible),
         )
 
     # ── indexes ──────────────────────────────────────────────────────────────
@@ -216,19 +243,50 @@ class _Merger:
             if index is not None:
                 return index, "email"
         name = plain_words(item.contact.name)
-        company = fold_company(item.contact.company)
-        for index in self.by_name.get(name, ()):
-            other = fold_company(self.entries[index].contact.company)
-            if not company or not other or company == other:
+        nearest: tuple[int, str] | None = None
+        for index, folded in self._namesakes(name, fold_company(item.contact.company)):
+            refusal = self._not_the_same(item, name, self.entries[index].contact, folded)
+            if refusal is None:
                 return index, "name"
-        if not company:
-            return None
-        indexes, folded_names = self.by_company.get(company, ([], []))
-        best = process.extractOne(
-            name, folded_names, scorer=fuzz.token_sort_ratio, processor=None,
-            score_cutoff=NAME_MATCH,
-        )
-        return (indexes[best[2]], "name") if best else None
+            nearest = nearest or (index, refusal)
+        if nearest is not None:  # one line per record, however many namesakes it has
+            self._possibly(item, *nearest)
+        return None
+
+    def _namesakes(self, name: str, company: str) -> Iterator[tuple[int, str]]:
+        """Entries (and their folded names) whose name matches `name`: exactly, at the same
+        company or where either has none; then fuzzily at the same company, best first."""
+        seen: set[int] = set()
+        for index in self.by_name.get(name, ()):
+            if _may_be_one_company(company, self.entries[index].contact.company):
+                seen.add(index)
+                yield index, name
+        if company:
+            indexes, folded_names = self.by_company.get(company, ([], []))
+            for folded, _, at in process.extract(
+                name, folded_names, scorer=fuzz.token_sort_ratio, processor=None,
+                score_cutoff=NAME_MATCH, limit=None,
+            ):
+                if indexes[at] not in seen:
+                    yield indexes[at], folded
+
+    @staticmethod
+    def _not_the_same(item: _Incoming, name: str, contact: Contact, folded: str) -> str | None:
+        """Why a name match is not enough to merge (None: it is): different given names,
+        or an email on each side (sharing none: a shared one matched already)."""
+        if not given_names_agree(name, folded):
+            return "a different given name"
+        theirs = [contact.email] if contact.email else emails_in(contact.notes)
+        if item.emails and theirs:
+            return f"a different email ({item.emails[0]}, not {theirs[0]})"
+        return None
+
+    def _possibly(self, item: _Incoming, index: int, reason: str) -> None:
+        entry = self.entries[index]
+        self.possible.append(PossibleDuplicate(
+            item.record.origin, item.contact.name, entry.contact.id, entry.contact.name,
+            None if entry.existing else entry.origin, reason,
+        ))
 
     def _add(self, item: _Incoming) -> None:
         base = slugify(item.contact.name) or "contact"
@@ -295,6 +353,12 @@ class _Merger:
             ))
 
 
+def _may_be_one_company(folded: str, other: str | None) -> bool:
+    """An exact name is one person at one company, or where either names none."""
+    theirs = fold_company(other)
+    return not folded or not theirs or folded == theirs
+
+
 def _unique(values: Iterable[str]) -> list[str]:
     """In order, without repeats (compared folded)."""
     seen: set[str] = set()
@@ -332,6 +396,8 @@ def describe(result: MergeResult) -> list[str]:
         summary += f", {count(len(within), 'conflict', 'conflicts')} within the import"
     if result.invalid:
         summary += f", {len(result.invalid)} not imported"
+    if result.possible:
+        summary += f", {count(len(result.possible), 'possible duplicate', 'possible duplicates')}"
     lines = [summary]
     for conflict in result.conflicts:
         source = "the book" if conflict.kept_from == "book" else "the first record"
@@ -341,4 +407,12 @@ def describe(result: MergeResult) -> list[str]:
         )
     for skipped in result.skipped:
         lines.append(f"{skipped.origin}: \"{skipped.name}\": {skipped.reason}")
+    lines.extend(_possible_text(possible) for possible in result.possible)
     return lines
+
+
+def _possible_text(possible: PossibleDuplicate) -> str:
+    where = "in the book" if possible.other_origin is None else possible.other_origin
+    return (f"{possible.origin}: \"{possible.name}\": possible duplicate of "
+            f"{possible.other_id} (\"{possible.other_name}\", {where}), not merged: "
+            f"{possible.reason}; merge them by hand if they are one person")

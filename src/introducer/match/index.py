@@ -46,6 +46,10 @@ _BLOCK_PRODUCTS = 1_000_000  # partial products per row block of L Rᵀ
 _ROWDOT_CHUNK = 400_000  # candidate pairs per chunk of row-wise dot products
 
 
+# Blocks whose points competitors do not get (see `score.PairScorer._book_reasons`).
+CONTESTED_BLOCKS = frozenset({"shared_clients", "shared_referral_sources", "same_trigger_event"})
+
+
 def default_pair_budget(size: int) -> int:
     """Partial products the candidate search may spend: grows with the book, within limits."""
     low, high = PAIR_BUDGET_RANGE
@@ -145,7 +149,8 @@ class PairIndex:
             [p.contact.introduce for p in prepared.profiles], dtype=np.bool_
         )
         blocks = feature_blocks(prepared)
-        self._events = next((b for b in blocks if b.name == "same_trigger_event"), None)
+        # What competitors share is the market they compete for, not a reason to meet.
+        self._contested = [b for b in blocks if b.name in CONTESTED_BLOCKS]
         budget = default_pair_budget(self.size) if pair_budget is None else pair_budget
         self.layout = ColumnLayout(blocks, self.introducible, budget)
         self._business = np.array(
@@ -288,7 +293,8 @@ class PairIndex:
         return Candidates(first, second, total, found.ceiling)
 
     def _competitors(self, found: Candidates) -> Candidates:
-        """Competitors: take off the same-business penalty and their shared-event points."""
+        """Competitors: take off the same-business penalty and the points for what they
+        compete for (clients, referral sources and life events they share)."""
         a, b = self._business[found.first], self._business[found.second]
         known = (a >= 0) & (b >= 0)
         same = known & (a == b)
@@ -299,7 +305,6 @@ class PairIndex:
             return found
         total = found.total.copy()
         total[same] -= self.prepared.weights.same_business
-        if self._events is not None:
-            events = self._events
-            total[same] -= row_dot(events.left, events.right, found.first[same], found.second[same])
+        for block in self._contested:
+            total[same] -= row_dot(block.left, block.right, found.first[same], found.second[same])
         return Candidates(found.first, found.second, total, found.ceiling)

@@ -23,7 +23,13 @@ from introducer.match.history import (
     reciprocity_bonus,
 )
 from introducer.match.phrasing import asked_thing, join_words, short_names, with_article
-from introducer.match.profile import PreparedBook, Profile, SharedField, event_breadth
+from introducer.match.profile import (
+    SHARED_FIELDS,
+    PreparedBook,
+    Profile,
+    SharedField,
+    event_breadth,
+)
 
 KINDS: tuple[str, ...] = (
     "wants", "needs_service", "referral_source", "potential_client", "shared_clients",
@@ -225,8 +231,9 @@ class PairScorer:
     def _book_reasons(
         self, a: Profile, b: Profile, names: tuple[str, str]
     ) -> Iterator[tuple[Reason, float]]:
-        yield from self._shared(a, b)
         competitors = self.prepared.matcher.same_line_of_work(a.business, b.business)
+        # Competitors share a market, which is what they compete for: only hobbies count.
+        yield from self._shared(a, b, fields=("hobbies",) if competitors else SHARED_FIELDS)
         if not competitors:
             yield from self._same_event(a, b)
         for (x, x_name), (y, y_name) in (((a, names[0]), (b, names[1])),
@@ -246,8 +253,11 @@ class PairScorer:
                 f"same line of work ({' / '.join(values)}): possible competitors",
             ), -self.weights.same_business
 
-    def _shared(self, a: Profile, b: Profile) -> Iterator[tuple[Reason, float]]:
+    def _shared(self, a: Profile, b: Profile, fields: tuple[SharedField, ...]
+                ) -> Iterator[tuple[Reason, float]]:
         for field, kind, template in _SHARED:
+            if field not in fields:
+                continue
             weight: float = getattr(self.weights, kind)
             shared = sorted(a.shared(field).keys() & b.shared(field).keys())
             if not shared or not weight:

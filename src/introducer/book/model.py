@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,3 +37,10 @@ class Book:
             if line is not None:
                 return line
         return self.contact_lines[index]
+
+    def at_full_score_for_acquaintances(self) -> Book:
+        """This book with pairs who already know each other scored like any other pair
+        (`suggest --include-acquainted`)."""
+        weights = self.settings.weights.model_copy(update={"already_acquainted": 0.0})
+        settings = self.settings.model_copy(update={"weights": weights})
+        return dataclasses.replace(self, settings=settings)

@@ -169,9 +169,9 @@ class Weights(BaseModel):
     shared_referral_sources: float = 3.0
     shared_hobbies: float = 1.5
     same_trigger_event: float = 2.0
-    needs_service: float = 8.0
+    needs_service: float = 15.0
     both_active: float = 0.5
-    wants: float = 10.0
+    wants: float = 15.0
     referral_source: float = 4.0
     potential_client: float = 3.0
     same_business: float = 2.0

@@ -64,6 +64,12 @@ def suggest(
         typer.Option("--include-history",
                      help="Also rank pairs already introduced, snoozed or declined, marked."),
     ] = False,
+    include_acquainted: Annotated[
+        bool,
+        typer.Option("--include-acquainted",
+                     help="Score pairs who already know each other (knows:, a weekly group) "
+                     "in full, without the already_acquainted cut."),
+    ] = False,
     output: FormatOption = OutputFormat.table,
     book: BookOption = None,
     state: StateOption = None,
@@ -74,6 +80,8 @@ def suggest(
 
     with user_errors():
         loaded = open_book(ctx, book)
+        if include_acquainted:
+            loaded = loaded.at_full_score_for_acquaintances()
         focus_contact = find_contact(loaded.contacts, focus) if focus is not None else None
         matchmaker = Matchmaker(loaded, today=today(), history=current_history(ctx, loaded, state))
         found = matchmaker.suggest(

@@ -18,6 +18,7 @@ from introducer.drafts.headers import (
     DraftMessage,
     HeaderValue,
     Mailbox,
+    header_display_name,
     header_value,
     intended_headers,
     verify_headers,
@@ -81,7 +82,7 @@ def build_message(
 
 
 def _mailbox(address: Address) -> Mailbox:
-    return Mailbox(address.display_name, address.addr_spec)
+    return Mailbox(header_display_name(address.display_name), address.addr_spec)
 
 
 def wire_bytes(message: EmailMessage) -> bytes:

@@ -9,6 +9,7 @@ the book line it came from.
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import re
 from dataclasses import dataclass
 from email.errors import HeaderParseError
@@ -17,6 +18,7 @@ from email.headerregistry import Address
 from introducer.book.model import Book
 from introducer.book.names import invisible_problem, name_problem
 from introducer.book.schema import Me
+from introducer.drafts.headers import PARSER_FAILURES
 from introducer.errors import IntroducerError, Problem
 from introducer.match.phrasing import first_name
 
@@ -76,10 +78,22 @@ def safe_address(book: Book, index: int | None, email: str) -> Address:
         except (HeaderParseError, ValueError, IndexError, UnicodeError):
             problem = "is not a valid address (use local@domain)"
         else:
-            if len(address.addr_spec) <= _LONGEST_ADDRESS:
+            if len(address.addr_spec) > _LONGEST_ADDRESS:
+                problem = f"is longer than the {_LONGEST_ADDRESS} characters an address may have"
+            elif not _reads_back(address):
+                problem = "is not a valid address (use local@domain)"
+            else:
                 return address
-            problem = f"is longer than the {_LONGEST_ADDRESS} characters an address may have"
     raise AddressError(_located(book, index, "email", f"email '{_printable(email)}' {problem}"))
+
+
+def _reads_back(address: Address) -> bool:
+    """Whether a mail reader would take the address as written: no defect, same addr-spec."""
+    try:
+        header = email.policy.default.header_factory("To", address.addr_spec)
+    except PARSER_FAILURES:  # the email package has parser bugs; a reader may share them
+        return False
+    return not header.defects and [a.addr_spec for a in header.addresses] == [address.addr_spec]
 
 
 def _ascii_domain(domain: str) -> str:

@@ -116,6 +116,15 @@ def test_zero_width_joiners_pass_check_and_draft(tmp_path: Path, name: str) -> N
     assert_exact(out.encode().replace(b"\n", b"\r\n"), [name, "Tom Reed"])
 
 
+def test_a_name_with_a_joiner_is_labelled_as_written(tmp_path: Path) -> None:
+    book = book_with(tmp_path, "فرزانه\u200cنیا")
+    book.write_text(book.read_text().replace("    id: eve\n", "    id: eve\n    hobbys: [chess]\n"),
+                    encoding="utf-8")
+    code, out, _ = invoke("--book", book, "check")
+    assert code == 1
+    assert f'{book}:7: contact "فرزانه\u200cنیا": unknown field' in out
+
+
 @pytest.mark.parametrize(("char", "said"), [
     ("\u202e", "a right-to-left override (U+202E), which reorders the text"),
     ("\u202a", "a left-to-right embedding (U+202A), which reorders"),

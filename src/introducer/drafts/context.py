@@ -25,8 +25,11 @@ from introducer.match.phrasing import first_name
 PLACEHOLDER_ADDRESS = "FILL-IN-ADDRESS@invalid"
 
 # Anything a mail reader or str.splitlines() could take as the end of a line, and every
-# other control or separator character: none belongs in a name or an address.
-_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\ufeff]")
+# other control or separator character: none belongs in an address (names: book/names.py,
+# which keeps the zero-width joiner and non-joiner real names use).
+_FORBIDDEN = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+|[^\s@\"\\]+", re.UNICODE)
 _DOMAIN = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)*[^\W_](?:[\w-]*[^\W_])?", re.UNICODE)
 _LONGEST_ADDRESS = 254  # RFC 5321 section 4.5.3.1.3

@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 from introducer.book.knowledge import TriggerEvents
 from introducer.book.messages import Suggester
 from introducer.book.model import Book
+from introducer.book.names import looks_encoded
 from introducer.book.normalise import Normaliser, fold_text
 from introducer.book.schema import Contact
 from introducer.book.yamlsafe import contact_label, shown
@@ -48,6 +49,7 @@ def check_book(book: Book) -> list[Problem]:
             *_nothing_to_match(book),
             *_unknown_avoids(book),
             *_alias_problems(book),
+            *_encoded_word_names(book),
         ]
     return sorted(problems, key=lambda p: p.line or 0)
 
@@ -240,6 +242,20 @@ def _unknown_avoids(book: Book) -> Iterator[Problem]:
                     book, index, field,
                     f"{field}: no contact has the id {shown(other)}{suffix}; {field} takes ids",
                 )
+
+
+_ENCODED_NAME = ("looks like an RFC 2047 encoded word (=?charset?q?...?=), probably copied "
+                 "from a raw mail header; drafts show it exactly as written, never decoded: "
+                 "write the name itself")
+
+
+def _encoded_word_names(book: Book) -> Iterator[Problem]:
+    """Names in encoded-word syntax: harmless now (drafts encode them), but surely not meant."""
+    if book.me.name is not None and looks_encoded(book.me.name):
+        yield Problem(str(book.path), None, f"me: name {_ENCODED_NAME}", severity="warning")
+    for index, contact in enumerate(book.contacts):
+        if looks_encoded(contact.name):
+            yield _warning(book, index, "name", f"name {_ENCODED_NAME}")
 
 
 def _alias_problems(book: Book) -> Iterator[Problem]:

@@ -11,8 +11,18 @@ import re
 import unicodedata
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
+
+from introducer.book.names import invisible_problem, name_problem
 
 NULL_WORDS = frozenset({"", "~", "null", "none"})
 
@@ -120,6 +130,27 @@ OptionalValue = Annotated[_Value | None, BeforeValidator(_none_if_blank)]
 
 Text = Annotated[str, BeforeValidator(_strip_text), Field(min_length=1)]
 OptionalText = OptionalValue[Text]
+
+
+def _visible(value: str) -> str:
+    """Companies and businesses are shown in drafts and tables: nothing that can spoof."""
+    problem = invisible_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("invisible_character", problem)
+    return value
+
+
+def _fits_a_header(value: str) -> str:
+    """Names go into From and To as well: the same rule, and a length a header can hold."""
+    problem = name_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("unsafe_name", problem)
+    return value
+
+
+NameText = Annotated[Text, AfterValidator(_fits_a_header)]
+OptionalNameText = OptionalValue[NameText]
+OptionalVisibleText = OptionalValue[Annotated[Text, AfterValidator(_visible)]]
 Notes = Annotated[str | None, BeforeValidator(_strip_notes)]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(_iso_date)]
 TextList = Annotated[list[Text], BeforeValidator(_as_text_list)]
@@ -150,7 +181,7 @@ class Me(BaseModel):
 
     model_config = FORBID
 
-    name: OptionalText = None
+    name: OptionalNameText = None
     email: OptionalText = None
     business: OptionalText = None  # what the user does: "both get referrals from you"
 
@@ -277,11 +308,11 @@ class Contact(BaseModel):
 
     model_config = FORBID
 
-    name: Text
+    name: NameText
     id: Text
     email: OptionalText = None
-    company: OptionalText = None
-    business: OptionalText = None
+    company: OptionalVisibleText = None
+    business: OptionalVisibleText = None
     clients: TextList = []
     referral_sources: TextList = []
     hobbies: TextList = []

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 from yaml import events
 
+from introducer.book.names import ALLOWED_FORMAT
 from introducer.collector import collector_paused
 from introducer.errors import BookError, Problem
 from introducer.fileio import read_without_blocking
@@ -354,8 +355,8 @@ def contact_label(raw_name: object) -> str | None:
         return None
     # As the loader reads a name: stripped, and line breaks or tabs folded to spaces.
     name = raw_name.strip() if raw_name.isprintable() else " ".join(raw_name.split())
-    if not name.isprintable():
-        name = repr(name)[1:-1]
+    if not name.isprintable():  # escaped, but the joiners real names use are kept
+        name = "".join(ch if ch in ALLOWED_FORMAT else repr(ch)[1:-1] for ch in name)
     return name if len(name) <= _LABEL_LIMIT else name[: _LABEL_LIMIT - 1] + "…"
 
 

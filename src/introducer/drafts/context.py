@@ -9,23 +9,30 @@ the book line it came from.
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import re
 from dataclasses import dataclass
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 
 from introducer.book.model import Book
+from introducer.book.names import invisible_problem, name_problem
 from introducer.book.schema import Me
+from introducer.drafts.headers import PARSER_FAILURES
 from introducer.errors import IntroducerError, Problem
 from introducer.match.phrasing import first_name
 
 PLACEHOLDER_ADDRESS = "FILL-IN-ADDRESS@invalid"
 
 # Anything a mail reader or str.splitlines() could take as the end of a line, and every
-# other control or separator character: none belongs in a name or an address.
-_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\ufeff]")
+# other control or separator character: none belongs in an address (names: book/names.py,
+# which keeps the zero-width joiner and non-joiner real names use).
+_FORBIDDEN = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+|[^\s@\"\\]+", re.UNICODE)
 _DOMAIN = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)*[^\W_](?:[\w-]*[^\W_])?", re.UNICODE)
+_LONGEST_ADDRESS = 254  # RFC 5321 section 4.5.3.1.3
 
 
 class AddressError(IntroducerError):
@@ -47,11 +54,10 @@ def _printable(text: str) -> str:
 
 
 def safe_name(book: Book, index: int | None, name: str) -> str:
-    if _FORBIDDEN.search(name):
-        raise AddressError(
-            _located(book, index, "name", "name contains a line break or control character; "
-                     "fix it in the book (a header must stay one line)")
-        )
+    """`name`, if the same rule the book loader applies (book/names.py) lets it in a header."""
+    problem = name_problem(name)
+    if problem is not None:
+        raise AddressError(_located(book, index, "name", f"name {problem}"))
     return name
 
 
@@ -66,12 +72,36 @@ def safe_address(book: Book, index: int | None, email: str) -> Address:
         local, domain = email.split("@")
         if not (_LOCAL.fullmatch(local) and _DOMAIN.fullmatch(domain)) or ".." in local:
             problem = "is not a valid address (use local@domain)"
+        elif not local.isascii():
+            problem = ("has non-ASCII letters before the @, which a mail header can only carry "
+                       "where every server speaks SMTPUTF8; use the ASCII address")
     if problem is None:
         try:
-            return Address(username=local, domain=domain)
-        except (HeaderParseError, ValueError, IndexError):
+            address = Address(username=local, domain=_ascii_domain(domain))
+        except (HeaderParseError, ValueError, IndexError, UnicodeError):
             problem = "is not a valid address (use local@domain)"
+        else:
+            if len(address.addr_spec) > _LONGEST_ADDRESS:
+                problem = f"is longer than the {_LONGEST_ADDRESS} characters an address may have"
+            elif not _reads_back(address):
+                problem = "is not a valid address (use local@domain)"
+            else:
+                return address
     raise AddressError(_located(book, index, "email", f"email '{_printable(email)}' {problem}"))
+
+
+def _reads_back(address: Address) -> bool:
+    """Whether a mail reader would take the address as written: no defect, same addr-spec."""
+    try:
+        header = email.policy.default.header_factory("To", address.addr_spec)
+    except PARSER_FAILURES:  # the email package has parser bugs; a reader may share them
+        return False
+    return not header.defects and [a.addr_spec for a in header.addresses] == [address.addr_spec]
+
+
+def _ascii_domain(domain: str) -> str:
+    """An international domain as headers carry it: `exämple.com` -> `xn--exmple-cua.com`."""
+    return domain if domain.isascii() else domain.encode("idna").decode("ascii")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +147,9 @@ def person(book: Book, index: int, today: dt.date) -> Person:
     name = safe_name(book, index, contact.name)
     for key in ("business", "company"):
         value = getattr(contact, key)
-        if value is not None and _FORBIDDEN.search(value):
-            raise AddressError(
-                _located(book, index, key, f"{key} contains a line break or control character")
-            )
+        problem = None if value is None else invisible_problem(value)
+        if problem is not None:
+            raise AddressError(_located(book, index, key, f"{key} {problem}"))
     if contact.email is None:
         address = Address(display_name=name, addr_spec=PLACEHOLDER_ADDRESS)
     else:

@@ -11,10 +11,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from introducer.book.schema import slugify
 from introducer.drafts.build import Draft
+from introducer.drafts.headers import HeaderValue, Mailbox, same_headers
 from introducer.drafts.message import wire_bytes
 from introducer.errors import IntroducerError
 from introducer.fileio import write_new
@@ -115,8 +116,25 @@ _MAILTO_ADDRESS_SAFE = "@!$'()*+;=.-_~"
 
 
 def mailto_url(draft: Draft) -> str:
-    """The draft as a `mailto:` URL (RFC 6068): UTF-8, percent-encoded, CRLF line ends."""
+    """The draft as a `mailto:` URL (RFC 6068): UTF-8, percent-encoded, CRLF line ends.
+
+    Read back before it is handed out, like every other delivery (headers.same_headers).
+    """
     to = ",".join(quote(p.address.addr_spec, safe=_MAILTO_ADDRESS_SAFE) for p in draft.to)
     body = draft.body.replace("\r\n", "\n").replace("\n", "\r\n")
-    return (f"mailto:{to}?subject={quote(draft.subject, safe='')}"
-            f"&body={quote(body, safe='')}")
+    url = (f"mailto:{to}?subject={quote(draft.subject, safe='')}"
+           f"&body={quote(body, safe='')}")
+    intended: dict[str, HeaderValue] = {
+        "To": tuple(Mailbox("", p.address.addr_spec) for p in draft.to),
+        "Subject": draft.subject, "body": body,
+    }
+    same_headers(intended, mailto_reading(url), "a mailto: handler")
+    return url
+
+
+def mailto_reading(url: str) -> list[tuple[str, HeaderValue]]:
+    """What a mail client takes from a `mailto:` URL: the To addresses and each query field."""
+    parts = urlsplit(url)
+    to = tuple(Mailbox("", unquote(a)) for a in parts.path.split(",")) if parts.path else ()
+    fields = parse_qsl(parts.query, keep_blank_values=True)
+    return [("To", to), *fields]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from introducer.book.schema import Weights
 from introducer.errors import ContactLookupError, UsageError
 from introducer.match import rank
 from introducer.match.rank import Matchmaker
@@ -40,7 +41,9 @@ def test_suggestions_are_ranked_by_score_then_ids() -> None:
     ])
     found = Matchmaker(book, today=TODAY).suggest(top=10)
     assert ids(found) == [("bo", "di"), ("al", "cy")]
-    assert [s.score for s in found] == [4.0, 1.0]
+    weights = Weights()
+    assert [s.score for s in found] == [weights.shared_clients + weights.both_active,
+                                        weights.shared_hobbies]
 
 
 def test_ties_break_by_ids() -> None:
@@ -104,15 +107,17 @@ def test_exclusions_are_never_suggested() -> None:
 
 
 def test_competitors_alone_are_not_suggested_but_kept_when_they_share_more() -> None:
+    """What competitors share in clients is what they compete for; hobbies still count."""
     book = make_book([
-        {"name": "Sam", "business": "dog walker"},
-        {"name": "Lena", "business": "Dog Walkers"},
-        {"name": "Ana", "business": "dog groomer", "clients": ["dentists", "bakers"]},
-        {"name": "Bo", "business": "dog groomer", "clients": ["dentists", "bakers"]},
+        {"name": "Sam", "business": "dog walker", "clients": ["dentists", "bakers"]},
+        {"name": "Lena", "business": "Dog Walkers", "clients": ["dentists", "bakers"]},
+        {"name": "Ana", "business": "dog groomer", "hobbies": ["go", "falconry"]},
+        {"name": "Bo", "business": "dog groomer", "hobbies": ["go", "falconry"]},
     ])
     found = Matchmaker(book, today=TODAY).suggest(top=10)
     assert ids(found) == [("ana", "bo")]
-    assert found[0].score == 4.0
+    weights = Weights()
+    assert found[0].score == 2 * weights.shared_hobbies - weights.same_business
     assert found[0].reasons[-1].kind == "same_business"
 
 
@@ -160,12 +165,16 @@ def test_the_example_book() -> None:
     matchmaker = Matchmaker(book, today=TODAY)
     found = matchmaker.suggest(top=30)
     pairs = ids(found)
-    assert ("maria-lopez", "tom-reed") in pairs
+    assert ("maria-lopez", "tom-reed") not in pairs  # both at the weekly tuesday breakfast
+    assert [r.kind for r in matchmaker.explain(*(c for c in book.contacts if c.id in (
+        "maria-lopez", "tom-reed"))).reasons][-1] == "already_acquainted"
     assert ("ben-carter", "lucy-tran") in pairs  # a want and a new baby
     assert ("nina-petrova", "rosa-martinez") in pairs  # a want and a business sale
     everyone = {p for pair in pairs for p in pair}
     assert "frank-miller" not in everyone  # introduce: false
     assert ("grace-kim", "peter-lang") not in pairs  # avoid
-    assert all(sum(p in pair for pair in pairs) <= 2 for p in everyone)
+    capped = [p for s in found for p in (s.a.id, s.b.id)
+              if s.answer is None or s.answer.kind != "wants" or p != s.answer.subject]
+    assert all(capped.count(p) <= 2 for p in everyone), "askers are not held to the cap"
     for suggestion in found:
         assert suggestion.score == round(sum(r.points for r in suggestion.reasons), 2)

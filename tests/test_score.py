@@ -11,12 +11,14 @@ from typing import Any
 import pytest
 
 from introducer.book.normalise import tokens
+from introducer.book.schema import Weights
 from introducer.match.rank import Matchmaker
 from introducer.match.score import Reason, Suggestion
 from introducer.match.terms import strip_want
 from tests.conftest import make_book
 
 TODAY = dt.date(2026, 11, 23)
+W = Weights()  # the defaults, so these cases say what each kind does, not what it weighs
 
 
 def pair(
@@ -63,7 +65,7 @@ def test_shared_referral_sources_and_hobbies_read_naturally() -> None:
     hobbies = reason(result, "shared_hobbies")
     assert hobbies.values == ("chess", "sailing")
     assert hobbies.text == "both enjoy chess and sailing"
-    assert hobbies.points == 2.0
+    assert hobbies.points == 2 * W.shared_hobbies
 
 
 def test_a_rare_shared_hobby_outweighs_a_common_one() -> None:
@@ -74,8 +76,8 @@ def test_a_rare_shared_hobby_outweighs_a_common_one() -> None:
     common = pair(
         {"name": "Ana", "hobbies": ["golf"]}, {"name": "Bo", "hobbies": ["golf"]}, *crowd
     )
-    assert reason(rare, "shared_hobbies").points == 1.0
-    assert reason(common, "shared_hobbies").points == round(1 / math.log2(16), 2)
+    assert reason(rare, "shared_hobbies").points == W.shared_hobbies
+    assert reason(common, "shared_hobbies").points == round(W.shared_hobbies / math.log2(16), 2)
     assert rare.score > 3 * common.score
 
 
@@ -145,28 +147,29 @@ def test_a_person_living_through_an_event_meets_who_serves_it() -> None:
         {"name": "Tom Reed", "business": "matrimonial attorney"},
     )
     need = reason(result, "needs_service")
-    assert need.points == 4.0
+    assert need.points == W.needs_service
     assert need.values == ("divorce",)
     assert need.text == "Tom's work (matrimonial attorney) can help with Maria's divorce"
 
 
 @pytest.mark.parametrize(
     ("days_ago", "points"),
-    [(None, 4.0), (-30, 4.0), (30, 4.0), (90, 4.0), (270, 2.0), (450, 1.0)],
+    [(None, 1.0), (-30, 1.0), (30, 1.0), (90, 1.0), (270, 0.5), (450, 0.25)],
 )
-def test_dated_events_fade_after_three_months(days_ago: int | None, points: float) -> None:
+def test_dated_events_fade_after_three_months(days_ago: int | None, share: float) -> None:
     event: Any = "relocation"
     if days_ago is not None:
         event = {"event": "relocation", "date": TODAY - dt.timedelta(days=days_ago)}
     result = pair(
         {"name": "Ana", "events": [event]}, {"name": "Bo", "business": "real estate agent"}
     )
-    assert reason(result, "needs_service").points == points
+    assert reason(result, "needs_service").points == round(share * W.needs_service, 2)
 
 
 def test_both_active_networkers() -> None:
     result = pair({"name": "Ana", "networker": "active"}, {"name": "Bo", "networker": "active"})
-    assert result.reasons == (Reason("both_active", (), 1.0, "both are active networkers"),)
+    assert result.reasons == (
+        Reason("both_active", (), W.both_active, "both are active networkers"),)
     passive = pair({"name": "Ana", "networker": "active"}, {"name": "Bo", "networker": "passive"})
     assert passive.reasons == ()
 
@@ -177,7 +180,7 @@ def test_wants_strip_the_asking_and_match_the_profession() -> None:
         {"name": "Tom Reed", "business": "trusts and estates attorney"},
     )
     want = reason(result, "wants")
-    assert want.points == 5.0
+    assert want.points == W.wants
     assert want.values == ("an intro to an estate attorney",)
     assert want.text == (
         "Ana asked for an intro to an estate attorney: Tom is a trusts and estates attorney"
@@ -237,7 +240,7 @@ def test_a_want_naming_business_and_company_counts_once() -> None:
         {"name": "Rosa", "wants": ["bookkeeping"]},
         {"name": "Wendy", "company": "Bookkeeping", "business": "bookkeeper"},
     )
-    assert reason(result, "wants").points == 5.0
+    assert reason(result, "wants").points == W.wants
 
 
 def test_wants_use_the_table_when_it_knows_both_professions() -> None:
@@ -306,17 +309,19 @@ def test_a_client_type_is_not_a_profession_sharing_a_word() -> None:
     assert "potential_client" not in kinds(result)
 
 
-def test_same_business_lowers_the_score_and_drops_the_shared_event() -> None:
+def test_same_business_lowers_the_score_and_drops_what_they_compete_for() -> None:
     result = pair(
-        {"name": "Sam", "business": "realtor", "clients": ["relocating families"]},
-        {"name": "Lena", "business": "real estate agent", "clients": ["relocating families"]},
+        {"name": "Sam", "business": "realtor", "clients": ["relocating families"],
+         "hobbies": ["chess"]},
+        {"name": "Lena", "business": "real estate agent", "clients": ["relocating families"],
+         "hobbies": ["chess"]},
     )
-    assert kinds(result) == ["shared_clients", "same_business"]
+    assert kinds(result) == ["shared_hobbies", "same_business"], "no shared clients or event"
     penalty = result.reasons[-1]
-    assert penalty.points == -2.0
+    assert penalty.points == -W.same_business
     assert penalty.values == ("real estate agent", "realtor")
     assert "possible competitors" in penalty.text
-    assert result.score == 1.0
+    assert result.score == W.shared_hobbies - W.same_business
 
 
 def test_points_add_up_to_the_score_and_positive_reasons_come_first() -> None:
@@ -363,7 +368,7 @@ def test_explain_says_why_a_pair_is_never_suggested(
 ) -> None:
     result = pair({**first, "hobbies": ["chess"]}, {**second, "hobbies": ["chess"]})
     assert result.excluded == why
-    assert result.score == 1.0
+    assert result.score == W.shared_hobbies
 
 
 def test_nothing_in_common() -> None:

@@ -100,9 +100,12 @@ def test_the_example_book_lists_the_new_settings() -> None:
         assert settings["weights"][name] == getattr(Weights(), name)
 
 
+W = Weights()
+
+
 def test_the_kinds_order_puts_the_ledger_where_it_belongs() -> None:
     assert KINDS.index("reciprocity") == KINDS.index("both_active") + 1
-    assert KINDS.index("recently_introduced") == KINDS.index("same_business") + 1
+    assert KINDS.index("recently_introduced") == len(KINDS) - 1
     assert {"reciprocity", "recently_introduced"} == HISTORY_KINDS
 
 
@@ -174,7 +177,7 @@ def test_a_recent_introduction_lowers_the_pair_in_the_ranking() -> None:
     assert ids(plain) == [("ann", "ben"), ("cy", "di")]
     found = Matchmaker(book, today=TODAY, history=view(recent={"ben": (1, 0)})).suggest(top=10)
     assert ids(found) == [("cy", "di"), ("ann", "ben")]
-    assert [s.score for s in found] == [4.0, 3.0]
+    assert [s.score for s in found] == [3 + W.shared_hobbies, 3.0]
     gone = Matchmaker(book, today=TODAY, history=view(recent={"ben": (2, 0)})).suggest(top=10)
     assert ids(gone) == [("cy", "di")]  # 6 - 6 = 0: never suggested
 
@@ -224,7 +227,7 @@ def test_reciprocity_does_not_rescue_competitors_with_nothing_else() -> None:
     book = make_book([
         {"name": "Sam", "business": "dog walker", "hobbies": ["go"]},
         {"name": "Lena", "business": "Dog Walkers", "hobbies": ["go"]},
-    ], {"weights": {"same_business": 1}})
+    ], {"weights": {"same_business": W.shared_hobbies}})
     history = view(owed={"sam": (3, 0)})
     matchmaker = Matchmaker(book, today=TODAY, history=history)
     result = matchmaker.explain(*book.contacts)
@@ -242,7 +245,7 @@ def test_reciprocity_lifts_a_giver_in_the_ranking() -> None:
     ])
     found = Matchmaker(book, today=TODAY, history=view(owed={"di": (4, 0)})).suggest(top=10)
     assert ids(found) == [("cy", "di"), ("ann", "ben")]
-    assert [s.score for s in found] == [7.0, 6.0]
+    assert [s.score for s in found] == [6 + W.shared_hobbies, 6.0]
     assert all(adds_up(s) for s in found)
 
 
@@ -260,7 +263,7 @@ def test_the_bound_that_prunes_a_row_block_counts_the_bonus(
     index = Matchmaker(book, today=TODAY, history=history).index
     kept = index.candidates(1)
     assert (kept.first.tolist(), kept.second.tolist()) == ([4], [5])
-    np.testing.assert_allclose(kept.total, [7.0])
+    np.testing.assert_allclose(kept.total, [6 + W.shared_hobbies])
     assert kept.ceiling >= 1.5 - 1e-9
 
 

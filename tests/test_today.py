@@ -130,7 +130,8 @@ def test_today_json_contract(book: Path) -> None:
     pairs = suggested_pairs(book, top=3)
     assert [(s["a"]["id"], s["b"]["id"]) for s in payload["suggestions"]] == pairs
     first = payload["suggestions"][0]
-    assert set(first) == {"rank", "score", "a", "b", "common_thread", "new", "back", "reasons"}
+    assert set(first) == {"rank", "score", "a", "b", "common_thread", "new", "back", "reasons",
+                          "urgent", "alternatives"}
     assert first["rank"] == 1 and first["new"] is True
     assert first["common_thread"]
     assert round(sum(r["points"] for r in first["reasons"]), 2) == pytest.approx(first["score"])

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from introducer.drafts.context import Person
 from introducer.match.phrasing import join_words, with_article
-from introducer.match.score import HISTORY_KINDS, Reason
+from introducer.match.score import STANDING_KINDS, Reason
 
 # How many reasons an email mentions: the strongest few read as a reason, more as a list.
 TOP_REASONS = 4
@@ -132,7 +132,7 @@ def common_thread(
     `reader` is the one person an opt-in ask goes to (None: the joint email).
     """
     # The ledger's reasons (who is owed, who was introduced lately) are the user's own.
-    positive = [r for r in reasons if r.points > 0 and r.kind not in HISTORY_KINDS][:TOP_REASONS]
+    positive = [r for r in reasons if r.points > 0 and r.kind not in STANDING_KINDS][:TOP_REASONS]
     other = None if reader is None else (b if reader is a else a)
     sentences: list[str] = []
     predicates: list[str] = []

@@ -36,11 +36,11 @@ KINDS: tuple[str, ...] = (
     "shared_referral_sources", "same_trigger_event", "shared_hobbies", "both_active",
     "reciprocity", "closeness", "same_business", "already_acquainted", "recently_introduced",
 )
-# Kinds about one person and the user (the ledger's, and how well the user knows them),
-# or about the pair's standing: never part of the common thread.
-HISTORY_KINDS: frozenset[str] = frozenset(
-    {"reciprocity", "recently_introduced", "closeness", "already_acquainted"}
-)
+# Kinds that come from the ledger: about one person and the user, not about the pair.
+HISTORY_KINDS: frozenset[str] = frozenset({"reciprocity", "recently_introduced"})
+# Kinds that say how the user stands with the pair (the ledger's, how well the user knows
+# each side, whether they know each other already): never the common thread.
+STANDING_KINDS: frozenset[str] = HISTORY_KINDS | {"closeness", "already_acquainted"}
 # Kinds that answer something time-bound: an open ask, or a life event someone is living
 # through now. A connector answers these first (`today` lists them in a section of their own).
 URGENT_KINDS: frozenset[str] = frozenset({"wants", "needs_service"})
@@ -85,7 +85,7 @@ class Suggestion:
     @property
     def answer(self) -> Reason | None:
         """The ask or live event this pair answers, if that is its strongest reason."""
-        positive = [r for r in self.reasons if r.points > 0 and r.kind not in HISTORY_KINDS]
+        positive = [r for r in self.reasons if r.points > 0 and r.kind not in STANDING_KINDS]
         if positive and positive[0].kind in URGENT_KINDS:
             return positive[0]
         return None
@@ -99,7 +99,7 @@ class Suggestion:
     def common_thread(self) -> str:
         """The one or two strongest reasons the two share, as one line for a table."""
         positive = [reason.text for reason in self.reasons
-                    if reason.points > 0 and reason.kind not in HISTORY_KINDS][:2]
+                    if reason.points > 0 and reason.kind not in STANDING_KINDS][:2]
         thread = "; ".join(positive) if positive else "nothing in common yet"
         if self.alternatives:
             thread += f" (or: {', '.join(c.name for c in self.alternatives)})"

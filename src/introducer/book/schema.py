@@ -154,6 +154,7 @@ class Weights(BaseModel):
     needs_service: float = 4.0
     both_active: float = 1.0
     wants: float = 5.0
+    wants_notes: float = 2.0
     referral_source: float = 4.0
     potential_client: float = 3.0
     same_business: float = 2.0
@@ -198,6 +199,37 @@ class Imap(BaseModel):
         return value
 
 
+Role = Literal["primary", "secondary"]
+
+
+class ProfessionSettings(BaseModel):
+    """One entry of `settings.professions`: extends the built-in professions table.
+
+    `events` maps an event to `primary` or `secondary`; a bare list means primary.
+    """
+
+    model_config = FORBID
+
+    synonyms: TextList = []
+    needs: TextList = []
+    kind_of: TextList = []
+    events: dict[Text, Role] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @field_validator("events", mode="before")
+    @classmethod
+    def _event_list(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if isinstance(value, (list, str)):
+            return dict.fromkeys(_as_text_list(value), "primary")
+        return value
+
+
 class Settings(BaseModel):
     """Book-wide settings; every key has a default."""
 
@@ -210,6 +242,7 @@ class Settings(BaseModel):
     weights: Weights = Weights()
     aliases: dict[Text, Text] = {}
     events: dict[Text, TextList] = {}
+    professions: dict[Text, ProfessionSettings] = {}
     imap: Imap | None = None
 
     @field_validator("weights", mode="before")
@@ -217,7 +250,7 @@ class Settings(BaseModel):
     def _weights_default(cls, value: Any) -> Any:
         return {} if value is None else value
 
-    @field_validator("aliases", "events", mode="before")
+    @field_validator("aliases", "events", "professions", mode="before")
     @classmethod
     def _mapping_default(cls, value: Any) -> Any:
         return {} if value is None else value

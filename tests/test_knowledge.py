@@ -142,7 +142,9 @@ def test_settings_professions_extend_the_table() -> None:
 
 
 def test_settings_events_override_keeps_known_roles() -> None:
-    events = TriggerEvents({"divorce": ["mediator", "realtor", "balloon artist"]})
+    events = TriggerEvents({"divorce": ["mediator", "realtor", "balloon artist"],
+                            "bar mitzvah": ["caterer"]})
+    assert events.known_event("our bar mitzvah in May") == "bar mitzvah"
     assert events.role("mediator", "divorce") == "primary"
     assert events.role("realtor", "divorce") == "secondary"
     assert events.role("balloon artist", "divorce") == "primary"

@@ -131,7 +131,7 @@ class TriggerEvents:
         roles = self._event_roles(table)
         for key, override in (overrides or {}).items():
             event = self.event_key(key)
-            self._event_names.setdefault(event, event)
+            self._add_event_name(event, event)
             self._display.setdefault(event, key)
             before = roles.get(event, {})
             listed = [self.profession_key(name) for name in override]
@@ -256,7 +256,7 @@ class TriggerEvents:
             for event, role in effective(key, frozenset({key})).items():
                 roles.setdefault(event, {})[key] = role
         for event in roles:
-            self._event_names.setdefault(event, event)
+            self._add_event_name(event, event)
         return roles
 
     # ── events ────────────────────────────────────────────────────────────

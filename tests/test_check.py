@@ -286,3 +286,75 @@ def test_any_valid_book_gets_only_located_warnings(
     assert all(p.severity == "warning" and p.file == "gen.yaml" for p in problems)
     assert all(p.contact is not None for p in problems if p.line is not None)
     assert [p.line or 0 for p in problems] == sorted(p.line or 0 for p in problems)
+
+
+# ── what will never match ────────────────────────────────────────────────────
+
+def test_an_ask_nothing_knows_and_nobody_fits_is_pointed_at_with_a_hint() -> None:
+    assert warnings(
+        "name: Luis Ortega\nbusiness: restaurant owner\nwants: [comercial insurence, website]",
+        "name: Jess\nbusiness: web designer",
+    ) == [
+        "contacts.yaml:4: contact \"Luis Ortega\": warning: ask 'comercial insurence' matches "
+        "nobody in the book (did you mean 'commercial insurance'?)"
+    ]
+
+
+def test_asks_that_match_someone_or_name_a_known_profession_are_fine() -> None:
+    assert warnings(
+        "name: Ana\nbusiness: chef\nwants: [unicorn wrangler, an estate attorney, anyone at Acme]",
+        "name: Bob\nbusiness: unicorn wrangler",
+        "name: Cy\nbusiness: baker\nwants: [someone who speaks Klingon]",
+        "name: Dee\nbusiness: baker\nnotes: speaks Klingon",
+    ) == []
+
+
+def test_a_company_ask_one_letter_from_a_company_in_the_book() -> None:
+    assert warnings(
+        "name: Maya\nbusiness: chef\nwants: [anyone at Nationwyde]",
+        "name: Tom\nbusiness: clerk\ncompany: Nationwide Insurance",
+    ) == [
+        "contacts.yaml:4: contact \"Maya\": warning: ask 'anyone at Nationwyde' names a company "
+        "nobody in the book works at (did you mean 'Nationwide Insurance'?)"
+    ]
+
+
+def test_events_and_serves_nothing_knows_and_nobody_shares() -> None:
+    assert warnings(
+        "name: Ana\nbusiness: chef\nevents: [divorcee, getting divorced, expecting in March]",
+        "name: Bob\nbusiness: baker\nserves: [bar mitzvah]",
+        "name: Cy\nbusiness: caterer\nserves: [quinceanera]\nevents: [bat mitzvah]",
+    ) == [
+        "contacts.yaml:4: contact \"Ana\": warning: event 'divorcee' is no life event introducer "
+        "knows and nobody in the book serves it (did you mean 'divorce'?)",
+        "contacts.yaml:7: contact \"Bob\": warning: serves 'bar mitzvah' is no life event "
+        "introducer knows and nobody else in the book serves or lives through it "
+        "(did you mean 'bat mitzvah'?)",
+        "contacts.yaml:10: contact \"Cy\": warning: serves 'quinceanera' is no life event "
+        "introducer knows and nobody else in the book serves or lives through it",
+        "contacts.yaml:11: contact \"Cy\": warning: event 'bat mitzvah' is no life event "
+        "introducer knows and nobody in the book serves it (did you mean 'bar mitzvah'?)",
+    ]
+
+
+def test_book_events_are_known() -> None:
+    assert warnings(
+        "name: Ana\nbusiness: chef\nevents: [bar mitzvah]",
+        settings="settings:\n  events:\n    bar mitzvah: [caterer]",
+    ) == []
+
+
+def test_a_business_one_typo_from_a_profession_nobody_names() -> None:
+    assert warnings(
+        "name: Dee\nbusiness: dentst\nhobbies: [golf]",
+        "name: Pat\nbusiness: plant manager\nhobbies: [golf]",
+        "name: Ray\nbusiness: retired teacher\nhobbies: [golf]",
+    ) == [
+        "contacts.yaml:3: contact \"Dee\": warning: business 'dentst' is no profession introducer "
+        "knows and no ask, client type or referral source in the book names it "
+        "(did you mean 'dentist'?)"
+    ]
+    assert warnings(
+        "name: Dee\nbusiness: dentst",
+        "name: Ana\nbusiness: chef\nwants: [dentst]",
+    ) == []

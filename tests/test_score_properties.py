@@ -45,17 +45,26 @@ BUSINESSES = ["divorce mediator", "matrimonial attorney", "realtor", "real estat
               "accountant", "CPA", "financial advisor", "wealth manager", "family therapist",
               "physical therapist", "trusts and estates attorney", "real estate attorney",
               "dentist", "pediatric dentist", "restaurant owner", "bookkeeper", "banker",
-              "teacher"]
+              "teacher", "insurance agent", "web designer", "orthodontist", "retired teacher",
+              "retirement planner", "balloonist", "immigration lawyer"]
 EVENTS = ["divorce", "relocation", "new baby", "retirement", "Moving", "business sale",
-          "bar mitzvah"]
+          "bar mitzvah", "getting divorced", "husband passed", "expecting in March", "laid off"]
 WANTS = ["an intro to an estate attorney", "anyone at Acme", "a therapist", "accountant",
-         "someone in real estate", "bookkeeping", "Harbor Bank", "a dentist", "Bookkeeping Inc"]
-COMPANIES = ["Acme", "Acme Inc", "Harbor Bank", "Bookkeeping", "Lopez Mediation"]
+         "someone in real estate", "bookkeeping", "Harbor Bank", "a dentist", "Bookkeeping Inc",
+         "commercial insurance", "someone to build a website", "anyone at Harbor",
+         "a Spanish-speaking accountant", "someone who speaks Spanish", "a dentist for my kids",
+         "balloons for the party", "works at Bookkeeping", "a good immigration attorney"]
+COMPANIES = ["Acme", "Acme Inc", "Harbor Bank", "Bookkeeping", "Lopez Mediation",
+             "Harbor Bank Insurance", "Harborside Ltd"]
+NOTES = ["speaks Spanish", "Spanish speaker; loves sailing.", "Knows everyone at Acme.",
+         "an accountant by training"]
 # Workplaces whose name is also what a want asks for, so one want can match twice.
 JOBS = [("bookkeeper", "Bookkeeping"), ("bookkeeper", "Bookkeeping LLC"), ("dentist", "A Dentist"),
         ("accountant", "Accountant"), ("banker", "Harbor Bank")]
 SETTINGS = {"aliases": {"empty nesters": "retirees", "cpa": "accountant"},
             "events": {"bar mitzvah": ["caterer", "teacher"]},
+            "professions": {"balloon artist": {"synonyms": ["balloonist"], "needs": ["balloons"],
+                                               "events": ["bar mitzvah", "new baby"]}},
             "weights": {"same_business": 3}}
 
 
@@ -83,6 +92,7 @@ contact_fields = st.fixed_dictionaries(
         "events": st.lists(life_event, max_size=2),
         "wants": some(WANTS, 2),
         "networker": st.sampled_from(["active", "passive"]),
+        "notes": st.sampled_from(NOTES),
         "introduce": st.booleans(),
     },
 )

@@ -2,8 +2,9 @@
 
 None of these stop the tool; each costs the owner matches they would want:
 two spellings of one value never meet, a contact with nothing to match on is
-never suggested, an `avoid:` naming nobody protects nobody, and an alias chain
-leaves the first spelling stranded.
+never suggested, an ask, event or business nothing knows and nobody fits never
+matches (`match.unmatched`), an `avoid:` naming nobody protects nobody, and an
+alias chain leaves the first spelling stranded.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from introducer.book.schema import Contact
 from introducer.book.yamlsafe import contact_label, shown
 from introducer.collector import collector_paused
 from introducer.errors import Problem
+from introducer.match.unmatched import never_matching
 
 #: Fields whose values describe the same kind of thing, so a typo in one may match another.
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -50,6 +52,7 @@ def check_book(book: Book) -> list[Problem]:
             *_unknown_avoids(book),
             *_alias_problems(book),
             *_encoded_word_names(book),
+            *never_matching(book),
         ]
     return sorted(problems, key=lambda p: p.line or 0)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
 
 import annotated_types
 from pydantic import BaseModel
@@ -117,13 +117,16 @@ def _unknown_key(model: type[BaseModel], loc: Loc, prefix: Sequence[str]) -> str
 
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     """The model that owns the keys at `loc` (e.g. LifeEvent for `events #2`)."""
+    keyed = False  # the previous part was a mapping of models: this part is a key of it
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         field = model.model_fields.get(part)
         inner = None if field is None else _find_model(field.annotation)
-        if inner is None:
+        if inner is None or field is None:
             return None
+        keyed = get_origin(field.annotation) is dict  # settings.professions.<name>
         model = inner
     return model
 

@@ -86,3 +86,11 @@ _FILLER = frozenset({"a", "an", "the", "and", "of", "for", "to", "in", "at", "&"
 def is_kind_of(specific: frozenset[str], general: frozenset[str]) -> bool:
     """`family therapist` is a kind of `therapist`: every word of the general term appears."""
     return bool(general) and general <= specific
+
+
+def has_run(words: tuple[str, ...], run: tuple[str, ...]) -> bool:
+    """Whether `run` occurs in `words` as consecutive whole words (`nationwide` in a name)."""
+    width = len(run)
+    return width > 0 and any(
+        words[start : start + width] == run for start in range(len(words) - width + 1)
+    )

@@ -203,6 +203,7 @@ class Weights(BaseModel):
     needs_service: float = 15.0
     both_active: float = 0.5
     wants: float = 15.0
+    wants_notes: float = 5.0
     referral_source: float = 4.0
     potential_client: float = 3.0
     same_business: float = 2.0
@@ -269,6 +270,37 @@ class Imap(BaseModel):
         return value
 
 
+Role = Literal["primary", "secondary"]
+
+
+class ProfessionSettings(BaseModel):
+    """One entry of `settings.professions`: extends the built-in professions table.
+
+    `events` maps an event to `primary` or `secondary`; a bare list means primary.
+    """
+
+    model_config = FORBID
+
+    synonyms: TextList = []
+    needs: TextList = []
+    kind_of: TextList = []
+    events: dict[Text, Role] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @field_validator("events", mode="before")
+    @classmethod
+    def _event_list(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if isinstance(value, (list, str)):
+            return dict.fromkeys(_as_text_list(value), "primary")
+        return value
+
+
 class Settings(BaseModel):
     """Book-wide settings; every key has a default."""
 
@@ -282,6 +314,7 @@ class Settings(BaseModel):
     aliases: dict[Text, Text] = {}
     events: dict[Text, TextList] = {}
     groups: dict[Text, Group] = {}
+    professions: dict[Text, ProfessionSettings] = {}
     imap: Imap | None = None
 
     @model_validator(mode="before")

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from introducer.match.profile import SHARED_FIELDS, PreparedBook, event_breadth, rarity
+from introducer.match.profile import SHARED_FIELDS, PreparedBook, Want, event_breadth, rarity
 
 FloatArray = npt.NDArray[np.float64]
 Matrix = sp.csr_array
@@ -135,7 +135,8 @@ def _business_terms(prepared: PreparedBook) -> Iterable[Block]:
     asked: list[list[str]] = []
     worth: list[list[float]] = []
     for profile in prepared.profiles:
-        terms = [((want.key, False, False), weights.wants) for want in profile.wants]
+        terms = [((want.key, False, False), weights.wants) for want in profile.wants
+                 if not want.at_company]
         terms += [((key, True, True), weights.referral_source)
                   for key in profile.referral_sources]
         terms += [((key, True, False), weights.potential_client) for key in profile.clients]
@@ -158,41 +159,89 @@ def _business_terms(prepared: PreparedBook) -> Iterable[Block]:
 def _company_wants(prepared: PreparedBook) -> Iterable[Block]:
     """`anyone at Acme`: wants naming a company; plus corrections so one want counts once.
 
-    A want that names both someone's business and their company counts once, so
-    for such (want, person) combinations a correction column takes the company
-    match back out. Corrections never generate candidates.
+    (contacts x distinct company asks) @ (asks x companies they name). A want that
+    names both someone's business and their company counts once, so for such
+    (want, person) combinations a correction column takes the company match back
+    out. Corrections never generate candidates.
     """
     weight = prepared.weights.wants
-    if not weight:
+    companies = prepared.companies
+    if not weight or not companies.keys:
         return
     profiles = prepared.profiles
+    ask_ids: dict[tuple[str, bool], int] = {}
+    asked = [
+        [str(ask_ids.setdefault((w.company, w.at_company), len(ask_ids))) for w in p.wants]
+        for p in profiles
+    ]
+    named = [
+        [companies.keys[c] for c in companies.matching(company, at_company=at)]
+        for company, at in ask_ids
+    ]
+    if not any(named):
+        return
+    per_ask = incidence([str(i) for i in range(len(ask_ids))], asked)
+    asks = sp.csr_array(per_ask @ incidence(companies.keys, named))
+    works = incidence(companies.keys, [(p.company,) if p.company else () for p in profiles])
+    yield Block("company_wants", asks * weight, works, symmetric=False)
     workers: defaultdict[str, list[int]] = defaultdict(list)
     for row, profile in enumerate(profiles):
-        if profile.company is not None:
+        if profile.company is not None and profile.business is not None:
             workers[profile.company].append(row)
-    wanted = sorted({w.company for p in profiles for w in p.wants} & workers.keys())
-    if not wanted:
-        return
-    asks = incidence(wanted, [[w.company for w in p.wants] for p in profiles])
-    works = incidence(wanted, [(p.company,) if p.company else () for p in profiles])
-    yield Block("company_wants", asks * weight, works, symmetric=False)
     twice: dict[str, list[int]] = {}
     for profile in profiles:
         for want in profile.wants:
-            if want.company in workers and want.key not in twice:
-                twice[want.key] = [
-                    row for row in workers[want.company]
-                    if prepared.matcher.matches(want.key, profiles[row].business)
-                ]
+            if want.at_company or want.key in twice:
+                continue
+            held = [companies.keys[c] for c in
+                    companies.matching(want.company, at_company=False)]
+            twice[want.key] = [
+                row for company in held for row in workers.get(company, ())
+                if prepared.by_business(want, profiles[row])
+            ]
     keys = sorted(key for key, rows in twice.items() if rows)
     if keys:
         at: list[list[str]] = [[] for _ in profiles]
         for key in keys:
             for row in twice[key]:
                 at[row].append(key)
-        undo = incidence(keys, [[w.key for w in p.wants] for p in profiles])
+        undo = incidence(keys, [[w.key for w in p.wants if not w.at_company] for p in profiles])
         yield Block("company_wants_once", undo * -weight, incidence(keys, at),
                     symmetric=False, generate=False)
+
+
+def _notes_wants(prepared: PreparedBook) -> Iterable[Block]:
+    """Asks the user's notes on someone fit (`PreparedBook.by_notes`), at their own weight.
+
+    Column per distinct ask; right[j] holds the asks j's notes fit. Only contacts
+    whose notes hold the ask's words are tested, found through an index of words.
+    """
+    weight = prepared.weights.wants_notes
+    profiles = prepared.profiles
+    if not weight or not any(p.notes_words for p in profiles):
+        return
+    noted: defaultdict[str, set[int]] = defaultdict(set)
+    for row, profile in enumerate(profiles):
+        for word in profile.notes_words:
+            noted[word].add(row)
+    asks: dict[tuple[str, bool], Want] = {}
+    for profile in profiles:
+        for want in profile.wants:
+            asks.setdefault((want.key, want.at_company), want)
+    fits: list[list[str]] = [[] for _ in profiles]
+    for column, want in enumerate(asks.values()):
+        words = want.qualifiers or want.content  # qualifiers are a part of the content
+        postings = sorted((noted.get(word, set()) for word in words), key=len)
+        if not postings or not postings[0]:
+            continue
+        for row in set.intersection(*postings):
+            if prepared.by_notes(want, profiles[row]):
+                fits[row].append(str(column))
+    keys = [str(column) for column in range(len(asks))]
+    ids = {ask: str(column) for column, ask in enumerate(asks)}
+    asked = [[ids[(w.key, w.at_company)] for w in p.wants] for p in profiles]
+    yield Block("wants_notes", incidence(keys, asked) * weight, incidence(keys, fits),
+                symmetric=False)
 
 
 def feature_blocks(prepared: PreparedBook) -> list[Block]:
@@ -203,4 +252,5 @@ def feature_blocks(prepared: PreparedBook) -> list[Block]:
         *_needs_service(prepared),
         *_business_terms(prepared),
         *_company_wants(prepared),
+        *_notes_wants(prepared),
     ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from introducer.book.normalise import fold_plural, fold_text
+from introducer.match.terms import note_words
 
 _TITLES = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx.",
                      "prof", "prof.", "sir", "dame", "rev", "rev."})
@@ -62,6 +64,20 @@ def asked_thing(text: str) -> str:
     if fold_plural(last) != last or folded in _MASS_WORDS or folded.endswith(_MASS_ENDINGS):
         return text
     return with_article(text)
+
+
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
+_QUOTE_MAX = 80
+
+
+def note_quote(notes: str, words: frozenset[str]) -> str:
+    """The sentence of the notes that holds most of `words` (stemmed), quoted and short."""
+    sentences = [part.strip() for part in _SENTENCES.split(notes) if part.strip()] or [notes]
+    best = max(sentences, key=lambda part: len(note_words(part) & words))
+    best = best.rstrip(".;")
+    if len(best) > _QUOTE_MAX:
+        best = best[: _QUOTE_MAX - 1].rstrip() + "…"
+    return f"'{best}'"
 
 
 def first_name(name: str) -> str:

@@ -30,7 +30,14 @@ from introducer.match.history import (
     pair_key,
     reciprocity_bonus,
 )
-from introducer.match.terms import BusinessMatcher, company_key, fold_spaces, strip_want
+from introducer.match.terms import (
+    BusinessMatcher,
+    CompanyMatcher,
+    company_key,
+    note_words,
+    parse_want,
+    stem,
+)
 
 SharedField = Literal["clients", "referral_sources", "hobbies"]
 SHARED_FIELDS: tuple[SharedField, ...] = ("clients", "referral_sources", "hobbies")
@@ -93,12 +100,20 @@ def event_breadth(served: int) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Want:
-    """One thing a contact asked for: its normalised key, the company it may name, as written."""
+    """One thing a contact asked for: its normalised key, the company it may name, as written.
+
+    `content` is the ask's stemmed words that a note could hold; `qualifiers` those
+    of them the professions it names do not account for ("spanish", "speak" in
+    "a Spanish-speaking immigration attorney").
+    """
 
     key: str
     company: str
     text: str
     stripped: bool  # the text had filler ("an intro to ...") around the thing asked for
+    at_company: bool = False  # "anyone at Acme": whoever works there, not a profession
+    content: frozenset[str] = frozenset()
+    qualifiers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +130,7 @@ class Profile:
     living: Mapping[str, float]
     wants: tuple[Want, ...]
     active: bool
+    notes_words: frozenset[str] = frozenset()
 
     def shared(self, field: SharedField) -> Mapping[str, str]:
         """The values of one shared-value field (`clients`, `referral_sources`, `hobbies`)."""
@@ -134,14 +150,19 @@ def _spellings(normalise: Normaliser, texts: list[str]) -> dict[str, str]:
     return spellings
 
 
-def _wants(normalise: Normaliser, texts: list[str]) -> tuple[Want, ...]:
+def _wants(normalise: Normaliser, events: TriggerEvents, texts: list[str]) -> tuple[Want, ...]:
     wants: dict[str, Want] = {}
     for text in texts:
-        bare = strip_want(text)
-        key = normalise(bare) if bare else ""
+        ask = parse_want(text)
+        key = normalise(ask.thing) if ask.thing else ""
         if key and key not in wants:
-            stripped = bare != fold_spaces(text)
-            wants[key] = Want(key, company_key(key), text, stripped)
+            content = note_words(key)
+            if ask.at_company or not events.asked_professions(key):
+                qualifiers: frozenset[str] = frozenset()
+            else:
+                qualifiers = content - {stem(word) for word in events.asked_words(key)}
+            wants[key] = Want(key, company_key(key), text, ask.stripped, ask.at_company,
+                              content, qualifiers)
     return tuple(wants.values())
 
 
@@ -160,6 +181,8 @@ def build_profile(
         key = events.event_key(normalise(life_event.event))
         if key:
             living[key] = max(living.get(key, 0.0), fade(life_event.date, today))
+    for key in events.implied_events(business) if business else ():
+        living.setdefault(key, 1.0)  # a "retired plant manager" lives through retirement
     return Profile(
         contact=contact,
         business=business or None,
@@ -169,8 +192,9 @@ def build_profile(
         hobbies=_spellings(normalise, contact.hobbies),
         serves=serves,
         living=living,
-        wants=_wants(normalise, contact.wants),
+        wants=_wants(normalise, events, contact.wants),
         active=contact.networker == "active",
+        notes_words=note_words(contact.notes) if contact.notes else frozenset(),
     )
 
 
@@ -191,13 +215,14 @@ class PreparedBook:
         self.history = history
         self.weights: Weights = settings.weights
         self.normalise = Normaliser(settings.aliases)
-        self.events = TriggerEvents(settings.events)
+        self.events = TriggerEvents(settings.events, settings.professions)
         self.profiles: tuple[Profile, ...] = tuple(
             build_profile(contact, self.normalise, self.events, today) for contact in book.contacts
         )
         self.matcher = BusinessMatcher(
             self.events, (p.business for p in self.profiles if p.business)
         )
+        self.companies = CompanyMatcher(p.company for p in self.profiles if p.company)
         self.index_of: dict[str, int] = {}
         self._duplicates: list[tuple[int, int]] = []
         for index, contact in enumerate(book.contacts):
@@ -250,6 +275,26 @@ class PreparedBook:
         """Whether a (normalised) business is the user's own line of work (`me.business`)."""
         return self.me_business is not None and self.matcher.same_line_of_work(
             business, self.me_business)
+
+    def by_business(self, want: Want, profile: Profile) -> bool:
+        """Whether what `profile` does is what the want asks for (never for a company ask)."""
+        return not want.at_company and self.matcher.matches(want.key, profile.business)
+
+    def by_company(self, want: Want, profile: Profile) -> bool:
+        """Whether `profile` works at the company the want names."""
+        return self.companies.matches(want.company, want.at_company, profile.company)
+
+    def by_notes(self, want: Want, profile: Profile) -> bool:
+        """Whether the user's notes on `profile` fit the want, where nothing else does.
+
+        Met by business or company: the notes must hold the qualifiers ("speaks
+        Spanish" for a Spanish-speaking attorney); not met: every word of the ask.
+        """
+        if not profile.notes_words:
+            return False
+        met = self.by_business(want, profile) or self.by_company(want, profile)
+        needed = want.qualifiers if met else want.content
+        return bool(needed) and needed <= profile.notes_words
 
     def rarity(self, field: str, key: str) -> float:
         """1/log2(holders): the worth of one value of `field` that two contacts share."""

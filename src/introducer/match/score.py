@@ -22,7 +22,13 @@ from introducer.match.history import (
     cooldown_penalty,
     reciprocity_bonus,
 )
-from introducer.match.phrasing import asked_thing, join_words, short_names, with_article
+from introducer.match.phrasing import (
+    asked_thing,
+    join_words,
+    note_quote,
+    short_names,
+    with_article,
+)
 from introducer.match.profile import (
     SHARED_FIELDS,
     PreparedBook,
@@ -32,9 +38,10 @@ from introducer.match.profile import (
 )
 
 KINDS: tuple[str, ...] = (
-    "wants", "needs_service", "referral_source", "potential_client", "shared_clients",
-    "shared_referral_sources", "same_trigger_event", "shared_hobbies", "both_active",
-    "reciprocity", "closeness", "same_business", "already_acquainted", "recently_introduced",
+    "wants", "wants_notes", "needs_service", "referral_source", "potential_client",
+    "shared_clients", "shared_referral_sources", "same_trigger_event", "shared_hobbies",
+    "both_active", "reciprocity", "closeness", "same_business", "already_acquainted",
+    "recently_introduced",
 )
 # Kinds that come from the ledger: about one person and the user, not about the pair.
 HISTORY_KINDS: frozenset[str] = frozenset({"reciprocity", "recently_introduced"})
@@ -240,6 +247,7 @@ class PairScorer:
                                          ((b, names[1]), (a, names[0]))):
             yield from self._needs_service(x, y, x_name, y_name)
             yield from self._wants(x, y, x_name, y_name)
+            yield from self._wants_notes(x, y, x_name, y_name)
             yield from self._business_terms(x, y, x_name, y_name)
         if a.active and b.active and self.weights.both_active:
             yield Reason("both_active", (), 0.0, "both are active networkers"), (
@@ -309,11 +317,10 @@ class PairScorer:
         weight = self.weights.wants
         if not x.wants or not weight:
             return
-        matcher = self.prepared.matcher
-        by_business = [w for w in x.wants if matcher.matches(w.key, y.business)]
+        prepared = self.prepared
+        by_business = [w for w in x.wants if prepared.by_business(w, y)]
         by_company = [
-            w for w in x.wants
-            if y.company and w.company == y.company and w not in by_business
+            w for w in x.wants if w not in by_business and prepared.by_company(w, y)
         ]
         if not by_business and not by_company:
             return
@@ -330,6 +337,29 @@ class PairScorer:
             f"{x_name} asked for {join_words(asked)}: {y_name} {' and '.join(facts)}",
             x.contact.id,
         ), weight * (len(by_business) + len(by_company))
+
+    def _wants_notes(
+        self, x: Profile, y: Profile, x_name: str, y_name: str
+    ) -> Iterator[tuple[Reason, float]]:
+        """Asks the user's notes on y fit: lower weight than `wants`, and labelled as notes."""
+        weight = self.weights.wants_notes
+        if not x.wants or not weight or not y.notes_words:
+            return
+        fit = [w for w in x.wants if self.prepared.by_notes(w, y)]
+        if not fit:
+            return
+        asked = [w.text if w.stripped else asked_thing(w.text) for w in fit]
+        words = frozenset().union(*(w.content for w in fit))
+        quote = note_quote(y.contact.notes or "", words)
+        values = _sorted_values([w.text for w in fit])
+        met = all(self.prepared.by_business(w, y) or self.prepared.by_company(w, y) for w in fit)
+        verdict = f"{y_name} fits the rest of it too" if met else f"worth asking {y_name}"
+        yield Reason(
+            "wants_notes", values, 0.0,
+            f"{x_name} asked for {join_words(asked)}: {verdict} "
+            f"(from your notes on {y_name}: {quote})",
+            x.contact.id,
+        ), weight * len(fit)
 
     def _business_terms(
         self, x: Profile, y: Profile, x_name: str, y_name: str

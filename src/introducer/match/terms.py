@@ -11,26 +11,43 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from introducer.book.knowledge import TriggerEvents
-from introducer.book.normalise import LEGAL_FORMS, tokens
+from introducer.book.normalise import LEGAL_FORMS, fold_plural, fold_text, has_run, tokens
 
-# Leading phrases that say how to reach someone, not who they are. Applied to the
-# case-folded text *before* plural folding, which would turn "does" into "doe".
+# Leading phrases that say how to reach someone, not who they are, and praise that
+# says nothing about who ("a good dentist"). Applied to the case-folded text *before*
+# plural folding, which would turn "does" into "doe". Groups named `at*` mark an ask
+# for whoever works at a company ("anyone at Nationwide", "someone who works for Acme").
 _WANT_FILLER = re.compile(
     r"^(?:"
     r"(?:an?|the|some|any|my|our)\s+"
-    r"|(?:intro|intros|introduction|introductions|connection|connections|referral|referrals)"
-    r"\s+(?:to|with|for)\s+"
-    r"|(?:anyone|someone|somebody|anybody)"
+    r"|(?:intro|intros|introduction|introductions|connection|connections|referral|referrals"
+    r"|contact|contacts)\s+(?:to|with|for|(?P<at1>at|inside))\s+"
+    r"|(?:anyone|someone|somebody|anybody|people|person|folks)"
     r"(?:\s+(?:who|that))?"
-    r"(?:\s+(?:is|are|does|do|can|works|work|working|knows|know))?"
-    r"(?:\s+(?:at|in|from|with|as|for|on))?\s+"
+    r"(?:\s+(?:is|are|does|do|can|(?P<works>works|work|working|employed)|knows|know))?"
+    r"(?:\s+(?:(?P<at2>at)|in|from|with|as|(?P<for>for|by)|on))?\s+"
+    r"|(?:who\s+|that\s+)?(?:works|working|employed)\s+(?P<at3>at|for|by)\s+"
+    r"|(?:good|great|reliable|trusted|trustworthy|recommended|local|solid|decent|excellent"
+    r"|top|best|experienced|affordable|honest|reputable|competent|knowledgeable|nice)\s+"
+    r"|(?:to|who\s+can|that\s+can|who\s+could)\s+"
+    r"(?:help\s+(?:me\s+|us\s+)?(?:with\s+)?|build|make|do|fix|handle|design|set\s+up|create"
+    r"|run|manage|redo|update|take\s+care\s+of|look\s+at|sort\s+out|find)?\s*"
     r")"
 )
 _SPACES = re.compile(r"\s+")
-# Words after a company name that do not change which company it is.
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """What a want asks for (case-folded, filler gone), and whether it names a workplace."""
+
+    thing: str
+    stripped: bool
+    at_company: bool
 
 
 def fold_spaces(text: str) -> str:
@@ -38,17 +55,28 @@ def fold_spaces(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
+def parse_want(text: str) -> Ask:
+    """`anyone at Nationwide` -> (`nationwide`, at a company); `a good dentist` -> `dentist`."""
+    whole = fold_spaces(text)
+    rest, at_company = whole, False
+    while True:
+        match = _WANT_FILLER.match(rest + " ")
+        if match is None or not match.group(0).strip():
+            break
+        groups = match.groupdict()
+        if groups["at1"] or groups["at2"] or groups["at3"] or (groups["works"] and groups["for"]):
+            at_company = True
+        rest = rest[match.end() :].strip() if match.end() <= len(rest) else ""
+    rest = rest.strip(" .,;:!?")
+    return Ask(rest, rest != whole, at_company and bool(rest))
+
+
 def strip_want(text: str) -> str:
     """What was asked for, less how: `an intro to an estate attorney` -> `estate attorney`.
 
     Returns case-folded text (not yet plural-folded or aliased); empty if nothing is left.
     """
-    rest = fold_spaces(text)
-    while True:
-        match = _WANT_FILLER.match(rest + " ")
-        if match is None or not match.group(0).strip():
-            return rest
-        rest = rest[match.end() :].strip() if match.end() <= len(rest) else ""
+    return parse_want(text).thing
 
 
 def company_key(normalised: str) -> str:
@@ -62,36 +90,50 @@ def company_key(normalised: str) -> str:
 class BusinessMatcher:
     """Which businesses (normalised `business` values) a term names.
 
-    A term matches a business when they are equal; or, when the trigger-event table
-    knows a profession for both, when they share one (`estate attorney` is a
-    `trusts and estates attorney`, and `therapist` is *not* a `physical therapist`);
+    A term matches a business when they are equal; or, when the tables know a
+    profession for both, when the business is one of the term's professions or a
+    kind of one (`estate attorney` is a `trusts and estates attorney`, `dentist`
+    finds the `orthodontist`, and `therapist` is *not* a `physical therapist`);
     otherwise when every word of the term is a word of the business (`insurance` ->
-    `life insurance agent`). For client types and referral sources (`head_noun`),
-    the last words must also agree, so `families` does not match `family therapist`;
-    a trailing role word is looked past, so `restaurants` does match `restaurant owner`.
+    `insurance claims clerk`). An ask (`wants`) also names professions through the
+    needs people write ("a new website" -> web designer). For client types and
+    referral sources (`head_noun`), the last words must also agree, so `families`
+    does not match `family therapist`; a trailing role word is looked past, so
+    `restaurants` does match `restaurant owner`; and a client type that is a life
+    event (`retirees`) matches a business that says its holder lives through it
+    (`retired plant manager`).
     """
 
     def __init__(self, events: TriggerEvents, businesses: Iterable[str]) -> None:
         self.keys: tuple[str, ...] = tuple(sorted(set(businesses)))
         self.column: dict[str, int] = {key: i for i, key in enumerate(self.keys)}
-        self._professions_of: Callable[[str], frozenset[str]] = events.professions_of
+        self.events = events
         self._profession_cache: dict[str, frozenset[str]] = {}
         self._by_token: defaultdict[str, set[int]] = defaultdict(set)
         self._by_profession: defaultdict[str, set[int]] = defaultdict(set)
+        self._by_event: defaultdict[str, set[int]] = defaultdict(set)
         for column, key in enumerate(self.keys):
             for word in tokens(key):
                 self._by_token[word].add(column)
             for profession in self.professions(key):
                 self._by_profession[profession].add(column)
+            for event in events.implied_events(key):
+                self._by_event[event].add(column)
         self._cache: dict[tuple[str, bool], frozenset[int]] = {}
 
     def professions(self, text: str) -> frozenset[str]:
         """The table's canonical professions for a normalised text (often empty)."""
         cached = self._profession_cache.get(text)
         if cached is None:
-            cached = self._professions_of(text)
+            cached = self.events.professions_of(text)
             self._profession_cache[text] = cached
         return cached
+
+    def term_professions(self, term: str, *, head_noun: bool = False) -> frozenset[str]:
+        """The professions a term names: an ask's also through needs, client types' not."""
+        if head_noun:
+            return self.professions(term)
+        return self.events.asked_professions(term)
 
     def matching(self, term: str, *, head_noun: bool = False) -> frozenset[int]:
         """Columns (indexes into `keys`) of every business the normalised term names."""
@@ -101,9 +143,10 @@ class BusinessMatcher:
         found: set[int] = set()
         if term in self.column:
             found.add(self.column[term])
-        term_professions = self.professions(term)
+        term_professions = self.term_professions(term, head_noun=head_noun)
         for profession in term_professions:
-            found |= self._by_profession.get(profession, set())
+            for kind in self.events.kinds(profession):
+                found |= self._by_profession.get(kind, set())
         words = tokens(term)
         postings = sorted((self._by_token.get(word, set()) for word in words), key=len)
         if words and postings and postings[0]:
@@ -115,6 +158,10 @@ class BusinessMatcher:
                 if head_noun and _head_noun(key) != head:
                     continue
                 found.add(column)
+        if head_noun and self._by_event:
+            event = self.events.known_event(term, strict=True)
+            if event is not None:
+                found |= self._by_event.get(event, set())
         result = frozenset(found)
         self._cache[(term, head_noun)] = result
         return result
@@ -130,6 +177,71 @@ class BusinessMatcher:
         if first is None or second is None:
             return False
         return first == second or bool(self.professions(first) & self.professions(second))
+
+
+class CompanyMatcher:
+    """Which companies (keys from `company_key`) an ask names.
+
+    An ask names a company it equals; an ask marked as one ("anyone at Nationwide")
+    also names every company holding its words as whole words in a row, so
+    "Nationwide" finds "Nationwide Insurance" but not "Nationwider Ltd".
+    """
+
+    def __init__(self, companies: Iterable[str]) -> None:
+        self.keys: tuple[str, ...] = tuple(sorted(set(companies)))
+        self.column: dict[str, int] = {key: i for i, key in enumerate(self.keys)}
+        self._by_word: defaultdict[str, set[int]] = defaultdict(set)
+        for column, key in enumerate(self.keys):
+            for word in key.split():
+                self._by_word[word].add(column)
+        self._cache: dict[tuple[str, bool], frozenset[int]] = {}
+
+    def matching(self, company: str, *, at_company: bool) -> frozenset[int]:
+        """Columns of every company the ask names (`company` is the ask's `company_key`)."""
+        cached = self._cache.get((company, at_company))
+        if cached is not None:
+            return cached
+        found: set[int] = set()
+        if company in self.column:
+            found.add(self.column[company])
+        words = tuple(company.split())
+        if at_company and words:
+            postings = sorted((self._by_word.get(word, set()) for word in set(words)), key=len)
+            for column in set.intersection(*postings) if postings[0] else ():
+                if has_run(tuple(self.keys[column].split()), words):
+                    found.add(column)
+        result = frozenset(found)
+        self._cache[(company, at_company)] = result
+        return result
+
+    def matches(self, company: str, at_company: bool, held: str | None) -> bool:
+        """Whether the ask names this (known) company."""
+        if held is None or held not in self.column:
+            return False
+        return self.column[held] in self.matching(company, at_company=at_company)
+
+
+# Words that never tell one ask, or one note, from another.
+_NOTE_STOP = frozenset(
+    {"a", "an", "the", "and", "or", "of", "for", "to", "in", "at", "on", "with", "by", "from",
+     "who", "that", "which", "is", "are", "was", "be", "can", "could", "will", "would", "do",
+     "does", "my", "our", "your", "me", "us", "i", "we", "he", "she", "they", "his", "her",
+     "their", "it", "this", "someone", "anyone", "somebody", "anybody", "person", "people",
+     "good", "great", "very", "really", "also", "just", "some", "any", "who's", "has", "have"}
+)
+
+
+def stem(word: str) -> str:
+    """A light stem, so notes that say "speaks Spanish" meet an ask for "Spanish-speaking"."""
+    word = fold_plural(word)
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    return word
+
+
+def note_words(text: str) -> frozenset[str]:
+    """The stemmed words of a note or an ask that could tell it apart."""
+    return frozenset(stem(word) for word in fold_text(text).split() if word not in _NOTE_STOP)
 
 
 # Words that say someone runs the thing before them: a "restaurant owner" *is* the

@@ -1,0 +1,215 @@
+"""Asks (`wants`) matched the way people mean them: needs, professions, companies, notes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from introducer.cli.app import app
+from tests.conftest import BookWriter
+
+runner = CliRunner()
+
+LUIS = {"name": "Luis Ortega", "business": "restaurant owner",
+        "wants": ["commercial insurance", "new website", "a good dentist"]}
+PROS = [{"name": "Greg Olsen", "business": "insurance agent"},
+        {"name": "Jess Park", "business": "web designer"},
+        {"name": "Alan Whitaker", "business": "dentist"}]
+
+
+def suggestions(book: Path, *args: str) -> list[dict[str, Any]]:
+    result = runner.invoke(app, ["--book", str(book), "suggest", "--format", "json", *args])
+    assert result.exit_code == 0, result.stderr
+    found: list[dict[str, Any]] = json.loads(result.stdout)["suggestions"]
+    return found
+
+
+def reasons_for(book: Path, focus: str) -> dict[str, list[dict[str, Any]]]:
+    """Each partner of `focus` (by name) and the reasons of that pair."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for s in suggestions(book, "--for", focus, "--top", "50"):
+        other = s["b"] if s["a"]["id"] == focus else s["a"]
+        out[other["name"]] = s["reasons"]
+    return out
+
+
+def texts(reasons: list[dict[str, Any]], kind: str) -> list[str]:
+    return [r["text"] for r in reasons if r["kind"] == kind]
+
+
+def test_a_restaurant_owner_finds_insurance_a_website_and_a_dentist(
+    write_book: BookWriter,
+) -> None:
+    book = write_book([LUIS, *PROS])
+    found = reasons_for(book, "luis-ortega")
+    assert texts(found["Greg Olsen"], "wants") == [
+        "Luis asked for commercial insurance: Greg is an insurance agent"]
+    assert texts(found["Jess Park"], "wants") == [
+        "Luis asked for a new website: Jess is a web designer"]
+    assert texts(found["Alan Whitaker"], "wants") == [
+        "Luis asked for a good dentist: Alan is a dentist"]
+    check = runner.invoke(app, ["--book", str(book), "check"])
+    assert check.exit_code == 0 and "warning:" not in check.stdout + check.stderr
+
+
+@pytest.mark.parametrize(
+    ("want", "business"),
+    [("business insurance", "insurance agent"), ("website", "web designer"),
+     ("web design", "web developer"), ("someone to build a website", "web designer"),
+     ("a dentist for my kids", "dentist"), ("a dentist for my kids", "pediatric dentist"),
+     ("someone who buys service businesses", "search fund buyer"),
+     ("someone who buys service businesses", "business broker"),
+     ("someone who buys service businesses", "private equity acquirer"),
+     ("a Spanish-speaking immigration attorney", "immigration lawyer"),
+     ("help with my taxes", "CPA"), ("a will", "estate planning attorney"),
+     ("Medicare", "Medicare advisor"), ("H-1B visa", "immigration attorney"),
+     ("buy a house", "realtor"), ("buy a house", "mortgage broker"),
+     ("payroll", "payroll provider"),
+     ("a reliable roofer", "roofing contractor"), ("an attorney", "elder law attorney"),
+     ("food for our office", "caterer"), ("intro to a good realter", "real estate agent")],
+)
+def test_asks_find_the_profession_meant(want: str, business: str, write_book: BookWriter) -> None:
+    book = write_book([{"name": "Ana Ruiz", "wants": [want]},
+                       {"name": "Tom Reed", "business": business}])
+    found = reasons_for(book, "ana-ruiz")
+    assert texts(found.get("Tom Reed", []), "wants"), (want, business)
+
+
+@pytest.mark.parametrize(
+    ("want", "business"),
+    [("a therapist", "physical therapist"), ("commercial insurance", "web designer"),
+     ("someone who will do my taxes", "estate planning attorney"),
+     ("a dentist for my kids", "pediatrician"),
+     ("anyone at Nationwide Insurance", "insurance agent"),
+     ("a restaurant critic", "restaurant owner")],
+)
+def test_asks_do_not_find_what_was_not_meant(
+    want: str, business: str, write_book: BookWriter
+) -> None:
+    book = write_book([{"name": "Ana Ruiz", "wants": [want]},
+                       {"name": "Tom Reed", "business": business}])
+    assert "Tom Reed" not in reasons_for(book, "ana-ruiz")
+
+
+def test_company_asks_need_the_company_by_whole_words(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Maya Chen", "wants": ["anyone at Nationwide"]},
+        {"name": "Tom Reed", "company": "Nationwide Insurance", "business": "claims adjuster"},
+        {"name": "Nia Cole", "company": "Nationwider Ltd", "business": "clerk"},
+        {"name": "Sam Wu", "company": "Allied Nationwide Services Inc.", "business": "driver"},
+    ])
+    found = reasons_for(book, "maya-chen")
+    assert texts(found["Tom Reed"], "wants") == [
+        "Maya asked for anyone at Nationwide: Tom works at Nationwide Insurance"]
+    assert texts(found["Sam Wu"], "wants")
+    assert "Nia Cole" not in found
+
+
+@pytest.mark.parametrize("want", ["someone at Nationwide", "intro to someone at Nationwide",
+                                  "a contact at Nationwide", "someone who works at Nationwide",
+                                  "works at Nationwide"])
+def test_ways_of_asking_for_a_company(want: str, write_book: BookWriter) -> None:
+    book = write_book([{"name": "Maya Chen", "wants": [want]},
+                       {"name": "Tom Reed", "company": "Nationwide Insurance"}])
+    assert texts(reasons_for(book, "maya-chen")["Tom Reed"], "wants")
+
+
+def test_an_unmarked_ask_still_needs_the_exact_company(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Maya Chen", "wants": ["insurance"]},
+        {"name": "Tom Reed", "company": "Nationwide Insurance", "business": "clerk"},
+    ])
+    assert "Tom Reed" not in reasons_for(book, "maya-chen")
+
+
+def test_notes_add_a_lower_weighted_labelled_reason(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Maya Chen", "wants": ["a Spanish-speaking immigration attorney"]},
+        {"name": "Tom Reed", "business": "immigration attorney",
+         "notes": "Met at the chamber mixer. Speaks Spanish and Portuguese."},
+        {"name": "Ben Ode", "business": "immigration attorney"},
+        {"name": "Eva Sol", "business": "paralegal", "notes": "speaks Spanish"},
+    ])
+    found = reasons_for(book, "maya-chen")
+    tom = {r["kind"]: r for r in found["Tom Reed"]}
+    assert tom["wants"]["points"] == 5.0
+    assert tom["wants_notes"]["points"] == 2.0
+    assert tom["wants_notes"]["text"] == (
+        "Maya asked for a Spanish-speaking immigration attorney: Tom fits the rest of it too "
+        "(from your notes on Tom: 'Speaks Spanish and Portuguese')")
+    assert tom["wants_notes"]["values"] == ["a Spanish-speaking immigration attorney"]
+    assert [r["kind"] for r in found["Ben Ode"]] == ["wants"]
+    assert "Eva Sol" not in found  # the qualifier alone is not the ask
+
+
+def test_notes_alone_can_fit_a_whole_ask(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Maya Chen", "wants": ["someone who speaks Mandarin"]},
+        {"name": "Tom Reed", "business": "plumber", "notes": "Grew up in Taipei; speaks Mandarin."},
+    ])
+    reasons = reasons_for(book, "maya-chen")["Tom Reed"]
+    assert [(r["kind"], r["points"]) for r in reasons] == [("wants_notes", 2.0)]
+    assert reasons[0]["text"] == (
+        "Maya asked for someone who speaks Mandarin: worth asking Tom "
+        "(from your notes on Tom: 'speaks Mandarin')")
+
+
+def test_explain_shows_the_notes_reason(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Maya Chen", "wants": ["someone who speaks Mandarin"]},
+        {"name": "Tom Reed", "business": "plumber", "notes": "speaks Mandarin"},
+    ])
+    result = runner.invoke(app, ["--book", str(book), "explain", "maya", "tom"])
+    assert result.exit_code == 0, result.stderr
+    assert "wants_notes" in result.stdout and "from your notes on Tom" in result.stdout
+
+
+def test_a_retired_person_is_a_client_of_who_serves_retirees(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Rita Plan", "business": "retirement planner", "clients": ["retirees"]},
+        {"name": "Pat Rett", "business": "retired plant manager"},
+        {"name": "Gil Golf", "business": "golf instructor", "clients": ["retirees"]},
+    ])
+    pat = reasons_for(book, "pat-rett")
+    rita = {r["kind"]: r["text"] for r in pat["Rita Plan"]}
+    assert rita["needs_service"] == (
+        "Rita's work (retirement planner) can help with Pat's retirement")
+    assert rita["potential_client"] == "Rita serves retirees: Pat is a retired plant manager"
+    assert texts(pat["Gil Golf"], "potential_client")
+
+
+def test_life_events_as_written_meet_who_serves_them(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Dana Fox", "events": ["getting divorced", "lost my job"]},
+        {"name": "Maria Lopez", "business": "divorce mediator"},
+        {"name": "Carl Coach", "business": "career coach"},
+    ])
+    found = reasons_for(book, "dana-fox")
+    assert texts(found["Maria Lopez"], "needs_service") == [
+        "Maria's work (divorce mediator) can help with Dana's divorce"]
+    assert texts(found["Carl Coach"], "needs_service") == [
+        "Carl's work (career coach) can help with Dana's job loss"]
+
+
+def test_settings_professions_reach_suggest(write_book: BookWriter) -> None:
+    book = write_book(
+        [{"name": "Ana Ruiz", "wants": ["quickbooks cleanup"]},
+         {"name": "Tom Reed", "business": "books"}],
+        settings={"professions": {"bookkeeper": {"synonyms": ["books"],
+                                                 "needs": ["quickbooks cleanup"]}}},
+    )
+    assert texts(reasons_for(book, "ana-ruiz")["Tom Reed"], "wants") == [
+        "Ana asked for a quickbooks cleanup: Tom is a books"]
+
+
+def test_a_misspelt_settings_professions_key_is_an_error(write_book: BookWriter) -> None:
+    book = write_book([{"name": "Ana Ruiz"}],
+                      settings={"professions": {"bookkeeper": {"synonym": ["books"]}}})
+    result = runner.invoke(app, ["--book", str(book), "check"])
+    assert result.exit_code == 1
+    assert ("settings.professions.bookkeeper: unknown field 'synonym' "
+            "(did you mean 'synonyms'?)") in result.stdout

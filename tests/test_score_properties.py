@@ -164,12 +164,15 @@ def greedy_by_hand(
     compare with `bare`."""
     chosen: list[Suggestion] = []
     answered: set[object] = set()
+    helped: set[tuple[str, str]] = set()
     uses: dict[int, int] = {}
     for suggestion in by_hand(matchmaker, include_history):
         if not only(suggestion):
             continue
         keyed = matchmaker.answer_key(suggestion)
         if keyed is not None and keyed[0] in answered:
+            continue
+        if matchmaker.serves_the_other_side(suggestion, helped):
             continue
         people = [matchmaker.prepared.index_of[c.id] for c in (suggestion.a, suggestion.b)
                   if c.id != focus]
@@ -178,6 +181,7 @@ def greedy_by_hand(
             continue
         if keyed is not None:
             answered.add(keyed[0])
+            helped.add(matchmaker.helper_of(suggestion))
         chosen.append(suggestion)
         for p in people:
             uses[p] = uses.get(p, 0) + 1

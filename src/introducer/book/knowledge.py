@@ -112,9 +112,11 @@ class TriggerEvents:
         self._stripped_names: dict[str, str] = {}
         self._in_business: dict[str, list[tuple[str, ...]]] = {}
         self._display: dict[str, str] = {}
+        self._urgency: dict[str, float] = {}
         for key, body in events_data["events"].items():
             canonical = fold_text(key)
             self._display[canonical] = key
+            self._urgency[canonical] = float((body or {}).get("urgency", 1.0))
             self._add_event_name(canonical, canonical)
             for alias in (body or {}).get("aliases", []):
                 self._add_event_name(alias, canonical)
@@ -286,6 +288,11 @@ class TriggerEvents:
         """The canonical name of an event (`Moving` -> `relocation`); unknown names stay folded."""
         found = self.known_event(name)
         return found if found is not None else fold_text(name)
+
+    def urgency(self, event: str) -> float:
+        """How pressing living through an event is (events.yaml `urgency`, 1 unless said):
+        a divorce or a death needs help this month, a new grandchild can wait."""
+        return self._urgency.get(self.event_key(event), 1.0)
 
     def display_name(self, event: str) -> str:
         """How the table spells an event (`ageing parent` -> `ageing parents`)."""

@@ -11,7 +11,7 @@ other is enough.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -19,7 +19,7 @@ from importlib.resources import files
 import yaml
 
 from introducer.book.normalise import fold_text, tokens
-from introducer.book.schema import Contact, Group
+from introducer.book.schema import Contact, Group, plain_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +102,21 @@ class Acquaintance:
         if shared:
             return f"already know each other: both in {self.groups[shared[0]]}"
         return None
+
+
+#: The event two people in one book can live through on opposite sides.
+SEPARATION = "divorce"
+
+
+def separating_couples(contacts: Sequence[Contact], living: Sequence[Collection[str]]
+                       ) -> set[tuple[int, int]]:
+    """Pairs (positions, smaller first) who look like the two sides of one divorce: the
+    same surname, both living through it. Introducing them, or sending both to one
+    lawyer, is the one introduction a connector must never make."""
+    by_surname: defaultdict[str, list[int]] = defaultdict(list)
+    for index, contact in enumerate(contacts):
+        words = plain_words(contact.name).split()
+        if len(words) >= 2 and SEPARATION in living[index]:
+            by_surname[words[-1]].append(index)
+    return {(a, b) for people in by_surname.values()
+            for k, a in enumerate(people) for b in people[k + 1:]}

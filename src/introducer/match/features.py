@@ -119,7 +119,8 @@ def _needs_service(prepared: PreparedBook) -> Iterable[Block]:
     keys = sorted({event for profile in profiles for event in profile.living})
     strengths = [profile.living.values() for profile in profiles]
     living = incidence(keys, [profile.living.keys() for profile in profiles], strengths)
-    serving = incidence(keys, [profile.serves for profile in profiles])
+    serving = incidence(keys, [profile.serving.keys() for profile in profiles],
+                        [profile.serving.values() for profile in profiles])
     yield Block("needs_service", living * weight, serving, symmetric=False)
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -22,7 +22,7 @@ from introducer.book.knowledge import TriggerEvents
 from introducer.book.model import Book
 from introducer.book.normalise import Normaliser
 from introducer.book.schema import Contact, Weights
-from introducer.match.acquaintance import Acquaintance
+from introducer.match.acquaintance import Acquaintance, separating_couples
 from introducer.match.history import (
     NO_HISTORY,
     HistoryView,
@@ -46,6 +46,12 @@ SHARED_FIELDS: tuple[SharedField, ...] = ("clients", "referral_sources", "hobbie
 # someone who moved last month needs a realtor more than someone who moved in 2019.
 FULL_WEIGHT_DAYS = 90
 HALF_LIFE_DAYS = 180
+# A secondary profession for an event (a realtor for a divorce) answers a share of what
+# a primary one (the mediator, the family lawyer, the therapist) does.
+SECONDARY_SHARE = 0.3
+# An event read from someone's business ("retired plant manager") is a state they are
+# in, not a change they are living through now: it counts this share of a written one.
+IMPLIED_EVENT_SHARE = 0.25
 
 
 def fade(date: dt.date | None, today: dt.date) -> float:
@@ -131,6 +137,9 @@ class Profile:
     wants: tuple[Want, ...]
     active: bool
     notes_words: frozenset[str] = frozenset()
+    # How much of what a person living through each served event needs this work is:
+    # 1 for a primary profession (or a `serves:` the user wrote), less for a secondary one.
+    serving: Mapping[str, float] = field(default_factory=dict)
 
     def shared(self, field: SharedField) -> Mapping[str, str]:
         """The values of one shared-value field (`clients`, `referral_sources`, `hobbies`)."""
@@ -180,9 +189,16 @@ def build_profile(
     for life_event in contact.events:
         key = events.event_key(normalise(life_event.event))
         if key:
-            living[key] = max(living.get(key, 0.0), fade(life_event.date, today))
+            strength = fade(life_event.date, today) * events.urgency(key)
+            living[key] = max(living.get(key, 0.0), strength)
     for key in events.implied_events(business) if business else ():
-        living.setdefault(key, 1.0)  # a "retired plant manager" lives through retirement
+        # A "retired plant manager" is a retiree, not someone retiring this month.
+        living.setdefault(key, IMPLIED_EVENT_SHARE * events.urgency(key))
+    if contact.serves is not None:
+        serving = dict.fromkeys(serves, 1.0)
+    else:
+        serving = {event: SECONDARY_SHARE if events.role(business, event) == "secondary" else 1.0
+                   for event in serves}
     return Profile(
         contact=contact,
         business=business or None,
@@ -195,6 +211,7 @@ def build_profile(
         wants=_wants(normalise, events, contact.wants),
         active=contact.networker == "active",
         notes_words=note_words(contact.notes) if contact.notes else frozenset(),
+        serving=serving,
     )
 
 
@@ -235,13 +252,15 @@ class PreparedBook:
         }
         self.holders["serves"] = Counter(event for p in self.profiles for event in p.serves)
         self.display: dict[str, dict[str, str]] = {}
-        for field in SHARED_FIELDS:
+        for shared_field in SHARED_FIELDS:
             spelling: dict[str, str] = {}
             for profile in self.profiles:
-                for key, text in profile.shared(field).items():
+                for key, text in profile.shared(shared_field).items():
                     spelling.setdefault(key, text)
-            self.display[field] = spelling
-        self.avoided: frozenset[tuple[int, int]] = frozenset(self._avoided_pairs())
+            self.display[shared_field] = spelling
+        self.couples: frozenset[tuple[int, int]] = frozenset(
+            separating_couples(book.contacts, [p.living.keys() for p in self.profiles]))
+        self.avoided: frozenset[tuple[int, int]] = frozenset(self._avoided_pairs()) | self.couples
         weights = self.weights
         self.penalty: npt.NDArray[np.float64] = np.array(
             [cooldown_penalty(history.recent.get(c.id), weights.recently_introduced)
@@ -270,6 +289,13 @@ class PreparedBook:
                 if other is not None and other != index:
                     pairs.append((min(index, other), max(index, other)))
         return pairs
+
+    def partners_of(self, contact_id: str) -> list[str]:
+        """The other side of a divorce someone is living through, if the book holds them."""
+        position = self.index_of.get(contact_id)
+        contacts = self.book.contacts
+        return [contacts[b if a == position else a].id for a, b in self.couples
+                if position in (a, b)]
 
     def in_users_line(self, business: str | None) -> bool:
         """Whether a (normalised) business is the user's own line of work (`me.business`)."""
@@ -315,6 +341,8 @@ class PreparedBook:
         for contact in (a, b):
             if not contact.introduce:
                 return f"{contact.name} is marked introduce: false"
+        if (min(first, second), max(first, second)) in self.couples:
+            return f"{a.name} and {b.name} look like the two sides of one divorce"
         if (min(first, second), max(first, second)) in self.avoided:
             lister, other = (a, b) if b.id in a.avoid else (b, a)
             return f"{lister.name} lists {other.name} under avoid"

@@ -190,6 +190,22 @@ class Matchmaker:
         names = tuple(s.b if s.a.id == key[1] else s.a for s in found[:ALTERNATIVES_NAMED])
         return dataclasses.replace(suggestion, alternatives=names) if names else suggestion
 
+    def helper_of(self, suggestion: Suggestion) -> tuple[str, str]:
+        """(who is helped, who helps) for a pair that answers an ask or a live event."""
+        answer = suggestion.answer
+        subject = answer.subject if answer is not None and answer.subject else suggestion.a.id
+        other = suggestion.b.id if subject == suggestion.a.id else suggestion.a.id
+        return subject, other
+
+    def serves_the_other_side(self, suggestion: Suggestion, helped: set[tuple[str, str]]
+                              ) -> bool:
+        """Whether this pair would send someone to the professional already chosen for the
+        other side of their divorce (one lawyer cannot act for both)."""
+        if suggestion.answer is None or not self.prepared.couples:
+            return False
+        subject, helper = self.helper_of(suggestion)
+        return any((partner, helper) in helped for partner in self.prepared.partners_of(subject))
+
     def answer_key(self, suggestion: Suggestion) -> tuple[AnswerKey, int] | None:
         """What one suggestion answers, and the position of the one who asked (-1 for a live
         event: its person is held to the cap like anyone); None for a pair that answers
@@ -223,6 +239,7 @@ class Matchmaker:
         """
         chosen: list[Suggestion] = []
         answered: set[AnswerKey] = set()
+        helped: set[tuple[str, str]] = set()  # (who was helped, by whom) among those chosen
         uses: Counter[int] = Counter()
 
         def full(person: int) -> bool:
@@ -243,11 +260,14 @@ class Matchmaker:
                 keyed = self.answer_key(suggestion)
                 if keyed is not None and keyed[0] in answered:
                     continue  # a runner-up: named beside the best answer, not listed
+                if self.serves_the_other_side(suggestion, helped):
+                    continue
                 asker = keyed[1] if keyed is not None else -1
                 counted = [p for p in (first, second) if p != asker]
                 if not any(full(p) for p in counted):
                     if keyed is not None:
                         answered.add(keyed[0])
+                        helped.add(self.helper_of(suggestion))
                     chosen.append(suggestion)
                     uses.update(counted)
                 continue

@@ -302,7 +302,7 @@ class PairScorer:
         weight = self.weights.needs_service
         if not served or not weight:
             return
-        raw = weight * sum(x.living[event] for event in served)
+        raw = weight * sum(x.living[event] * y.serving[event] for event in served)
         values = _sorted_values([self.prepared.events.display_name(e) for e in served])
         work = f" ({y.contact.business})" if y.contact.business else ""
         yield Reason(

@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from introducer.book.schema import Weights
 from introducer.cli.app import app
 from tests.conftest import BookWriter
 
 runner = CliRunner()
+W = Weights()
 
 LUIS = {"name": "Luis Ortega", "business": "restaurant owner",
         "wants": ["commercial insurance", "new website", "a good dentist"]}
@@ -29,11 +31,17 @@ def suggestions(book: Path, *args: str) -> list[dict[str, Any]]:
 
 
 def reasons_for(book: Path, focus: str) -> dict[str, list[dict[str, Any]]]:
-    """Each partner of `focus` (by name) and the reasons of that pair."""
+    """Each partner of `focus` (by name) and the reasons of that pair: those suggested,
+    and the runners-up named beside the best answer to an ask."""
     out: dict[str, list[dict[str, Any]]] = {}
     for s in suggestions(book, "--for", focus, "--top", "50"):
         other = s["b"] if s["a"]["id"] == focus else s["a"]
         out[other["name"]] = s["reasons"]
+        for second in s["alternatives"]:
+            result = runner.invoke(app, ["--book", str(book), "explain", focus,
+                                         second["id"], "--format", "json"])
+            assert result.exit_code == 0, result.stderr
+            out[second["name"]] = json.loads(result.stdout)["reasons"]
     return out
 
 
@@ -136,8 +144,9 @@ def test_notes_add_a_lower_weighted_labelled_reason(write_book: BookWriter) -> N
     ])
     found = reasons_for(book, "maya-chen")
     tom = {r["kind"]: r for r in found["Tom Reed"]}
-    assert tom["wants"]["points"] == 5.0
-    assert tom["wants_notes"]["points"] == 2.0
+    assert tom["wants"]["points"] == W.wants
+    assert tom["wants_notes"]["points"] == W.wants_notes
+    assert W.wants_notes < W.wants
     assert tom["wants_notes"]["text"] == (
         "Maya asked for a Spanish-speaking immigration attorney: Tom fits the rest of it too "
         "(from your notes on Tom: 'Speaks Spanish and Portuguese')")
@@ -152,7 +161,7 @@ def test_notes_alone_can_fit_a_whole_ask(write_book: BookWriter) -> None:
         {"name": "Tom Reed", "business": "plumber", "notes": "Grew up in Taipei; speaks Mandarin."},
     ])
     reasons = reasons_for(book, "maya-chen")["Tom Reed"]
-    assert [(r["kind"], r["points"]) for r in reasons] == [("wants_notes", 2.0)]
+    assert [(r["kind"], r["points"]) for r in reasons] == [("wants_notes", W.wants_notes)]
     assert reasons[0]["text"] == (
         "Maya asked for someone who speaks Mandarin: worth asking Tom "
         "(from your notes on Tom: 'speaks Mandarin')")

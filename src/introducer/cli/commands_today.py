@@ -263,7 +263,8 @@ def _mark_shown(ctx: typer.Context, loaded: Book, state: Path | None, agenda: Ag
 def today_command(
     ctx: typer.Context,
     top: Annotated[int, typer.Option(
-        "--top", "-n", min=1, max=1000, help="How many suggestions.")] = 5,
+        "--top", "-n", min=1, max=1000,
+        help="How many suggestions of each kind: asks and life events, then the rest.")] = 5,
     interactive: Annotated[bool, typer.Option(
         "--interactive", "-i",
         help="Walk the suggestions one by one: draft, ask, skip, snooze, never, quit.")] = False,

@@ -211,11 +211,12 @@ def returning_pairs(entries: Iterable[Entry], today: dt.date) -> list[tuple[str,
 
 def todays_picks(pool: Sequence[Suggestion], top: int,
                  returning: Sequence[Suggestion] = ()) -> list[Suggestion]:
-    """What `today` lists, in order: answers to open asks and live life events first (they
-    are time-bound), then the rest of the `top` by score; then any pair back from a snooze
-    that did not make the list on its own."""
+    """What `today` lists, in order: up to `top` answers to open asks and live life events
+    (time-bound, so first), then up to `top` other introductions by score (so the
+    partnerships are never crowded out); then any pair back from a snooze that did not
+    make the list on its own."""
     picked = [s for s in pool if s.urgent][:top]
-    picked += [s for s in pool if not s.urgent][: top - len(picked)]
+    picked += [s for s in pool if not s.urgent][:top]
     listed = {pair_key(s.a.id, s.b.id) for s in picked}
     picked += [s for s in returning if pair_key(s.a.id, s.b.id) not in listed]
     return picked

@@ -254,3 +254,50 @@ def test_a_pair_back_from_a_snooze_arrives_whatever_the_caps(
                                              "json", "--top", "2"]).stdout)
     back = [s for s in payload["suggestions"] if s["back"]]
     assert [(s["a"]["id"], s["b"]["id"]) for s in back] == [("broker-3", "hub")]
+
+
+def test_a_primary_profession_for_an_event_outranks_a_secondary_one(
+        write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Karen Hill", "business": "school nurse", "events": ["getting divorced"]},
+        {"name": "Vanessa Lord", "business": "luxury realtor"},
+        {"name": "Tom Reed", "business": "divorce attorney"},
+    ])
+    lawyer = explain(book, "karen", "tom")
+    realtor = explain(book, "karen", "vanessa")
+    assert lawyer["score"] > 3 * realtor["score"] > 0
+    assert pairs(suggestions(book, "--for", "karen"))[0] == ("karen-hill", "tom-reed")
+
+
+def test_a_pressing_event_outranks_a_gentle_one(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Walt Kramer", "business": "teacher", "events": ["new grandchild"]},
+        {"name": "Ruth Cole", "business": "teacher", "events": ["husband passed in September"]},
+        {"name": "George Park", "business": "estate planning attorney"},
+    ])
+    assert explain(book, "ruth", "george")["score"] > 2 * explain(book, "walt", "george")["score"]
+
+
+def test_a_retired_person_is_not_living_through_a_retirement(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Hal Peters", "business": "retired banker"},
+        {"name": "Sandra Wu", "business": "state auditor", "events": ["retiring in January"]},
+        {"name": "Liz Hardy", "business": "financial advisor"},
+    ])
+    retired = explain(book, "hal", "liz")["score"]
+    assert 0 < retired < explain(book, "sandra", "liz")["score"] / 2
+
+
+def test_the_two_sides_of_a_divorce_are_never_introduced_nor_sent_to_one_lawyer(
+        write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Rachel Moore", "business": "nurse practitioner", "events": ["getting divorced"],
+         "closeness": 4},
+        {"name": "Brian Moore", "business": "sales rep", "events": ["separated"]},
+        {"name": "Steve Grant", "business": "family lawyer"},
+    ])
+    assert explain(book, "rachel", "brian")["excluded"] == (
+        "Brian Moore and Rachel Moore look like the two sides of one divorce")
+    found = pairs(suggestions(book))
+    assert ("rachel-moore", "steve-grant") in found
+    assert ("brian-moore", "steve-grant") not in found

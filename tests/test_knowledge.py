@@ -149,3 +149,22 @@ def test_settings_events_override_keeps_known_roles() -> None:
     assert events.role("realtor", "divorce") == "secondary"
     assert events.role("balloon artist", "divorce") == "primary"
     assert events.role("therapist", "divorce") is None
+
+
+@pytest.mark.parametrize(("phrase", "event"), [
+    ("divorce finalised", "divorce"),
+    ("getting remarried in May", "marriage"),
+    ("leaving an abusive marriage", "divorce"),
+    ("just moved from Portland", "relocation"),
+    ("mom diagnosed with dementia", "ageing parent"),
+    ("husband's ALS diagnosis", "health crisis"),
+    ("daughter starts college next fall", "college"),
+    ("opened the studio in October", "business launch"),
+])
+def test_events_without_an_alias_are_read_by_their_cues(phrase: str, event: str) -> None:
+    assert TriggerEvents().known_event(phrase) == event
+
+
+@pytest.mark.parametrize("phrase", ["chess", "carriage", "sailing", "new homeowners"])
+def test_cues_never_invent_an_event(phrase: str) -> None:
+    assert TriggerEvents().known_event(phrase) is None

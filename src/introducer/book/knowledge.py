@@ -113,6 +113,10 @@ class TriggerEvents:
         self._in_business: dict[str, list[tuple[str, ...]]] = {}
         self._display: dict[str, str] = {}
         self._urgency: dict[str, float] = {}
+        self._cues: list[tuple[str, tuple[frozenset[str], ...]]] = [
+            (fold_text(event), tuple(frozenset(fold_text(cue).split()) for cue in cues))
+            for event, cues in (events_data.get("cues") or {}).items()
+        ]
         for key, body in events_data["events"].items():
             canonical = fold_text(key)
             self._display[canonical] = key
@@ -282,7 +286,20 @@ class TriggerEvents:
             found = self._stripped_names.get(
                 self._strip(folded, self._filler | self._relations)
             )
+        if found is None and not strict:
+            found = self._cued_event(folded)
         return found
+
+    def _cued_event(self, folded: str) -> str | None:
+        """The event whose cues (events.yaml `cues`) the phrase holds most; ties to the first
+        listed. "divorce finalised" and "just moved from Portland" have no alias of their own."""
+        words = frozenset(word.removesuffix("'s").removesuffix("’s") for word in folded.split())
+        best, most = None, 0
+        for event, cues in self._cues:
+            held = sum(cue <= words for cue in cues)
+            if held > most:
+                best, most = event, held
+        return best
 
     def event_key(self, name: str) -> str:
         """The canonical name of an event (`Moving` -> `relocation`); unknown names stay folded."""

@@ -161,6 +161,8 @@ class PairIndex:
         self._avoided_keys = np.array(
             sorted(a * self.size + b for a, b in prepared.avoided), dtype=np.int64
         )
+        self._right_t: Matrix | None = None
+        self._rough: dict[int, Candidates] = {}
         self._has_ledger = bool(
             prepared.penalty.any() or prepared.bonus.any() or prepared.vouch.any()
         )
@@ -227,12 +229,32 @@ class PairIndex:
         extra = row_dot(self.layout.left_other, self.layout.right_other, found.first, found.second)
         shortlist.add(self._corrected(Candidates(found.first, found.second, found.total + extra)))
 
+    def rough_partners(self, focus: int) -> Candidates:
+        """Every pair including `focus` that shares anything, with the book's points before
+        the corrections (which only lower a total): a cheap order to pick candidates from."""
+        cached = self._rough.get(focus)
+        if cached is None:
+            layout = self.layout
+            if self._right_t is None:
+                self._right_t = sp.csr_array(layout.right.T.tocsr())
+            row = sp.coo_array(layout.left[[focus]] @ self._right_t)
+            others = row.col.astype(np.int64)
+            keep = others != focus
+            others = others[keep]
+            cached = self._allowed(Candidates(
+                np.minimum(others, focus), np.maximum(others, focus),
+                np.asarray(row.data, dtype=np.float64)[keep]))
+            self._rough[focus] = cached
+        return cached
+
     def partners(self, focus: int) -> Candidates:
         """Every pair including `focus` that shares anything at all (exhaustive, exact)."""
         if not self.introducible[focus]:
             return _empty()
         layout = self.layout
-        row = sp.coo_array(layout.left[[focus]] @ sp.csr_array(layout.right.T.tocsr()))
+        if self._right_t is None:  # built once: `partners` runs once per ask answered
+            self._right_t = sp.csr_array(layout.right.T.tocsr())
+        row = sp.coo_array(layout.left[[focus]] @ self._right_t)
         others = row.col.astype(np.int64)
         totals = np.asarray(row.data, dtype=np.float64)
         keep = others != focus

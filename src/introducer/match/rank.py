@@ -42,7 +42,7 @@ _FIRST_KEEP = 5_000
 # Runners-up named beside the best answer to one ask ("or: Carla Mendes, Brooke Hanley"),
 # found among the asker's best-scoring partners.
 ALTERNATIVES_NAMED = 3
-_ALTERNATIVES_SCORED = 40
+_ALTERNATIVES_SCORED = 12
 
 AnswerKey = tuple[str, str, tuple[str, ...], str]
 
@@ -163,15 +163,20 @@ class Matchmaker:
     ) -> Suggestion:
         """The best answer to an ask, with the next best answers to it named beside it.
 
-        They come from the asker's own best-scoring partners (an exhaustive row of the
-        index), so what is named does not depend on how deep the ranking had to look.
+        They come from the asker's own best partners (an exhaustive row of the index,
+        scored exactly), so what is named does not depend on how deep the ranking looked.
         """
         keyed = self.answer_key(suggestion)
         if keyed is None:
             return suggestion
         key, subject = keyed[0], self.prepared.index_of[keyed[0][1]]
         listed = {(s.a.id, s.b.id) for s in chosen}
-        partners = self.index.partners(subject)
+        partners = self.index.rough_partners(subject)
+        # Another answer to the same ask (or need) earns the same points for it, and the
+        # rough total never misses what a pair earns from the book.
+        answer = suggestion.answer
+        floor = (answer.points if answer is not None else 0.0) - SCORE_MARGIN
+        partners = partners.subset(np.flatnonzero(partners.total >= floor))
         order = np.lexsort((self._rank[partners.first] + self._rank[partners.second],
                             -partners.total))[:_ALTERNATIVES_SCORED]
         found: list[Suggestion] = []

@@ -119,8 +119,10 @@ def _needs_service(prepared: PreparedBook) -> Iterable[Block]:
     keys = sorted({event for profile in profiles for event in profile.living})
     strengths = [profile.living.values() for profile in profiles]
     living = incidence(keys, [profile.living.keys() for profile in profiles], strengths)
-    serving = incidence(keys, [profile.serving.keys() for profile in profiles],
-                        [profile.serving.values() for profile in profiles])
+    # The user's own competitors are not sent to the people the user can help.
+    helping = [{} if prepared.in_users_line(p.business) else p.serving for p in profiles]
+    serving = incidence(keys, [held.keys() for held in helping],
+                        [held.values() for held in helping])
     yield Block("needs_service", living * weight, serving, symmetric=False)
 
 
@@ -130,13 +132,13 @@ def _business_terms(prepared: PreparedBook) -> Iterable[Block]:
     (contacts x distinct terms, weighted) @ (terms x businesses they name).
     """
     weights, matcher = prepared.weights, prepared.matcher
-    # (term, head noun?, a referral source?): a referral source never names the user's own
-    # line of work (that is the user; their competitor is not the source meant).
+    # (term, head noun?, never the user's line?): an ask or a referral source never names
+    # the user's own line of work (that is the user; their competitor is not what is meant).
     term_ids: dict[tuple[str, bool, bool], int] = {}
     asked: list[list[str]] = []
     worth: list[list[float]] = []
     for profile in prepared.profiles:
-        terms = [((want.key, False, False), weights.wants) for want in profile.wants
+        terms = [((want.key, False, True), weights.wants) for want in profile.wants
                  if not want.at_company]
         terms += [((key, True, True), weights.referral_source)
                   for key in profile.referral_sources]

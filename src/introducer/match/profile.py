@@ -303,8 +303,10 @@ class PreparedBook:
             business, self.me_business)
 
     def by_business(self, want: Want, profile: Profile) -> bool:
-        """Whether what `profile` does is what the want asks for (never for a company ask)."""
-        return not want.at_company and self.matcher.matches(want.key, profile.business)
+        """Whether what `profile` does is what the want asks for (never for a company ask,
+        and never the user's own line of work: the user is that answer, not a competitor)."""
+        return (not want.at_company and self.matcher.matches(want.key, profile.business)
+                and not self.in_users_line(profile.business))
 
     def by_company(self, want: Want, profile: Profile) -> bool:
         """Whether `profile` works at the company the want names."""

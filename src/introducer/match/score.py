@@ -300,8 +300,8 @@ class PairScorer:
     ) -> Iterator[tuple[Reason, float]]:
         served = sorted(event for event in x.living if event in y.serves)
         weight = self.weights.needs_service
-        if not served or not weight:
-            return
+        if not served or not weight or self.prepared.in_users_line(y.business):
+            return  # nothing to help with, or y is in the user's own line: the user helps
         raw = weight * sum(x.living[event] * y.serving[event] for event in served)
         values = _sorted_values([self.prepared.events.display_name(e) for e in served])
         work = f" ({y.contact.business})" if y.contact.business else ""

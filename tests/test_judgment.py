@@ -301,3 +301,15 @@ def test_the_two_sides_of_a_divorce_are_never_introduced_nor_sent_to_one_lawyer(
     found = pairs(suggestions(book))
     assert ("rachel-moore", "steve-grant") in found
     assert ("brian-moore", "steve-grant") not in found
+
+
+def test_the_users_competitor_never_answers_an_ask_or_a_need(write_book: BookWriter) -> None:
+    people = [{"name": "Derek Hale", "business": "engineer", "wants": ["a financial advisor"],
+               "events": ["retiring in January"]},
+              {"name": "Rick Sandoval", "business": "financial advisor"}]
+    mine = explain(write_book(people, me={"name": "Jo", "business": "financial planner"}),
+                   "derek", "rick")
+    assert not {"wants", "needs_service"} & set(reasons(mine)), "Jo is the answer herself"
+    theirs = explain(write_book(people, me={"name": "Jo", "business": "florist"}),
+                     "derek", "rick")
+    assert {"wants", "needs_service"} <= set(reasons(theirs))

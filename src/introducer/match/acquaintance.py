@@ -115,8 +115,10 @@ def separating_couples(contacts: Sequence[Contact], living: Sequence[Collection[
     lawyer, is the one introduction a connector must never make."""
     by_surname: defaultdict[str, list[int]] = defaultdict(list)
     for index, contact in enumerate(contacts):
+        if SEPARATION not in living[index]:
+            continue  # the name is folded only for the few living through a divorce
         words = plain_words(contact.name).split()
-        if len(words) >= 2 and SEPARATION in living[index]:
+        if len(words) >= 2:
             by_surname[words[-1]].append(index)
     return {(a, b) for people in by_surname.values()
             for k, a in enumerate(people) for b in people[k + 1:]}

@@ -26,7 +26,10 @@ _ROLES: tuple[Role, ...] = ("primary", "secondary")
 _DIGITS = re.compile(r"\d")
 # Whose need it is, not what is needed: "my will" is a will, "for our office" says who for.
 _NEED_STOP = frozenset({"my", "our", "your", "me", "us", "i", "we", "their", "his", "her"})
-_BENEFICIARY = frozenset({"my", "our", "your", "me", "us", "their", "his", "her", "the"})
+# Words that end what is asked for and start what it is for or how it should be: "a CPA
+# *to* sort out taxes after divorce" wants a CPA, "a lawyer *who* isn't a shark" a lawyer.
+_PURPOSE = frozenset({"to", "for", "who", "that", "which", "with", "so", "because", "after",
+                      "since", "about", "regarding", "when", "before", "while", "if"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +150,7 @@ class TriggerEvents:
         }
         self._served_cache: dict[str, frozenset[str]] = {}
         self._professions_cache: dict[str, frozenset[str]] = {}
-        self._ask_cache: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._ask_cache: dict[str, tuple[frozenset[str], frozenset[str], str]] = {}
         self._implied_cache: dict[str, frozenset[str]] = {}
         self._role_cache: dict[tuple[str, str], Role | None] = {}
 
@@ -386,17 +389,31 @@ class TriggerEvents:
         """The words of an ask the professions it wants account for (the rest qualify it)."""
         return self._ask(ask)[1]
 
-    def _ask(self, ask: str) -> tuple[frozenset[str], frozenset[str]]:
-        """Professions and the words they explain; "X for my kids" is first read as X."""
+    def asked_head(self, ask: str) -> str:
+        """The part of an ask that names what is wanted (`cpa` in "cpa to sort out taxes");
+        the whole ask when no purpose clause is split off."""
+        return self._ask(ask)[2]
+
+    def _ask(self, ask: str) -> tuple[frozenset[str], frozenset[str], str]:
+        """Professions, the words they explain, and the head that named them.
+
+        An ask is split at its first purpose word (`to`, `for`, `who`, `with`, ...) whose
+        head names a profession or a need: the head decides ("a CPA to sort out taxes after
+        divorce" wants a CPA, not a divorce lawyer), the rest only qualifies it. An ask no
+        head of which names anything is read whole ("help paying for college").
+        """
         cached = self._ask_cache.get(ask)
         if cached is not None:
             return cached
         words = tuple(fold_text(ask).split())
-        cut = next((i for i in range(1, len(words) - 1)
-                    if words[i] == "for" and words[i + 1] in _BENEFICIARY), None)
-        cached = self._ask_words(words[:cut]) if cut is not None else (frozenset(), frozenset())
-        if not cached[0]:
-            cached = self._ask_words(words)
+        for cut in range(1, len(words) - 1):
+            if words[cut] in _PURPOSE:
+                professions, explained = self._ask_words(words[:cut])
+                if professions:
+                    cached = (professions, explained, " ".join(words[:cut]))
+                    break
+        else:
+            cached = (*self._ask_words(words), " ".join(words))
         self._ask_cache[ask] = cached
         return cached
 

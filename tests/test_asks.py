@@ -342,3 +342,62 @@ def test_notes_words_are_lightly_stemmed(want: str, notes: str, write_book: Book
                        {"name": "Zoe Park", "business": "high school student", "notes": notes}])
     reasons = reasons_for(book, "ana-ruiz")["Zoe Park"]
     assert [(r["kind"], r["points"]) for r in reasons] == [("wants_notes", W.wants_notes)]
+
+
+# ── Best answer among several: `wants_fit` ──
+
+def test_the_lawyer_whose_work_covers_the_purpose_fits_best(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Olivia Burke", "business": "yoga studio owner",
+         "wants": ["a lawyer to look at my lease"]},
+        {"name": "Sean McCoy", "business": "business attorney"},
+        {"name": "Rhea Lund", "business": "real estate attorney"},
+        {"name": "Ed Stone", "business": "estate planning attorney"},
+    ])
+    found = reasons_for(book, "olivia-burke")
+    for name in ("Sean McCoy", "Rhea Lund"):
+        kinds = {r["kind"]: r for r in found[name]}
+        assert kinds["wants"]["points"] == W.wants
+        assert kinds["wants_fit"]["points"] == W.wants_fit
+    assert texts(found["Sean McCoy"], "wants_fit") == [
+        "Olivia asked for a lawyer to look at my lease: best fit, Sean's work also covers lease"]
+    assert texts(found["Ed Stone"], "wants") and not texts(found["Ed Stone"], "wants_fit")
+    top = suggestions(book, "--for", "olivia-burke")[0]
+    assert top["b"]["name"] in ("Sean McCoy", "Rhea Lund") or top["a"]["name"] == "Rhea Lund"
+    assert top["score"] == pytest.approx(sum(r["points"] for r in top["reasons"]))
+
+
+def test_a_company_ask_prefers_the_askers_line_of_work(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Maria Santos", "business": "ER nurse", "wants": ["anyone at OhioHealth"]},
+        {"name": "Tasha Green", "business": "nurse manager", "company": "OhioHealth"},
+        {"name": "Gail Hope", "business": "grief counselor", "company": "OhioHealth Hospice"},
+    ])
+    found = reasons_for(book, "maria-santos")
+    assert texts(found["Tasha Green"], "wants_fit") == [
+        "Maria asked for anyone at OhioHealth: best fit, Tasha is in Maria's line of work "
+        "(nurse)"]
+    assert texts(found["Gail Hope"], "wants") and not texts(found["Gail Hope"], "wants_fit")
+    best = suggestions(book, "--for", "maria-santos")[0]
+    assert "tasha-green" in (best["a"]["id"], best["b"]["id"])
+    assert sum(r["points"] for r in found["Tasha Green"]) == pytest.approx(
+        sum(r["points"] for r in found["Gail Hope"]) + W.wants_fit)
+
+
+def test_clients_and_notes_can_fit_the_qualifiers(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Vince Amato", "wants": ["an accountant for my restaurant"]},
+        {"name": "Hana Lee", "business": "CPA", "clients": ["restaurants"]},
+        {"name": "Nick Soto", "business": "accountant", "notes": "Does a lot of restaurant books."},
+        {"name": "Ben Ode", "business": "accountant", "clients": ["dentists"]},
+    ])
+    found = reasons_for(book, "vince-amato")
+    assert texts(found["Hana Lee"], "wants_fit") and texts(found["Nick Soto"], "wants_fit")
+    assert not texts(found["Ben Ode"], "wants_fit")
+
+
+def test_wants_fit_weight_zero_turns_it_off(write_book: BookWriter) -> None:
+    book = write_book([{"name": "Olivia Burke", "wants": ["a lawyer to look at my lease"]},
+                       {"name": "Sean McCoy", "business": "business attorney"}],
+                      settings={"weights": {"wants_fit": 0}})
+    assert [r["kind"] for r in reasons_for(book, "olivia-burke")["Sean McCoy"]] == ["wants"]

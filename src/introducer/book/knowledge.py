@@ -152,6 +152,7 @@ class TriggerEvents:
         self._professions_cache: dict[str, frozenset[str]] = {}
         self._ask_cache: dict[str, tuple[frozenset[str], frozenset[str], str]] = {}
         self._implied_cache: dict[str, frozenset[str]] = {}
+        self._vocabulary_cache: dict[str, frozenset[str]] = {}
         self._role_cache: dict[tuple[str, str], Role | None] = {}
 
     # ── building ──────────────────────────────────────────────────────────
@@ -186,6 +187,11 @@ class TriggerEvents:
         self._spelling_tokens: dict[str, tuple[str, frozenset[str]]] = {}
         self._spellings_with: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self._needs_with: dict[str, list[_Need]] = {}
+        self._words_of: dict[str, frozenset[str]] = {
+            key: frozenset(word for text in (key, *body.synonyms, *body.needs)
+                           for word in tokens(fold_text(text)))
+            for key, body in table.items()
+        }
         for key in sorted(table, key=lambda k: k not in self._user_professions):
             body = table[key]
             self._register_spelling(key, key, force=True)
@@ -433,6 +439,16 @@ class TriggerEvents:
                         found.append((need.profession, need.content))
         kept = _most_specific(found)
         return (frozenset(p for p, _ in kept), frozenset(w for _, toks in kept for w in toks))
+
+    def vocabulary_of(self, business: str) -> frozenset[str]:
+        """Every word the table writes for the professions a business is: their names,
+        spellings and needs (a business attorney's holds "lease" and "contract")."""
+        cached = self._vocabulary_cache.get(business)
+        if cached is None:
+            cached = frozenset().union(
+                *(self._words_of.get(p, frozenset()) for p in self.professions_of(business)))
+            self._vocabulary_cache[business] = cached
+        return cached
 
     def role(self, profession: str, event: str) -> Role | None:
         """How a profession serves an event: "primary", "secondary", or None if it does not.

@@ -233,7 +233,10 @@ def build_profile(
     fit_words = notes_words | work_words | _stems(
         tokens(business) | events.vocabulary_of(business), cache, "fit:" + business)
     for client in clients:
-        fit_words |= note_words(client)
+        words = cache.get("client:" + client)
+        if words is None:
+            words = cache["client:" + client] = note_words(client)
+        fit_words |= words
     if contact.serves is not None:
         serving = dict.fromkeys(serves, 1.0)
     else:

@@ -13,6 +13,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from introducer.book.knowledge import TriggerEvents
 from introducer.book.normalise import LEGAL_FORMS, fold_plural, fold_text, has_run, tokens
@@ -282,6 +283,7 @@ _NOT_DOERS = frozenset({"mother", "father", "brother", "sister", "daughter", "nu
                         "member", "under", "over", "after", "matter", "letter", "better"})
 
 
+@cache
 def stem(word: str) -> str:
     """A light stem, so notes that say "speaks Spanish" meet an ask for "Spanish-speaking",
     and "walks dogs and babysits" an ask for a dog walker or a babysitter."""

@@ -222,3 +222,182 @@ def test_a_misspelt_settings_professions_key_is_an_error(write_book: BookWriter)
     assert result.exit_code == 1
     assert ("settings.professions.bookkeeper: unknown field 'synonym' "
             "(did you mean 'synonyms'?)") in result.stdout
+
+
+def reaches(write_book: BookWriter, want: str, business: str) -> bool:
+    """Whether Ana's one ask finds Tom, who does `business`, as an ask (a `wants` reason)."""
+    book = write_book([{"name": "Ana Ruiz", "wants": [want]},
+                       {"name": "Tom Reed", "business": business}])
+    return bool(texts(reasons_for(book, "ana-ruiz").get("Tom Reed", []), "wants"))
+
+
+# ── Purpose clauses: the head names the profession, the rest only qualifies it ──
+
+@pytest.mark.parametrize(
+    ("want", "business"),
+    [("a CPA to sort out taxes after divorce", "accountant"),
+     ("a therapist for my son", "family therapist"),
+     ("insurance for my coffee shop", "marine insurance"),  # no profession: by its words
+     ("insurance for my coffee shop", "insurance agent"),
+     ("a lawyer to look at my lease", "business attorney"),
+     ("a plumber who speaks Spanish", "plumber"),
+     ("help with taxes for my bakery", "CPA")],
+)
+def test_the_head_of_an_ask_finds_its_profession(
+    want: str, business: str, write_book: BookWriter
+) -> None:
+    assert reaches(write_book, want, business), (want, business)
+
+
+@pytest.mark.parametrize(
+    ("want", "business"),
+    [("a CPA to sort out taxes after divorce", "divorce lawyer"),
+     ("a therapist for my son", "pediatrician"),
+     ("a plumber who speaks Spanish", "translator"),
+     ("a realtor to help with my divorce", "mediator")],
+)
+def test_a_purpose_clause_names_no_profession_of_its_own(
+    want: str, business: str, write_book: BookWriter
+) -> None:
+    assert not reaches(write_book, want, business), (want, business)
+
+
+# ── Company asks with a place or a unit ──
+
+@pytest.mark.parametrize(
+    ("want", "company"),
+    [("anyone at Honda in Marysville", "Honda of America"),
+     ("anyone at Intel Folsom", "Intel"),
+     ("someone at Intel near Folsom", "Intel Corporation"),
+     ("anyone at OhioHealth", "OhioHealth Hospice"),
+     ("anyone at Mercy", "Mercy Health")],
+)
+def test_a_company_ask_with_a_place_or_a_unit(
+    want: str, company: str, write_book: BookWriter
+) -> None:
+    book = write_book([{"name": "Ana Ruiz", "wants": [want]},
+                       {"name": "Tom Reed", "company": company, "business": "engineer"}])
+    assert texts(reasons_for(book, "ana-ruiz")["Tom Reed"], "wants") == [
+        f"Ana asked for {want}: Tom works at {company}"]
+
+
+@pytest.mark.parametrize(
+    ("want", "company"),
+    [("anyone at Health", "Mercy Health"), ("anyone at Services", "Allied Services"),
+     ("anyone at Harbor", "Harborside Ltd"), ("anyone at Intel Folsom", "Intelligent Co"),
+     ("anyone at Honda in Marysville", "Marysville Dental")],
+)
+def test_a_company_ask_never_matches_on_generic_words_or_the_place(
+    want: str, company: str, write_book: BookWriter
+) -> None:
+    book = write_book([{"name": "Ana Ruiz", "wants": [want]},
+                       {"name": "Tom Reed", "company": company, "business": "engineer"}])
+    assert "Tom Reed" not in reasons_for(book, "ana-ruiz")
+
+
+# ── Needs the table knows ──
+
+@pytest.mark.parametrize(
+    ("want", "business"),
+    [("someone to help me sell or hand off the shop", "business broker"),
+     ("succession plan", "business broker"), ("succession plan", "exit planner"),
+     ("an exit", "business broker"),
+     ("bonding for city contracts", "insurance agent"),
+     ("bonding for city contracts", "surety bond agent"), ("surety bond", "insurance agent"),
+     ("commercial cleaning company for two buildings", "commercial cleaning"),
+     ("help paying for college", "college planning consultant"),
+     ("FAFSA", "college planning consultant"), ("scholarships", "college planning consultant"),
+     ("SBA loan", "SBA lender"), ("SBA loan", "commercial banker"),
+     ("restraining order", "family law litigator"),
+     ("restraining order", "domestic violence advocate"),
+     ("a lawyer who does restraining orders", "family law attorney"),
+     ("liability coverage", "insurance agent"),
+     ("more liability coverage for my coffee shop", "commercial insurance"),
+     ("a babysitter", "babysitter"), ("a dog walker", "dog walker"),
+     ("a pet sitter", "dog walker"), ("a house sitter", "house sitter")],
+)
+def test_needs_the_table_knows(want: str, business: str, write_book: BookWriter) -> None:
+    assert reaches(write_book, want, business), (want, business)
+
+
+@pytest.mark.parametrize(
+    ("want", "business"),
+    [("someone to help me sell or hand off the shop", "retailer"),
+     ("bonding for city contracts", "business attorney"),
+     ("a babysitter", "daycare center"), ("a dog walker", "veterinarian")],
+)
+def test_needs_do_not_reach_what_they_do_not_mean(
+    want: str, business: str, write_book: BookWriter
+) -> None:
+    assert not reaches(write_book, want, business), (want, business)
+
+
+@pytest.mark.parametrize(
+    ("want", "notes"),
+    [("a babysitter", "Walks dogs and babysits after school."),
+     ("a dog walker", "Walks dogs and babysits after school.")],
+)
+def test_notes_words_are_lightly_stemmed(want: str, notes: str, write_book: BookWriter) -> None:
+    book = write_book([{"name": "Ana Ruiz", "wants": [want]},
+                       {"name": "Zoe Park", "business": "high school student", "notes": notes}])
+    reasons = reasons_for(book, "ana-ruiz")["Zoe Park"]
+    assert [(r["kind"], r["points"]) for r in reasons] == [("wants_notes", W.wants_notes)]
+
+
+# ── Best answer among several: `wants_fit` ──
+
+def test_the_lawyer_whose_work_covers_the_purpose_fits_best(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Olivia Burke", "business": "yoga studio owner",
+         "wants": ["a lawyer to look at my lease"]},
+        {"name": "Sean McCoy", "business": "business attorney"},
+        {"name": "Rhea Lund", "business": "real estate attorney"},
+        {"name": "Ed Stone", "business": "estate planning attorney"},
+    ])
+    found = reasons_for(book, "olivia-burke")
+    for name in ("Sean McCoy", "Rhea Lund"):
+        kinds = {r["kind"]: r for r in found[name]}
+        assert kinds["wants"]["points"] == W.wants
+        assert kinds["wants_fit"]["points"] == W.wants_fit
+    assert texts(found["Sean McCoy"], "wants_fit") == [
+        "Olivia asked for a lawyer to look at my lease: best fit, Sean's work also covers lease"]
+    assert texts(found["Ed Stone"], "wants") and not texts(found["Ed Stone"], "wants_fit")
+    top = suggestions(book, "--for", "olivia-burke")[0]
+    assert top["b"]["name"] in ("Sean McCoy", "Rhea Lund") or top["a"]["name"] == "Rhea Lund"
+    assert top["score"] == pytest.approx(sum(r["points"] for r in top["reasons"]))
+
+
+def test_a_company_ask_prefers_the_askers_line_of_work(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Maria Santos", "business": "ER nurse", "wants": ["anyone at OhioHealth"]},
+        {"name": "Tasha Green", "business": "nurse manager", "company": "OhioHealth"},
+        {"name": "Gail Hope", "business": "grief counselor", "company": "OhioHealth Hospice"},
+    ])
+    found = reasons_for(book, "maria-santos")
+    assert texts(found["Tasha Green"], "wants_fit") == [
+        "Maria asked for anyone at OhioHealth: best fit, Tasha is in Maria's line of work "
+        "(nurse)"]
+    assert texts(found["Gail Hope"], "wants") and not texts(found["Gail Hope"], "wants_fit")
+    best = suggestions(book, "--for", "maria-santos")[0]
+    assert "tasha-green" in (best["a"]["id"], best["b"]["id"])
+    assert sum(r["points"] for r in found["Tasha Green"]) == pytest.approx(
+        sum(r["points"] for r in found["Gail Hope"]) + W.wants_fit)
+
+
+def test_clients_and_notes_can_fit_the_qualifiers(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Vince Amato", "wants": ["an accountant for my restaurant"]},
+        {"name": "Hana Lee", "business": "CPA", "clients": ["restaurants"]},
+        {"name": "Nick Soto", "business": "accountant", "notes": "Does a lot of restaurant books."},
+        {"name": "Ben Ode", "business": "accountant", "clients": ["dentists"]},
+    ])
+    found = reasons_for(book, "vince-amato")
+    assert texts(found["Hana Lee"], "wants_fit") and texts(found["Nick Soto"], "wants_fit")
+    assert not texts(found["Ben Ode"], "wants_fit")
+
+
+def test_wants_fit_weight_zero_turns_it_off(write_book: BookWriter) -> None:
+    book = write_book([{"name": "Olivia Burke", "wants": ["a lawyer to look at my lease"]},
+                       {"name": "Sean McCoy", "business": "business attorney"}],
+                      settings={"weights": {"wants_fit": 0}})
+    assert [r["kind"] for r in reasons_for(book, "olivia-burke")["Sean McCoy"]] == ["wants"]

@@ -296,7 +296,7 @@ def test_an_ask_nothing_knows_and_nobody_fits_is_pointed_at_with_a_hint() -> Non
         "name: Jess\nbusiness: web designer",
     ) == [
         "contacts.yaml:4: contact \"Luis Ortega\": warning: ask 'comercial insurence' matches "
-        "nobody in the book (did you mean 'commercial insurance'?)"
+        "nobody in the book (did you mean 'insurance agent'?)"  # a spelling of the profession
     ]
 
 

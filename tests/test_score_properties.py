@@ -53,11 +53,13 @@ WANTS = ["an intro to an estate attorney", "anyone at Acme", "a therapist", "acc
          "someone in real estate", "bookkeeping", "Harbor Bank", "a dentist", "Bookkeeping Inc",
          "commercial insurance", "someone to build a website", "anyone at Harbor",
          "a Spanish-speaking accountant", "someone who speaks Spanish", "a dentist for my kids",
-         "balloons for the party", "works at Bookkeeping", "a good immigration attorney"]
+         "balloons for the party", "works at Bookkeeping", "a good immigration attorney",
+         "a lawyer to look at my lease", "an accountant for my restaurant",
+         "anyone at Harbor Bank in Midtown", "a therapist for divorcing couples"]
 COMPANIES = ["Acme", "Acme Inc", "Harbor Bank", "Bookkeeping", "Lopez Mediation",
              "Harbor Bank Insurance", "Harborside Ltd"]
 NOTES = ["speaks Spanish", "Spanish speaker; loves sailing.", "Knows everyone at Acme.",
-         "an accountant by training"]
+         "an accountant by training", "Does leases and restaurant deals."]
 # Workplaces whose name is also what a want asks for, so one want can match twice.
 JOBS = [("bookkeeper", "Bookkeeping"), ("bookkeeper", "Bookkeeping LLC"), ("dentist", "A Dentist"),
         ("accountant", "Accountant"), ("banker", "Harbor Bank")]

@@ -26,7 +26,10 @@ _ROLES: tuple[Role, ...] = ("primary", "secondary")
 _DIGITS = re.compile(r"\d")
 # Whose need it is, not what is needed: "my will" is a will, "for our office" says who for.
 _NEED_STOP = frozenset({"my", "our", "your", "me", "us", "i", "we", "their", "his", "her"})
-_BENEFICIARY = frozenset({"my", "our", "your", "me", "us", "their", "his", "her", "the"})
+# Words that end what is asked for and start what it is for or how it should be: "a CPA
+# *to* sort out taxes after divorce" wants a CPA, "a lawyer *who* isn't a shark" a lawyer.
+_PURPOSE = frozenset({"to", "for", "who", "that", "which", "with", "so", "because", "after",
+                      "since", "about", "regarding", "when", "before", "while", "if"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +154,9 @@ class TriggerEvents:
         }
         self._served_cache: dict[str, frozenset[str]] = {}
         self._professions_cache: dict[str, frozenset[str]] = {}
-        self._ask_cache: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._ask_cache: dict[str, tuple[frozenset[str], frozenset[str], str]] = {}
         self._implied_cache: dict[str, frozenset[str]] = {}
+        self._vocabulary_cache: dict[str, frozenset[str]] = {}
         self._role_cache: dict[tuple[str, str], Role | None] = {}
 
     # ── building ──────────────────────────────────────────────────────────
@@ -187,6 +191,11 @@ class TriggerEvents:
         self._spelling_tokens: dict[str, tuple[str, frozenset[str]]] = {}
         self._spellings_with: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self._needs_with: dict[str, list[_Need]] = {}
+        self._words_of: dict[str, frozenset[str]] = {
+            key: frozenset(word for text in (key, *body.synonyms, *body.needs)
+                           for word in tokens(fold_text(text)))
+            for key, body in table.items()
+        }
         for key in sorted(table, key=lambda k: k not in self._user_professions):
             body = table[key]
             self._register_spelling(key, key, force=True)
@@ -403,17 +412,31 @@ class TriggerEvents:
         """The words of an ask the professions it wants account for (the rest qualify it)."""
         return self._ask(ask)[1]
 
-    def _ask(self, ask: str) -> tuple[frozenset[str], frozenset[str]]:
-        """Professions and the words they explain; "X for my kids" is first read as X."""
+    def asked_head(self, ask: str) -> str:
+        """The part of an ask that names what is wanted (`cpa` in "cpa to sort out taxes");
+        the whole ask when no purpose clause is split off."""
+        return self._ask(ask)[2]
+
+    def _ask(self, ask: str) -> tuple[frozenset[str], frozenset[str], str]:
+        """Professions, the words they explain, and the head that named them.
+
+        An ask is split at its first purpose word (`to`, `for`, `who`, `with`, ...) whose
+        head names a profession or a need: the head decides ("a CPA to sort out taxes after
+        divorce" wants a CPA, not a divorce lawyer), the rest only qualifies it. An ask no
+        head of which names anything is read whole ("help paying for college").
+        """
         cached = self._ask_cache.get(ask)
         if cached is not None:
             return cached
         words = tuple(fold_text(ask).split())
-        cut = next((i for i in range(1, len(words) - 1)
-                    if words[i] == "for" and words[i + 1] in _BENEFICIARY), None)
-        cached = self._ask_words(words[:cut]) if cut is not None else (frozenset(), frozenset())
-        if not cached[0]:
-            cached = self._ask_words(words)
+        for cut in range(1, len(words) - 1):
+            if words[cut] in _PURPOSE:
+                professions, explained = self._ask_words(words[:cut])
+                if professions:
+                    cached = (professions, explained, " ".join(words[:cut]))
+                    break
+        else:
+            cached = (*self._ask_words(words), " ".join(words))
         self._ask_cache[ask] = cached
         return cached
 
@@ -433,6 +456,16 @@ class TriggerEvents:
                         found.append((need.profession, need.content))
         kept = _most_specific(found)
         return (frozenset(p for p, _ in kept), frozenset(w for _, toks in kept for w in toks))
+
+    def vocabulary_of(self, business: str) -> frozenset[str]:
+        """Every word the table writes for the professions a business is: their names,
+        spellings and needs (a business attorney's holds "lease" and "contract")."""
+        cached = self._vocabulary_cache.get(business)
+        if cached is None:
+            cached = frozenset().union(
+                *(self._words_of.get(p, frozenset()) for p in self.professions_of(business)))
+            self._vocabulary_cache[business] = cached
+        return cached
 
     def role(self, profession: str, event: str) -> Role | None:
         """How a profession serves an event: "primary", "secondary", or None if it does not.

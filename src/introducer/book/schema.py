@@ -204,6 +204,7 @@ class Weights(BaseModel):
     both_active: float = 0.5
     wants: float = 15.0
     wants_notes: float = 5.0
+    wants_fit: float = 2.0
     referral_source: float = 4.0
     potential_client: float = 3.0
     same_business: float = 2.0

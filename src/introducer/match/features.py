@@ -247,6 +247,66 @@ def _notes_wants(prepared: PreparedBook) -> Iterable[Block]:
                 symmetric=False)
 
 
+def _fit_wants(prepared: PreparedBook) -> Iterable[Block]:
+    """Of those who answer an ask, the ones who fit it best (`PreparedBook.fits_best`).
+
+    Column per distinct (ask, asker's line of work); right[j] holds the columns j
+    answers and fits: j is matched by business or company, and j's fit words hold
+    one of the ask's qualifiers or j's line of work shares a word with the asker's.
+    Who may fit is found through indexes of words, never by trying every contact.
+    """
+    weight = prepared.weights.wants_fit
+    profiles = prepared.profiles
+    if not weight or not prepared.weights.wants:
+        return
+    matcher, companies = prepared.matcher, prepared.companies
+    by_business: defaultdict[str, set[int]] = defaultdict(set)
+    by_company: defaultdict[str, set[int]] = defaultdict(set)
+    by_fit: defaultdict[str, set[int]] = defaultdict(set)
+    by_work: defaultdict[str, set[int]] = defaultdict(set)
+    for row, profile in enumerate(profiles):
+        if profile.business is not None:
+            by_business[profile.business].add(row)
+        if profile.company is not None:
+            by_company[profile.company].add(row)
+        for word in profile.fit_words:
+            by_fit[word].add(row)
+        for word in profile.work_words:
+            by_work[word].add(row)
+    columns: dict[tuple[str, bool, frozenset[str]], int] = {}
+    asked: list[list[str]] = []
+    for profile in profiles:
+        asked.append([str(columns.setdefault((w.key, w.at_company, profile.work_words),
+                                             len(columns)))
+                      for w in profile.wants if w.fit or profile.work_words])
+    wants = {(w.key, w.at_company): w for p in profiles for w in p.wants}
+    answering: dict[tuple[str, bool], set[int]] = {}
+    fits: list[list[str]] = [[] for _ in profiles]
+    for (key, at_company, work), column in columns.items():
+        want = wants[(key, at_company)]
+        maybe: set[int] = set()
+        for word in want.fit:
+            maybe |= by_fit.get(word, set())
+        for word in work:
+            maybe |= by_work.get(word, set())
+        if not maybe:
+            continue
+        answers = answering.get((key, at_company))
+        if answers is None:
+            answers = set()
+            if not at_company:
+                for business in matcher.matching(key):
+                    answers |= by_business.get(matcher.keys[business], set())
+            for company in companies.matching(want.company, at_company=at_company):
+                answers |= by_company.get(companies.keys[company], set())
+            answering[(key, at_company)] = answers
+        for row in maybe & answers:
+            fits[row].append(str(column))
+    keys = [str(column) for column in range(len(columns))]
+    yield Block("wants_fit", incidence(keys, asked) * weight, incidence(keys, fits),
+                symmetric=False)
+
+
 def feature_blocks(prepared: PreparedBook) -> list[Block]:
     """Every bilinear feature family of the book."""
     return [
@@ -256,4 +316,5 @@ def feature_blocks(prepared: PreparedBook) -> list[Block]:
         *_business_terms(prepared),
         *_company_wants(prepared),
         *_notes_wants(prepared),
+        *_fit_wants(prepared),
     ]

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from introducer.book.knowledge import TriggerEvents
 from introducer.book.model import Book
-from introducer.book.normalise import Normaliser
+from introducer.book.normalise import Normaliser, tokens
 from introducer.book.schema import Contact, Weights
 from introducer.match.acquaintance import Acquaintance, separating_couples
 from introducer.match.history import (
@@ -52,6 +52,20 @@ SECONDARY_SHARE = 0.3
 # An event read from someone's business ("retired plant manager") is a state they are
 # in, not a change they are living through now: it counts this share of a written one.
 IMPLIED_EVENT_SHARE = 0.25
+# Words of an ask's purpose clause that say nothing about who fits it best.
+_FIT_STOP = frozenset({"look", "help", "find", "get", "need", "want", "sort", "out", "doe", "do",
+                       "make", "take", "over", "off", "up", "more", "new", "after", "before",
+                       "about", "not", "isn't", "no", "one", "two", "three", "thing", "stuff",
+                       "work", "deal", "handle", "figure", "right", "best", "when", "so",
+                       "because", "if", "since", "while", "regarding", "which"})
+# Words of a business that say how senior someone is, not what line of work they are in.
+_ROLE_STOP = frozenset({"owner", "manager", "director", "senior", "junior", "lead", "head",
+                        "chief", "assistant", "associate", "specialist", "consultant", "agent",
+                        "officer", "coordinator", "executive", "president", "vp", "partner",
+                        "principal", "retired", "former", "freelance", "independent", "company",
+                        "service", "business", "group", "firm", "practice", "professional",
+                        "worker", "employee", "staff", "student", "self", "employed", "licensed",
+                        "certified", "small", "local", "owns", "run", "runs", "at", "&"})
 
 
 def fade(date: dt.date | None, today: dt.date) -> float:
@@ -120,6 +134,9 @@ class Want:
     at_company: bool = False  # "anyone at Acme": whoever works there, not a profession
     content: frozenset[str] = frozenset()
     qualifiers: frozenset[str] = frozenset()
+    # The qualifiers that can tell one fitting person from another ("lease" in "a lawyer to
+    # look at my lease"): met by someone's business, clients, notes or profession's words.
+    fit: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +154,11 @@ class Profile:
     wants: tuple[Want, ...]
     active: bool
     notes_words: frozenset[str] = frozenset()
+    # What can make them the best of several answers to an ask: the stemmed words of
+    # their business, clients, notes and their professions' table entries (`fit_words`),
+    # and of their line of work less its rank (`work_words`: "nurse" in "nurse manager").
+    fit_words: frozenset[str] = frozenset()
+    work_words: frozenset[str] = frozenset()
     # How much of what a person living through each served event needs this work is:
     # 1 for a primary profession (or a `serves:` the user wrote), less for a secondary one.
     serving: Mapping[str, float] = field(default_factory=dict)
@@ -171,14 +193,25 @@ def _wants(normalise: Normaliser, events: TriggerEvents, texts: list[str]) -> tu
             else:
                 qualifiers = content - {stem(word) for word in events.asked_words(key)}
             wants[key] = Want(key, company_key(key), text, ask.stripped, ask.at_company,
-                              content, qualifiers)
+                              content, qualifiers, qualifiers - _FIT_STOP)
     return tuple(wants.values())
 
 
+def _stems(words: frozenset[str], cache: dict[str, frozenset[str]], key: str) -> frozenset[str]:
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = frozenset(stem(word) for word in words)
+    return found
+
+
 def build_profile(
-    contact: Contact, normalise: Normaliser, events: TriggerEvents, today: dt.date
+    contact: Contact, normalise: Normaliser, events: TriggerEvents, today: dt.date,
+    cache: dict[str, frozenset[str]] | None = None,
 ) -> Profile:
-    """Normalise one contact; `serves` is inferred from the business when absent."""
+    """Normalise one contact; `serves` is inferred from the business when absent.
+
+    `cache` keeps per-business stemmed words across the contacts of one book."""
+    cache = {} if cache is None else cache
     business = normalise(contact.business) if contact.business else ""
     company = company_key(normalise(contact.company)) if contact.company else ""
     if contact.serves is not None:
@@ -194,6 +227,16 @@ def build_profile(
     for key in events.implied_events(business) if business else ():
         # A "retired plant manager" is a retiree, not someone retiring this month.
         living.setdefault(key, IMPLIED_EVENT_SHARE * events.urgency(key))
+    notes_words = note_words(contact.notes) if contact.notes else frozenset()
+    clients = _spellings(normalise, contact.clients)
+    work_words = _stems(tokens(business) - _ROLE_STOP, cache, "work:" + business)
+    fit_words = notes_words | work_words | _stems(
+        tokens(business) | events.vocabulary_of(business), cache, "fit:" + business)
+    for client in clients:
+        words = cache.get("client:" + client)
+        if words is None:
+            words = cache["client:" + client] = note_words(client)
+        fit_words |= words
     if contact.serves is not None:
         serving = dict.fromkeys(serves, 1.0)
     else:
@@ -203,15 +246,17 @@ def build_profile(
         contact=contact,
         business=business or None,
         company=company or None,
-        clients=_spellings(normalise, contact.clients),
+        clients=clients,
         referral_sources=_spellings(normalise, contact.referral_sources),
         hobbies=_spellings(normalise, contact.hobbies),
         serves=serves,
         living=living,
         wants=_wants(normalise, events, contact.wants),
         active=contact.networker == "active",
-        notes_words=note_words(contact.notes) if contact.notes else frozenset(),
+        notes_words=notes_words,
         serving=serving,
+        fit_words=fit_words - _FIT_STOP,
+        work_words=work_words,
     )
 
 
@@ -233,8 +278,10 @@ class PreparedBook:
         self.weights: Weights = settings.weights
         self.normalise = Normaliser(settings.aliases)
         self.events = TriggerEvents(settings.events, settings.professions)
+        stems: dict[str, frozenset[str]] = {}
         self.profiles: tuple[Profile, ...] = tuple(
-            build_profile(contact, self.normalise, self.events, today) for contact in book.contacts
+            build_profile(contact, self.normalise, self.events, today, stems)
+            for contact in book.contacts
         )
         self.matcher = BusinessMatcher(
             self.events, (p.business for p in self.profiles if p.business)
@@ -323,6 +370,15 @@ class PreparedBook:
         met = self.by_business(want, profile) or self.by_company(want, profile)
         needed = want.qualifiers if met else want.content
         return bool(needed) and needed <= profile.notes_words
+
+    def fits_best(self, want: Want, asker: Profile, profile: Profile
+                  ) -> tuple[frozenset[str], frozenset[str]]:
+        """What makes `profile` more than just an answer to `asker`'s want (met by business
+        or company): the want's qualifiers their business, clients, notes or profession's
+        words hold, and the words of the asker's line of work theirs shares. Empty if none."""
+        if not (self.by_business(want, profile) or self.by_company(want, profile)):
+            return frozenset(), frozenset()
+        return want.fit & profile.fit_words, asker.work_words & profile.work_words
 
     def rarity(self, field: str, key: str) -> float:
         """1/log2(holders): the worth of one value of `field` that two contacts share."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from introducer.book.normalise import fold_text
 from introducer.book.schema import Contact
 from introducer.match.history import (
     SHARES_SOMETHING,
@@ -36,9 +37,10 @@ from introducer.match.profile import (
     SharedField,
     event_breadth,
 )
+from introducer.match.terms import stem
 
 KINDS: tuple[str, ...] = (
-    "wants", "wants_notes", "needs_service", "referral_source", "potential_client",
+    "wants", "wants_notes", "wants_fit", "needs_service", "referral_source", "potential_client",
     "shared_clients", "shared_referral_sources", "same_trigger_event", "shared_hobbies",
     "both_active", "reciprocity", "closeness", "same_business", "already_acquainted",
     "recently_introduced",
@@ -248,6 +250,7 @@ class PairScorer:
             yield from self._needs_service(x, y, x_name, y_name)
             yield from self._wants(x, y, x_name, y_name)
             yield from self._wants_notes(x, y, x_name, y_name)
+            yield from self._wants_fit(x, y, x_name, y_name)
             yield from self._business_terms(x, y, x_name, y_name)
         if a.active and b.active and self.weights.both_active:
             yield Reason("both_active", (), 0.0, "both are active networkers"), (
@@ -358,6 +361,38 @@ class PairScorer:
             "wants_notes", values, 0.0,
             f"{x_name} asked for {join_words(asked)}: {verdict} "
             f"(from your notes on {y_name}: {quote})",
+            x.contact.id,
+        ), weight * len(fit)
+
+    def _wants_fit(
+        self, x: Profile, y: Profile, x_name: str, y_name: str
+    ) -> Iterator[tuple[Reason, float]]:
+        """Of several who answer an ask, the ones who fit it best: a few points per ask whose
+        qualifiers y's business, clients, notes or profession hold, or whose asker's line of
+        work y's shares (`PreparedBook.fits_best`)."""
+        weight = self.weights.wants_fit
+        if not x.wants or not weight or not self.weights.wants:
+            return
+        fit = [(w, *self.prepared.fits_best(w, x, y)) for w in x.wants]
+        fit = [(w, said, work) for w, said, work in fit if said or work]
+        if not fit:
+            return
+        said = frozenset().union(*(s for _, s, _ in fit))
+        work = frozenset().union(*(k for _, _, k in fit))
+        why = []
+        if said:
+            words = [word for w, _, _ in fit for word in fold_text(w.text).split()
+                     if stem(word) in said]
+            why.append(f"{y_name}'s work also covers {join_words(_sorted_values(words))}")
+        if work:
+            words = [word for word in fold_text(y.contact.business or "").split()
+                     if stem(word) in work]
+            why.append(f"{y_name} is in {x_name}'s line of work "
+                       f"({join_words(_sorted_values(words))})")
+        asked = [w.text if w.stripped else asked_thing(w.text) for w, _, _ in fit]
+        yield Reason(
+            "wants_fit", _sorted_values([w.text for w, _, _ in fit]), 0.0,
+            f"{x_name} asked for {join_words(asked)}: best fit, {'; '.join(why)}",
             x.contact.id,
         ), weight * len(fit)
 

@@ -13,6 +13,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from introducer.book.knowledge import TriggerEvents
 from introducer.book.normalise import LEGAL_FORMS, fold_plural, fold_text, has_run, tokens
@@ -147,7 +148,8 @@ class BusinessMatcher:
         for profession in term_professions:
             for kind in self.events.kinds(profession):
                 found |= self._by_profession.get(kind, set())
-        words = tokens(term)
+        # An ask's purpose clause only qualifies it: "insurance for my coffee shop" is insurance.
+        words = tokens(term if head_noun else self.events.asked_head(term))
         postings = sorted((self._by_token.get(word, set()) for word in words), key=len)
         if words and postings and postings[0]:
             head = term.rsplit(" ", 1)[-1]
@@ -179,21 +181,53 @@ class BusinessMatcher:
         return first == second or bool(self.professions(first) & self.professions(second))
 
 
+# Words in company names that say what kind of organisation it is, not which one:
+# an ask for "anyone at Health" or "at Services" names no company.
+_GENERIC_COMPANY_WORDS = frozenset(
+    {"health", "healthcare", "services", "service", "group", "company", "companies", "co",
+     "corporation", "corp", "incorporated", "inc", "llc", "ltd", "holdings", "partners",
+     "associates", "international", "global", "national", "america", "american", "usa", "us",
+     "of", "the", "and", "&", "systems", "solutions", "enterprises", "industries", "center",
+     "centre", "hospital", "hospitals", "clinic", "bank", "insurance", "agency", "firm",
+     "network", "foundation", "institute", "university", "college", "school", "county", "city",
+     "state", "north", "south", "east", "west", "medical", "technologies", "technology"}
+)
+# "anyone at Honda in Marysville", "at Intel near Folsom": where, not which company.
+_PLACE_TAIL = re.compile(r"\s+(?:in|at|near|around|out of|based in)\s+\S.*$")
+
+
+def _distinctive(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A company name less its generic trailing words: `intel corporation` -> `intel`
+    (a name of nothing but generic words, `bank of america`, is distinctive whole)."""
+    end = len(words)
+    while end > 0 and words[end - 1] in _GENERIC_COMPANY_WORDS:
+        end -= 1
+    return words[:end] if any(w not in _GENERIC_COMPANY_WORDS for w in words[:end]) else words
+
+
 class CompanyMatcher:
     """Which companies (keys from `company_key`) an ask names.
 
-    An ask names a company it equals; an ask marked as one ("anyone at Nationwide")
-    also names every company holding its words as whole words in a row, so
-    "Nationwide" finds "Nationwide Insurance" but not "Nationwider Ltd".
+    An ask names a company it equals. An ask marked as one ("anyone at Nationwide")
+    also names, once a trailing place is dropped ("Honda in Marysville" is Honda),
+    every company holding its words as whole words in a row ("Nationwide" finds
+    "Nationwide Insurance" but not "Nationwider Ltd"; "Honda" finds "Honda of
+    America"), and every company whose distinctive words begin the ask ("Intel
+    Folsom" is at Intel, a unit or a site of it). Generic words alone ("Health",
+    "Services", "Group") never name a company.
     """
 
     def __init__(self, companies: Iterable[str]) -> None:
         self.keys: tuple[str, ...] = tuple(sorted(set(companies)))
         self.column: dict[str, int] = {key: i for i, key in enumerate(self.keys)}
         self._by_word: defaultdict[str, set[int]] = defaultdict(set)
+        self._by_prefix: defaultdict[tuple[str, ...], set[int]] = defaultdict(set)
         for column, key in enumerate(self.keys):
             for word in key.split():
                 self._by_word[word].add(column)
+            distinctive = _distinctive(tuple(key.split()))
+            if distinctive:
+                self._by_prefix[distinctive].add(column)
         self._cache: dict[tuple[str, bool], frozenset[int]] = {}
 
     def matching(self, company: str, *, at_company: bool) -> frozenset[int]:
@@ -204,15 +238,26 @@ class CompanyMatcher:
         found: set[int] = set()
         if company in self.column:
             found.add(self.column[company])
-        words = tuple(company.split())
-        if at_company and words:
-            postings = sorted((self._by_word.get(word, set()) for word in set(words)), key=len)
-            for column in set.intersection(*postings) if postings[0] else ():
-                if has_run(tuple(self.keys[column].split()), words):
-                    found.add(column)
+        if at_company:
+            place = _PLACE_TAIL.search(company)
+            for asked in {company, company[: place.start()]} if place else {company}:
+                found |= self._named_by(tuple(asked.split()))
         result = frozenset(found)
         self._cache[(company, at_company)] = result
         return result
+
+    def _named_by(self, words: tuple[str, ...]) -> set[int]:
+        """Companies a workplace ask's words name: by a run of whole words, or as a prefix."""
+        found: set[int] = set()
+        if not words or all(word in _GENERIC_COMPANY_WORDS for word in words):
+            return found
+        postings = sorted((self._by_word.get(word, set()) for word in set(words)), key=len)
+        for column in set.intersection(*postings) if postings[0] else ():
+            if has_run(tuple(self.keys[column].split()), words):
+                found.add(column)
+        for end in range(1, len(words)):
+            found |= self._by_prefix.get(words[:end], set())
+        return found
 
     def matches(self, company: str, at_company: bool, held: str | None) -> bool:
         """Whether the ask names this (known) company."""
@@ -231,11 +276,24 @@ _NOTE_STOP = frozenset(
 )
 
 
+# Words whose "-er" is no doer: "mother" is no one who moths.
+_NOT_DOERS = frozenset({"mother", "father", "brother", "sister", "daughter", "number", "center",
+                        "corner", "winter", "summer", "never", "other", "either", "whether",
+                        "together", "however", "offer", "paper", "power", "water", "computer",
+                        "member", "under", "over", "after", "matter", "letter", "better"})
+
+
+@cache
 def stem(word: str) -> str:
-    """A light stem, so notes that say "speaks Spanish" meet an ask for "Spanish-speaking"."""
+    """A light stem, so notes that say "speaks Spanish" meet an ask for "Spanish-speaking",
+    and "walks dogs and babysits" an ask for a dog walker or a babysitter."""
     word = fold_plural(word)
     if len(word) > 5 and word.endswith("ing"):
         return word[:-3]
+    if len(word) >= 6 and word.endswith("er") and word not in _NOT_DOERS:
+        base = word[:-2]
+        doubled = len(base) > 3 and base[-1] == base[-2] and base[-1] not in "ls"
+        return base[:-1] if doubled else base
     return word
 
 

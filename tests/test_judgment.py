@@ -313,3 +313,25 @@ def test_the_users_competitor_never_answers_an_ask_or_a_need(write_book: BookWri
     theirs = explain(write_book(people, me={"name": "Jo", "business": "florist"}),
                      "derek", "rick")
     assert {"wants", "needs_service"} <= set(reasons(theirs))
+
+
+def test_an_event_written_as_over_counts_for_less(write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Dev Patel", "business": "physician", "events": ["divorce finalised"]},
+        {"name": "Jess Alvarez", "business": "teacher", "events": ["getting divorced"]},
+        {"name": "Linda Park", "business": "divorce lawyer"},
+    ])
+    assert explain(book, "dev", "linda")["score"] < explain(book, "jess", "linda")["score"] / 2
+
+
+def test_notes_that_say_they_do_exactly_what_was_asked_make_the_better_answer(
+        write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Ava Chen", "business": "pharmacist", "wants": ["someone to do a prenup"]},
+        {"name": "Dana Reyes", "business": "family lawyer", "closeness": 5},
+        {"name": "Linda Park", "business": "family lawyer", "notes": "Also does prenups."},
+    ])
+    [best] = suggestions(book)
+    assert pairs([best]) == [("ava-chen", "linda-park")]
+    assert "wants_notes" in reasons(best)
+    assert [p["id"] for p in best["alternatives"]] == ["dana-reyes"]

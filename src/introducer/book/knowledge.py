@@ -111,6 +111,7 @@ class TriggerEvents:
         self._user_professions: set[str] = set()
         self._filler = frozenset(fold_text(w) for w in events_data.get("filler", []))
         self._relations = frozenset(fold_text(w) for w in events_data.get("relations", []))
+        self._over = frozenset(fold_text(w) for w in events_data.get("over", []))
         self._event_names: dict[str, str] = {}
         self._stripped_names: dict[str, str] = {}
         self._in_business: dict[str, list[tuple[str, ...]]] = {}
@@ -314,6 +315,10 @@ class TriggerEvents:
         """The canonical name of an event (`Moving` -> `relocation`); unknown names stay folded."""
         found = self.known_event(name)
         return found if found is not None else fold_text(name)
+
+    def is_over(self, phrase: str) -> bool:
+        """Whether a written event says it is behind them ("divorce finalised")."""
+        return not self._over.isdisjoint(fold_text(phrase).split())
 
     def urgency(self, event: str) -> float:
         """How pressing living through an event is (events.yaml `urgency`, 1 unless said):

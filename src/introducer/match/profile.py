@@ -52,6 +52,9 @@ SECONDARY_SHARE = 0.3
 # An event read from someone's business ("retired plant manager") is a state they are
 # in, not a change they are living through now: it counts this share of a written one.
 IMPLIED_EVENT_SHARE = 0.25
+# An event written as over ("divorce finalised", "divorce final in June") still leaves
+# needs (the taxes, the house), but far fewer than one under way.
+PAST_EVENT_SHARE = 0.3
 # Words of an ask's purpose clause that say nothing about who fits it best.
 _FIT_STOP = frozenset({"look", "help", "find", "get", "need", "want", "sort", "out", "doe", "do",
                        "make", "take", "over", "off", "up", "more", "new", "after", "before",
@@ -223,6 +226,8 @@ def build_profile(
         key = events.event_key(normalise(life_event.event))
         if key:
             strength = fade(life_event.date, today) * events.urgency(key)
+            if events.is_over(life_event.event):  # "divorce finalised": mostly behind them
+                strength *= PAST_EVENT_SHARE
             living[key] = max(living.get(key, 0.0), strength)
     for key in events.implied_events(business) if business else ():
         # A "retired plant manager" is a retiree, not someone retiring this month.
@@ -363,12 +368,14 @@ class PreparedBook:
         """Whether the user's notes on `profile` fit the want, where nothing else does.
 
         Met by business or company: the notes must hold the qualifiers ("speaks
-        Spanish" for a Spanish-speaking attorney); not met: every word of the ask.
+        Spanish" for a Spanish-speaking attorney), or, for an ask with none, the ask
+        itself ("also does prenups" for "someone to do a prenup"); not met: every
+        word of the ask.
         """
         if not profile.notes_words:
             return False
         met = self.by_business(want, profile) or self.by_company(want, profile)
-        needed = want.qualifiers if met else want.content
+        needed = (want.qualifiers or want.content) if met else want.content
         return bool(needed) and needed <= profile.notes_words
 
     def fits_best(self, want: Want, asker: Profile, profile: Profile

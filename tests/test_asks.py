@@ -401,3 +401,17 @@ def test_wants_fit_weight_zero_turns_it_off(write_book: BookWriter) -> None:
                        {"name": "Sean McCoy", "business": "business attorney"}],
                       settings={"weights": {"wants_fit": 0}})
     assert [r["kind"] for r in reasons_for(book, "olivia-burke")["Sean McCoy"]] == ["wants"]
+
+
+def test_a_generalist_answers_when_nobody_does_exactly_what_was_asked(
+        write_book: BookWriter) -> None:
+    people = [{"name": "Raj Patel", "wants": ["term life insurance"]},
+              {"name": "Brian Kessler", "business": "insurance agent"}]
+    assert texts(reasons_for(write_book(people), "raj-patel")["Brian Kessler"], "wants")
+    specialist = {"name": "Lena Ode", "business": "life insurance agent"}
+    found = reasons_for(write_book([*people, specialist]), "raj-patel")
+    assert "Brian Kessler" not in found and texts(found["Lena Ode"], "wants"), (
+        "a specialist in the book is the answer; the generalist is not")
+    nobody = [{"name": "Ann Ruiz", "wants": ["a babysitter"]},
+              {"name": "Tiny Steps", "business": "daycare center"}]
+    assert "Tiny Steps" not in reasons_for(write_book(nobody), "ann-ruiz")

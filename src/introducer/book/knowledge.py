@@ -53,6 +53,7 @@ class _Profession:
     needs: list[str] = field(default_factory=list)
     kind_of: list[str] = field(default_factory=list)
     events: dict[str, Role] = field(default_factory=dict)
+    covers_kinds: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,7 @@ def _entry(body: Any) -> _Profession:
         needs=list(get("needs") or []),
         kind_of=list(get("kind_of") or []),
         events={str(event): role for event, role in events.items()},
+        covers_kinds=get("covers_kinds") is not False,
     )
 
 
@@ -138,6 +140,7 @@ class TriggerEvents:
             for key, body in table.items()
         }
         self._kinds = self._descendants()
+        self._covers_kinds = {key for key, body in table.items() if body.covers_kinds}
         roles = self._event_roles(table)
         for key, override in (overrides or {}).items():
             event = self.event_key(key)
@@ -315,6 +318,17 @@ class TriggerEvents:
         """The canonical name of an event (`Moving` -> `relocation`); unknown names stay folded."""
         found = self.known_event(name)
         return found if found is not None else fold_text(name)
+
+    def broader(self, profession: str) -> frozenset[str]:
+        """Every profession this one is a kind of whose holders also do it when nobody
+        does it exactly (`life insurance agent` -> `insurance agent`; professions.yaml
+        `covers_kinds: false` says a daycare centre is no babysitter)."""
+        found: set[str] = set()
+        frontier = set(self._parents.get(self.profession_key(profession), ()))
+        while frontier:
+            found |= frontier
+            frontier = {p for f in frontier for p in self._parents.get(f, ())} - found
+        return frozenset(found & self._covers_kinds)
 
     def is_over(self, phrase: str) -> bool:
         """Whether a written event says it is behind them ("divorce finalised")."""

@@ -146,8 +146,15 @@ class BusinessMatcher:
             found.add(self.column[term])
         term_professions = self.term_professions(term, head_noun=head_noun)
         for profession in term_professions:
+            specialists: set[int] = set()
             for kind in self.events.kinds(profession):
-                found |= self._by_profession.get(kind, set())
+                specialists |= self._by_profession.get(kind, set())
+            if not specialists and not head_noun:
+                # Nobody in the book does exactly this: the generalist does ("term life
+                # insurance" finds the insurance agent when there is no life insurance agent).
+                for broader in self.events.broader(profession):
+                    specialists |= self._by_profession.get(broader, set())
+            found |= specialists
         # An ask's purpose clause only qualifies it: "insurance for my coffee shop" is insurance.
         words = tokens(term if head_noun else self.events.asked_head(term))
         postings = sorted((self._by_token.get(word, set()) for word in words), key=len)

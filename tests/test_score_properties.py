@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from introducer.book.model import Book
+from introducer.book.schema import Me
 from introducer.match import index as index_module
 from introducer.match.history import (
     NO_HISTORY,
@@ -63,6 +64,8 @@ NOTES = ["speaks Spanish", "Spanish speaker; loves sailing.", "Knows everyone at
 # Workplaces whose name is also what a want asks for, so one want can match twice.
 JOBS = [("bookkeeper", "Bookkeeping"), ("bookkeeper", "Bookkeeping LLC"), ("dentist", "A Dentist"),
         ("accountant", "Accountant"), ("banker", "Harbor Bank")]
+# A weekly chapter, a small circle, and a big group nobody meets in as a whole.
+GROUPS = ["BNI Tuesday", "book club", "chamber"]
 SETTINGS = {"aliases": {"empty nesters": "retirees", "cpa": "accountant"},
             "events": {"bar mitzvah": ["caterer", "teacher"]},
             "professions": {"balloon artist": {"synonyms": ["balloonist"], "needs": ["balloons"],
@@ -96,6 +99,9 @@ contact_fields = st.fixed_dictionaries(
         "networker": st.sampled_from(["active", "passive"]),
         "notes": st.sampled_from(NOTES),
         "introduce": st.booleans(),
+        "closeness": st.integers(1, 5),
+        "last_contact": st.sampled_from([TODAY - dt.timedelta(days=d) for d in (3, 400, 2000)]),
+        "groups": some(GROUPS, 2),
     },
 )
 
@@ -113,10 +119,16 @@ def books(draw: st.DrawFn, most: int = 9) -> Book:
     names = [f"Person {chr(ord('A') + i)}" for i in range(len(fields))]
     ids = [f"p{i}" for i in draw(st.permutations(range(len(fields))))]
     contacts: list[dict[str, Any]] = []
-    for name, ident, extra in zip(names, ids, fields, strict=True):
+    surnames = draw(st.lists(st.sampled_from(["Moore", "Lee"]), min_size=len(fields),
+                             max_size=len(fields)))
+    for name, surname, ident, extra in zip(names, surnames, ids, fields, strict=True):
         avoid = draw(st.lists(st.sampled_from(ids), max_size=1))
-        contacts.append({"name": name, "id": ident, "avoid": avoid, **extra})
-    return make_book(contacts, SETTINGS)
+        knows = draw(st.lists(st.sampled_from(ids), max_size=1))
+        contacts.append({"name": f"{name} {surname}", "id": ident, "avoid": avoid,
+                         "knows": knows, **extra})
+    book = make_book(contacts, SETTINGS)
+    mine = draw(st.one_of(st.none(), st.sampled_from(BUSINESSES)))  # the user's own line
+    return dataclasses.replace(book, me=Me(name="Me", business=mine)) if mine else book
 
 
 LABELS = ["introduced 2026-11-02", "snoozed until 2026-12-01", "never"]
@@ -303,7 +315,7 @@ def test_explain_is_symmetric_and_points_add_up(case: tuple[Book, HistoryView]) 
         assert from_book == plain.score_pair(i, j).reasons
         # Reciprocity exactly for those owed, when the book alone finds something.
         owed = {r.subject for r in forward.reasons if r.kind == "reciprocity"}
-        shares = plain.raw_total(i, j) > 1e-9
+        shares = plain.shares_something(i, j)
         assert owed == ({x.id for x in (a, b) if x.id in history.reciprocity
                          and history.reciprocity[x.id].owed > 0} if shares else set())
         recent = {r.subject for r in forward.reasons if r.kind == "recently_introduced"}
@@ -364,7 +376,7 @@ def test_what_non_proposing_columns_add_is_bounded(
     case: tuple[Book, HistoryView], budget: int
 ) -> None:
     """Columns left out, competitors' corrections and the ledger add at most the bound,
-    plus both sides' reciprocity bonus, minus both sides' cooldown penalty."""
+    plus both sides' reciprocity bonus and vouching, minus both sides' cooldown penalty."""
     book, history = case
     index = Matchmaker(book, today=TODAY, history=history, pair_budget=budget).index
     prepared = index.prepared
@@ -377,6 +389,7 @@ def test_what_non_proposing_columns_add_is_bounded(
     proposing = row_dot(layout.left[:, layout.proposing], layout.right[:, layout.proposing],
                         first, second)
     rest = index.totals(first, second) - proposing
-    ledger = (prepared.bonus[first] + prepared.bonus[second]
+    vouch = np.maximum(prepared.vouch, 0.0)  # how well the user knows each side, if it adds
+    ledger = (prepared.bonus[first] + prepared.bonus[second] + vouch[first] + vouch[second]
               - prepared.penalty[first] - prepared.penalty[second])
     assert np.all(rest <= layout.bounds(first, second) + ledger + 1e-9)

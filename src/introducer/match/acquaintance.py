@@ -90,6 +90,20 @@ class Acquaintance:
                 if other is not None and other != index:
                     self.known.add((min(index, other), max(index, other)))
 
+    def pairs(self, limit: int) -> set[tuple[int, int]] | None:
+        """Every acquainted pair (positions, smaller first), or None if there would be more
+        than `limit` (a big group marked acquainted): then ask `why` pair by pair."""
+        members: defaultdict[str, list[int]] = defaultdict(list)
+        for index, groups in enumerate(self.member_of):
+            for group in groups:
+                members[group].append(index)
+        if sum(len(m) * (len(m) - 1) // 2 for m in members.values()) > limit:
+            return None
+        found = set(self.known)
+        for people in members.values():
+            found.update((a, b) for k, a in enumerate(people) for b in people[k + 1:])
+        return found
+
     @property
     def anything(self) -> bool:
         return bool(self.groups or self.known)

@@ -13,14 +13,22 @@ must agree with `score.PairScorer`; the property tests hold them to it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from introducer.match.profile import SHARED_FIELDS, PreparedBook, Want, event_breadth, rarity
+from introducer.match.profile import (
+    CROWDED_ASK,
+    SHARED_FIELDS,
+    PreparedBook,
+    Profile,
+    Want,
+    event_breadth,
+    rarity,
+)
 
 FloatArray = npt.NDArray[np.float64]
 Matrix = sp.csr_array
@@ -247,62 +255,75 @@ def _notes_wants(prepared: PreparedBook) -> Iterable[Block]:
                 symmetric=False)
 
 
+def _sharing(words: frozenset[str], among: set[int], by_word: Mapping[str, set[int]],
+             profiles: Sequence[Profile]) -> set[int]:
+    """The rows of `among` whose work words share one of `words`, by the cheaper route:
+    testing each of `among`, or intersecting the word postings with it."""
+    postings = [by_word.get(word, set()) for word in words]
+    if len(among) <= sum(map(len, postings)):
+        return {row for row in among if not words.isdisjoint(profiles[row].work_words)}
+    return set().union(*(among & posting for posting in postings))
+
+
 def _fit_wants(prepared: PreparedBook) -> Iterable[Block]:
     """Of those who answer an ask, the ones who fit it best (`PreparedBook.fits_best`).
 
-    Column per distinct (ask, asker's line of work); right[j] holds the columns j
-    answers and fits: j is matched by business or company, and j's fit words hold
-    one of the ask's qualifiers or j's line of work shares a word with the asker's.
-    Who may fit is found through indexes of words, never by trying every contact.
+    j fits i's ask when j answers it (by business or company) and j's fit words hold
+    one of the ask's qualifiers, or j's line of work shares a word with i's. That is
+    an "or", written as a sum of two columns that never both hold j: one per ask
+    (those whose fit words hold a qualifier) and one per ask and asker's line of
+    work (those who share a word of it and are not in the first). Only those who
+    answer an ask are tested, never every contact.
     """
     weight = prepared.weights.wants_fit
     profiles = prepared.profiles
-    if not weight or not prepared.weights.wants:
+    if not weight or not prepared.weights.wants or not any(p.wants for p in profiles):
         return
-    matcher, companies = prepared.matcher, prepared.companies
-    by_business: defaultdict[str, set[int]] = defaultdict(set)
-    by_company: defaultdict[str, set[int]] = defaultdict(set)
-    by_fit: defaultdict[str, set[int]] = defaultdict(set)
+    work_needed = frozenset().union(*(p.work_words for p in profiles if p.wants))
     by_work: defaultdict[str, set[int]] = defaultdict(set)
     for row, profile in enumerate(profiles):
-        if profile.business is not None:
-            by_business[profile.business].add(row)
-        if profile.company is not None:
-            by_company[profile.company].add(row)
-        for word in profile.fit_words:
-            by_fit[word].add(row)
-        for word in profile.work_words:
+        for word in profile.work_words & work_needed:
             by_work[word].add(row)
-    columns: dict[tuple[str, bool, frozenset[str]], int] = {}
-    asked: list[list[str]] = []
-    for profile in profiles:
-        asked.append([str(columns.setdefault((w.key, w.at_company, profile.work_words),
-                                             len(columns)))
-                      for w in profile.wants if w.fit or profile.work_words])
     wants = {(w.key, w.at_company): w for p in profiles for w in p.wants}
     answering: dict[tuple[str, bool], set[int]] = {}
+    fitting: dict[tuple[str, bool], set[int]] = {}
+    for ask, want in wants.items():
+        answers = set(prepared.answering(want))
+        answering[ask] = answers
+        fitting[ask] = ({row for row in answers if not want.fit.isdisjoint(profiles[row].fit_words)}
+                        if want.fit else set())
+    columns: dict[object, int] = {}
+    nobody: set[object] = set()  # (ask, line of work) pairs no answerer shares a word with
     fits: list[list[str]] = [[] for _ in profiles]
-    for (key, at_company, work), column in columns.items():
-        want = wants[(key, at_company)]
-        maybe: set[int] = set()
-        for word in want.fit:
-            maybe |= by_fit.get(word, set())
-        for word in work:
-            maybe |= by_work.get(word, set())
-        if not maybe:
-            continue
-        answers = answering.get((key, at_company))
-        if answers is None:
-            answers = set()
-            if not at_company:
-                for business in matcher.matching(key):
-                    answers |= by_business.get(matcher.keys[business], set())
-            for company in companies.matching(want.company, at_company=at_company):
-                answers |= by_company.get(companies.keys[company], set())
-            answering[(key, at_company)] = answers
-        for row in maybe & answers:
-            fits[row].append(str(column))
-    keys = [str(column) for column in range(len(columns))]
+
+    def column(key: object, rows: set[int]) -> str:
+        if key not in columns:
+            columns[key] = len(columns)
+            for row in rows:
+                fits[row].append(str(columns[key]))
+        return str(columns[key])
+
+    asked: list[list[str]] = []
+    for profile in profiles:
+        mine: list[str] = []
+        for want in profile.wants:
+            ask = (want.key, want.at_company)
+            if fitting[ask]:
+                mine.append(column(ask, fitting[ask]))
+            key = (ask, profile.work_words)
+            if not profile.work_words or key in nobody or len(answering[ask]) > CROWDED_ASK:
+                continue
+            if key not in columns:
+                workers = _sharing(profile.work_words, answering[ask], by_work, profiles)
+                workers -= fitting[ask]
+                if not workers:
+                    nobody.add(key)
+                    continue
+            mine.append(column(key, workers if key not in columns else set()))
+        asked.append(mine)
+    if not columns:
+        return
+    keys = [str(c) for c in range(len(columns))]
     yield Block("wants_fit", incidence(keys, asked) * weight, incidence(keys, fits),
                 symmetric=False)
 

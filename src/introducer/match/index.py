@@ -46,6 +46,8 @@ _BLOCK_PRODUCTS = 1_000_000  # partial products per row block of L Rᵀ
 _ROWDOT_CHUNK = 400_000  # candidate pairs per chunk of row-wise dot products
 
 
+# Acquainted pairs listed up front, at most (about 8 bytes each while ranking).
+ACQUAINTED_PAIRS_LISTED = 5_000_000
 # Blocks whose points competitors do not get (see `score.PairScorer._book_reasons`).
 CONTESTED_BLOCKS = frozenset({"shared_clients", "shared_referral_sources", "same_trigger_event"})
 
@@ -150,7 +152,11 @@ class PairIndex:
         )
         blocks = feature_blocks(prepared)
         # What competitors share is the market they compete for, not a reason to meet.
-        self._contested = [b for b in blocks if b.name in CONTESTED_BLOCKS]
+        contested = [b for b in blocks if b.name in CONTESTED_BLOCKS]
+        self._contested: tuple[Matrix, Matrix] | None = (
+            (sp.csr_array(sp.hstack([b.left for b in contested])),
+             sp.csr_array(sp.hstack([b.right for b in contested]))) if contested else None
+        )
         budget = default_pair_budget(self.size) if pair_budget is None else pair_budget
         self.layout = ColumnLayout(blocks, self.introducible, budget)
         self._business = np.array(
@@ -167,13 +173,16 @@ class PairIndex:
             prepared.penalty.any() or prepared.bonus.any() or prepared.vouch.any()
         )
         acquaintance = prepared.acquaintance
-        self._known_keys = np.array(
-            sorted(a * self.size + b for a, b in acquaintance.known), dtype=np.int64
-        )
-        groups = sorted(acquaintance.groups)
-        self._groups: Matrix | None = (
-            incidence(groups, acquaintance.member_of) if groups else None
-        )
+        # Acquainted pairs as sorted keys when there are few enough (the usual case:
+        # acquainted groups are small), else group columns compared pair by pair.
+        listed = acquaintance.pairs(ACQUAINTED_PAIRS_LISTED)
+        self._groups: Matrix | None = None
+        if listed is None:
+            listed = acquaintance.known
+            groups = sorted(acquaintance.groups)
+            self._groups = incidence(groups, acquaintance.member_of) if groups else None
+        self._known_keys = np.array(sorted(a * self.size + b for a, b in listed),
+                                    dtype=np.int64)
 
     def _competing_businesses(self) -> IntArray:
         """Keys (b1 * B + b2) of distinct businesses that share a canonical profession."""
@@ -327,6 +336,7 @@ class PairIndex:
             return found
         total = found.total.copy()
         total[same] -= self.prepared.weights.same_business
-        for block in self._contested:
-            total[same] -= row_dot(block.left, block.right, found.first[same], found.second[same])
+        if self._contested is not None:
+            left, right = self._contested
+            total[same] -= row_dot(left, right, found.first[same], found.second[same])
         return Candidates(found.first, found.second, total, found.ceiling)

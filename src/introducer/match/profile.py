@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +55,10 @@ IMPLIED_EVENT_SHARE = 0.25
 # An event written as over ("divorce finalised", "divorce final in June") still leaves
 # needs (the taxes, the house), but far fewer than one under way.
 PAST_EVENT_SHARE = 0.3
+# An ask more than this many people answer (a directory's "an accountant") is not sorted
+# by who shares the asker's line of work: each answer is as good, and comparing them
+# all would cost more than the ranking.
+CROWDED_ASK = 200
 # Words of an ask's purpose clause that say nothing about who fits it best.
 _FIT_STOP = frozenset({"look", "help", "find", "get", "need", "want", "sort", "out", "doe", "do",
                        "make", "take", "over", "off", "up", "more", "new", "after", "before",
@@ -200,27 +204,48 @@ def _wants(normalise: Normaliser, events: TriggerEvents, texts: list[str]) -> tu
     return tuple(wants.values())
 
 
-def _stems(words: frozenset[str], cache: dict[str, frozenset[str]], key: str) -> frozenset[str]:
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = frozenset(stem(word) for word in words)
-    return found
+@dataclass(frozen=True, slots=True)
+class _BusinessFacts:
+    """What a (normalised) business says, computed once per distinct business in a book."""
+
+    serves: frozenset[str]
+    serving: Mapping[str, float]
+    implied: frozenset[str]
+    work_words: frozenset[str]
+    fit_words: frozenset[str]
+
+
+def _business_facts(business: str, events: TriggerEvents) -> _BusinessFacts:
+    serves = events.events_served_by(business) if business else frozenset()
+    words = tokens(business)
+    return _BusinessFacts(
+        serves=serves,
+        serving={event: SECONDARY_SHARE if events.role(business, event) == "secondary" else 1.0
+                 for event in serves},
+        implied=events.implied_events(business) if business else frozenset(),
+        work_words=frozenset(stem(word) for word in words - _ROLE_STOP),
+        fit_words=frozenset(stem(word) for word in words | events.vocabulary_of(business)),
+    )
 
 
 def build_profile(
     contact: Contact, normalise: Normaliser, events: TriggerEvents, today: dt.date,
-    cache: dict[str, frozenset[str]] | None = None,
+    cache: dict[str, Any] | None = None,
 ) -> Profile:
     """Normalise one contact; `serves` is inferred from the business when absent.
 
-    `cache` keeps per-business stemmed words across the contacts of one book."""
+    `cache` keeps what each distinct business and client type says across the contacts
+    of one book (a book of 100k holds far fewer distinct businesses)."""
     cache = {} if cache is None else cache
     business = normalise(contact.business) if contact.business else ""
     company = company_key(normalise(contact.company)) if contact.company else ""
+    facts = cache.get("business:" + business)
+    if facts is None:
+        facts = cache["business:" + business] = _business_facts(business, events)
     if contact.serves is not None:
         serves = frozenset(events.event_key(normalise(name)) for name in contact.serves) - {""}
     else:
-        serves = events.events_served_by(business) if business else frozenset()
+        serves = facts.serves
     living: dict[str, float] = {}
     for life_event in contact.events:
         key = events.event_key(normalise(life_event.event))
@@ -229,24 +254,19 @@ def build_profile(
             if events.is_over(life_event.event):  # "divorce finalised": mostly behind them
                 strength *= PAST_EVENT_SHARE
             living[key] = max(living.get(key, 0.0), strength)
-    for key in events.implied_events(business) if business else ():
+    for key in facts.implied:
         # A "retired plant manager" is a retiree, not someone retiring this month.
         living.setdefault(key, IMPLIED_EVENT_SHARE * events.urgency(key))
     notes_words = note_words(contact.notes) if contact.notes else frozenset()
     clients = _spellings(normalise, contact.clients)
-    work_words = _stems(tokens(business) - _ROLE_STOP, cache, "work:" + business)
-    fit_words = notes_words | work_words | _stems(
-        tokens(business) | events.vocabulary_of(business), cache, "fit:" + business)
+    work_words = facts.work_words
+    fit_words = notes_words | work_words | facts.fit_words
     for client in clients:
         words = cache.get("client:" + client)
         if words is None:
             words = cache["client:" + client] = note_words(client)
         fit_words |= words
-    if contact.serves is not None:
-        serving = dict.fromkeys(serves, 1.0)
-    else:
-        serving = {event: SECONDARY_SHARE if events.role(business, event) == "secondary" else 1.0
-                   for event in serves}
+    serving = dict.fromkeys(serves, 1.0) if contact.serves is not None else facts.serving
     return Profile(
         contact=contact,
         business=business or None,
@@ -329,6 +349,9 @@ class PreparedBook:
             [points for points, _ in self.vouching], dtype=np.float64
         )
         self.acquaintance = Acquaintance(book.contacts, settings.groups)
+        self._answering: dict[tuple[str, bool], frozenset[int]] = {}
+        self._by_business: defaultdict[str, set[int]] | None = None
+        self._by_company: defaultdict[str, set[int]] = defaultdict(set)
         self.me_business: str | None = (
             self.normalise(book.me.business) if book.me.business else None
         )
@@ -385,7 +408,32 @@ class PreparedBook:
         words hold, and the words of the asker's line of work theirs shares. Empty if none."""
         if not (self.by_business(want, profile) or self.by_company(want, profile)):
             return frozenset(), frozenset()
+        if len(self.answering(want)) > CROWDED_ASK:
+            return want.fit & profile.fit_words, frozenset()
         return want.fit & profile.fit_words, asker.work_words & profile.work_words
+
+    def answering(self, want: Want) -> frozenset[int]:
+        """Positions of everyone who answers a want by business or company (cached)."""
+        ask = (want.key, want.at_company)
+        found = self._answering.get(ask)
+        if found is None:
+            if self._by_business is None:
+                self._by_business, self._by_company = defaultdict(set), defaultdict(set)
+                for row, profile in enumerate(self.profiles):
+                    if profile.business is not None:
+                        self._by_business[profile.business].add(row)
+                    if profile.company is not None:
+                        self._by_company[profile.company].add(row)
+            rows: set[int] = set()
+            if not want.at_company:
+                for business in self.matcher.matching(want.key):
+                    rows |= self._by_business.get(self.matcher.keys[business], set())
+            for company in self.companies.matching(want.company, at_company=want.at_company):
+                rows |= self._by_company.get(self.companies.keys[company], set())
+            rows -= {row for row in rows if not self.by_business(want, self.profiles[row])
+                     and not self.by_company(want, self.profiles[row])}
+            found = self._answering[ask] = frozenset(rows)
+        return found
 
     def rarity(self, field: str, key: str) -> float:
         """1/log2(holders): the worth of one value of `field` that two contacts share."""

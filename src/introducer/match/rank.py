@@ -42,7 +42,7 @@ _FIRST_KEEP = 5_000
 # Runners-up named beside the best answer to one ask ("or: Carla Mendes, Brooke Hanley"),
 # found among the asker's best-scoring partners.
 ALTERNATIVES_NAMED = 3
-_ALTERNATIVES_SCORED = 12
+_ALTERNATIVES_SCORED = 6
 
 AnswerKey = tuple[str, str, tuple[str, ...], str]
 

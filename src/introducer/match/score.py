@@ -50,6 +50,8 @@ HISTORY_KINDS: frozenset[str] = frozenset({"reciprocity", "recently_introduced"}
 # Kinds that say how the user stands with the pair (the ledger's, how well the user knows
 # each side, whether they know each other already): never the common thread.
 STANDING_KINDS: frozenset[str] = HISTORY_KINDS | {"closeness", "already_acquainted"}
+# Per-person kinds added on top of what the book finds (see `shares_something`).
+_PERSONAL_KINDS = frozenset({"closeness", "reciprocity", "recently_introduced"})
 # Kinds that answer something time-bound: an open ask, or a life event someone is living
 # through now. A connector answers these first (`today` lists them in a section of their own).
 URGENT_KINDS: frozenset[str] = frozenset({"wants", "needs_service"})
@@ -182,6 +184,12 @@ class PairScorer:
     def raw_total(self, first: int, second: int) -> float:
         """The unrounded sum of every reason's points (what the vectorised index computes)."""
         return sum(raw for _, raw in self._raw_reasons(first, second))
+
+    def shares_something(self, first: int, second: int) -> bool:
+        """Whether the book (after what acquaintance takes off) finds anything for the pair:
+        only then do reciprocity and vouching add to it."""
+        return sum(raw for reason, raw in self._raw_reasons(first, second)
+                   if reason.kind not in _PERSONAL_KINDS) > SHARES_SOMETHING
 
     def _reasons(self, first: int, second: int) -> Iterator[Reason]:
         for reason, raw in self._raw_reasons(first, second):

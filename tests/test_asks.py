@@ -415,3 +415,20 @@ def test_a_generalist_answers_when_nobody_does_exactly_what_was_asked(
     nobody = [{"name": "Ann Ruiz", "wants": ["a babysitter"]},
               {"name": "Tiny Steps", "business": "daycare center"}]
     assert "Tiny Steps" not in reasons_for(write_book(nobody), "ann-ruiz")
+
+
+def test_notes_that_add_what_the_business_name_does_not_say_make_the_better_answer(
+        write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Raj Patel", "wants": ["term life insurance"]},
+        {"name": "Todd Bauer", "business": "insurance agent", "closeness": 5},
+        {"name": "Brian Kessler", "business": "insurance agent",
+         "notes": "Independent. Term life, disability, long-term care."},
+        {"name": "Debbie Fisk", "business": "insurance agent",
+         "notes": "Competes with Greg on anything commercial."},
+    ])
+    [best] = suggestions(book, "--for", "raj-patel", "--top", "1")
+    assert best["b"]["id"] == "raj-patel" and best["a"]["id"] == "brian-kessler"
+    found = reasons_for(book, "raj-patel")
+    assert texts(found["Brian Kessler"], "wants_notes")
+    assert not texts(found["Debbie Fisk"], "wants_notes"), "her notes say nothing of term life"

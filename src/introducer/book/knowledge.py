@@ -195,6 +195,11 @@ class TriggerEvents:
         self._spelling_tokens: dict[str, tuple[str, frozenset[str]]] = {}
         self._spellings_with: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self._needs_with: dict[str, list[_Need]] = {}
+        self._names_of: dict[str, frozenset[str]] = {
+            key: frozenset(word for text in (key, *body.synonyms)
+                           for word in tokens(fold_text(text)))
+            for key, body in table.items()
+        }
         self._words_of: dict[str, frozenset[str]] = {
             key: frozenset(word for text in (key, *body.synonyms, *body.needs)
                            for word in tokens(fold_text(text)))
@@ -485,6 +490,12 @@ class TriggerEvents:
                 *(self._words_of.get(p, frozenset()) for p in self.professions_of(business)))
             self._vocabulary_cache[business] = cached
         return cached
+
+    def names_of(self, business: str) -> frozenset[str]:
+        """Every word of the names and spellings of the professions a business is (not their
+        needs): what saying "insurance agent" already says."""
+        return frozenset().union(
+            *(self._names_of.get(p, frozenset()) for p in self.professions_of(business)))
 
     def role(self, profession: str, event: str) -> Role | None:
         """How a profession serves an event: "primary", "secondary", or None if it does not.

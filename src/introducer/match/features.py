@@ -241,11 +241,12 @@ def _notes_wants(prepared: PreparedBook) -> Iterable[Block]:
             asks.setdefault((want.key, want.at_company), want)
     fits: list[list[str]] = [[] for _ in profiles]
     for column, want in enumerate(asks.values()):
-        words = want.qualifiers or want.content  # qualifiers are a part of the content
-        postings = sorted((noted.get(word, set()) for word in words), key=len)
-        if not postings or not postings[0]:
-            continue
-        for row in set.intersection(*postings):
+        if want.qualifiers:  # the notes must hold them all (they are part of the content)
+            postings = sorted((noted.get(word, set()) for word in want.qualifiers), key=len)
+            held = set.intersection(*postings) if postings and postings[0] else set()
+        else:  # what the business's name does not say: some of the content, any word of it
+            held = set().union(*(noted.get(word, set()) for word in want.content))
+        for row in held:
             if prepared.by_notes(want, profiles[row]):
                 fits[row].append(str(column))
     keys = [str(column) for column in range(len(asks))]

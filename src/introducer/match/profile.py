@@ -350,6 +350,7 @@ class PreparedBook:
         )
         self.acquaintance = Acquaintance(book.contacts, settings.groups)
         self._answering: dict[tuple[str, bool], frozenset[int]] = {}
+        self._names_cache: dict[str, frozenset[str]] = {}
         self._by_business: defaultdict[str, set[int]] | None = None
         self._by_company: defaultdict[str, set[int]] = defaultdict(set)
         self.me_business: str | None = (
@@ -392,13 +393,19 @@ class PreparedBook:
 
         Met by business or company: the notes must hold the qualifiers ("speaks
         Spanish" for a Spanish-speaking attorney), or, for an ask with none, the ask
-        itself ("also does prenups" for "someone to do a prenup"); not met: every
-        word of the ask.
+        itself less what the business's name already says ("also does prenups" for
+        "someone to do a prenup"; "term life" for term life insurance from an
+        insurance agent); not met: every word of the ask.
         """
         if not profile.notes_words:
             return False
         met = self.by_business(want, profile) or self.by_company(want, profile)
-        needed = (want.qualifiers or want.content) if met else want.content
+        if not met:
+            needed = want.content
+        elif want.qualifiers:
+            needed = want.qualifiers
+        else:  # what of the ask the business's own name does not already say
+            needed = want.content - self._named_by(profile.business or "")
         return bool(needed) and needed <= profile.notes_words
 
     def fits_best(self, want: Want, asker: Profile, profile: Profile
@@ -411,6 +418,14 @@ class PreparedBook:
         if len(self.answering(want)) > CROWDED_ASK:
             return want.fit & profile.fit_words, frozenset()
         return want.fit & profile.fit_words, asker.work_words & profile.work_words
+
+    def _named_by(self, business: str) -> frozenset[str]:
+        """The stems of a business and of its professions' names and spellings (cached)."""
+        found = self._names_cache.get(business)
+        if found is None:
+            words = tokens(business) | self.events.names_of(business)
+            found = self._names_cache[business] = frozenset(stem(w) for w in words)
+        return found
 
     def answering(self, want: Want) -> frozenset[int]:
         """Positions of everyone who answers a want by business or company (cached)."""

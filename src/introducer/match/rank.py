@@ -192,15 +192,14 @@ class Matchmaker:
             if other_key is not None and other_key[0] == key:
                 found.append(other)
         found.sort(key=lambda s: (-s.score, s.a.id, s.b.id))
-        names = tuple(s.b if s.a.id == key[1] else s.a for s in found[:ALTERNATIVES_NAMED])
+        names = tuple(s.other(key[1]) for s in found[:ALTERNATIVES_NAMED])
         return dataclasses.replace(suggestion, alternatives=names) if names else suggestion
 
     def helper_of(self, suggestion: Suggestion) -> tuple[str, str]:
         """(who is helped, who helps) for a pair that answers an ask or a live event."""
         answer = suggestion.answer
         subject = answer.subject if answer is not None and answer.subject else suggestion.a.id
-        other = suggestion.b.id if subject == suggestion.a.id else suggestion.a.id
-        return subject, other
+        return subject, suggestion.other(subject).id
 
     def serves_the_other_side(self, suggestion: Suggestion, helped: set[tuple[str, str]]
                               ) -> bool:
@@ -226,7 +225,7 @@ class Matchmaker:
         if answer.kind == "wants":
             return (answer.kind, answer.subject, answer.values, ""), self.prepared.index_of[
                 answer.subject]
-        other = suggestion.b if answer.subject == suggestion.a.id else suggestion.a
+        other = suggestion.other(answer.subject)
         profile = self.prepared.profiles[self.prepared.index_of[other.id]]
         professions = self.prepared.matcher.professions(profile.business or "")
         line = min(professions) if professions else (profile.business or other.id)

@@ -35,6 +35,7 @@ from introducer.match.profile import (
     PreparedBook,
     Profile,
     SharedField,
+    Want,
     event_breadth,
 )
 from introducer.match.terms import stem
@@ -93,6 +94,10 @@ class Suggestion:
     # Others who answer the same ask or need as well, but less well ("or: Carla, Brooke").
     alternatives: tuple[Contact, ...] = ()
 
+    def other(self, contact_id: str) -> Contact:
+        """The side of the pair that is not `contact_id`."""
+        return self.b if self.a.id == contact_id else self.a
+
     @property
     def answer(self) -> Reason | None:
         """The ask or live event this pair answers, if that is its strongest reason."""
@@ -115,6 +120,12 @@ class Suggestion:
         if self.alternatives:
             thread += f" (or: {', '.join(c.name for c in self.alternatives)})"
         return thread
+
+
+def _asked(want: Want) -> str:
+    """How an ask reads in a reason: as written if it said how (`an intro to ...`), else
+    as a phrase (`a dentist`)."""
+    return want.text if want.stripped else asked_thing(want.text)
 
 
 def round_points(points: float) -> float:
@@ -290,8 +301,7 @@ class PairScorer:
 
     def _all_the_user(self, sources: list[str]) -> bool:
         """Whether every shared referral source is what the user does (`me.business`)."""
-        mine = self.prepared.me_business
-        return mine is not None and all(self.prepared.in_users_line(s) for s in sources)
+        return all(self.prepared.in_users_line(source) for source in sources)
 
     def _same_event(self, a: Profile, b: Profile) -> Iterator[tuple[Reason, float]]:
         shared = sorted(a.serves & b.serves)
@@ -335,7 +345,7 @@ class PairScorer:
         ]
         if not by_business and not by_company:
             return
-        asked = [w.text if w.stripped else asked_thing(w.text) for w in by_business]
+        asked = [_asked(w) for w in by_business]
         asked += [w.text if w.stripped else f"someone at {w.text}" for w in by_company]
         facts = []
         if by_business:
@@ -359,7 +369,7 @@ class PairScorer:
         fit = [w for w in x.wants if self.prepared.by_notes(w, y)]
         if not fit:
             return
-        asked = [w.text if w.stripped else asked_thing(w.text) for w in fit]
+        asked = [_asked(w) for w in fit]
         words = frozenset().union(*(w.content for w in fit))
         quote = note_quote(y.contact.notes or "", words)
         values = _sorted_values([w.text for w in fit])
@@ -397,7 +407,7 @@ class PairScorer:
                      if stem(word) in work]
             why.append(f"{y_name} is in {x_name}'s line of work "
                        f"({join_words(_sorted_values(words))})")
-        asked = [w.text if w.stripped else asked_thing(w.text) for w, _, _ in fit]
+        asked = [_asked(w) for w, _, _ in fit]
         yield Reason(
             "wants_fit", _sorted_values([w.text for w, _, _ in fit]), 0.0,
             f"{x_name} asked for {join_words(asked)}: best fit, {'; '.join(why)}",

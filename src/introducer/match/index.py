@@ -239,8 +239,9 @@ class PairIndex:
         shortlist.add(self._corrected(Candidates(found.first, found.second, found.total + extra)))
 
     def rough_partners(self, focus: int) -> Candidates:
-        """Every pair including `focus` that shares anything, with the book's points before
-        the corrections (which only lower a total): a cheap order to pick candidates from."""
+        """Every pair including `focus` that shares anything, with its points from the book's
+        columns alone, before `partners` applies the corrections and per-person points;
+        kept per focus, a cheap order to pick runners-up from."""
         cached = self._rough.get(focus)
         if cached is None:
             layout = self.layout
@@ -260,16 +261,7 @@ class PairIndex:
         """Every pair including `focus` that shares anything at all (exhaustive, exact)."""
         if not self.introducible[focus]:
             return _empty()
-        layout = self.layout
-        if self._right_t is None:  # built once: `partners` runs once per ask answered
-            self._right_t = sp.csr_array(layout.right.T.tocsr())
-        row = sp.coo_array(layout.left[[focus]] @ self._right_t)
-        others = row.col.astype(np.int64)
-        totals = np.asarray(row.data, dtype=np.float64)
-        keep = others != focus
-        others, totals = others[keep], totals[keep]
-        found = Candidates(np.minimum(others, focus), np.maximum(others, focus), totals)
-        return self._corrected(self._allowed(found))
+        return self._corrected(self.rough_partners(focus))
 
     def totals(self, first: IntArray, second: IntArray) -> FloatArray:
         """Exact totals of arbitrary introducible pairs (for tests and checks)."""

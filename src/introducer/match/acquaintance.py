@@ -104,10 +104,6 @@ class Acquaintance:
             found.update((a, b) for k, a in enumerate(people) for b in people[k + 1:])
         return found
 
-    @property
-    def anything(self) -> bool:
-        return bool(self.groups or self.known)
-
     def why(self, first: int, second: int, names: tuple[str, str]) -> str | None:
         """Why the two already know each other (`both in bni-tuesday`), or None."""
         if (min(first, second), max(first, second)) in self.known:

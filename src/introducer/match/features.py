@@ -256,7 +256,7 @@ def _notes_wants(prepared: PreparedBook) -> Iterable[Block]:
                 symmetric=False)
 
 
-def _sharing(words: frozenset[str], among: set[int], by_word: Mapping[str, set[int]],
+def _sharing(words: frozenset[str], among: frozenset[int], by_word: Mapping[str, set[int]],
              profiles: Sequence[Profile]) -> set[int]:
     """The rows of `among` whose work words share one of `words`, by the cheaper route:
     testing each of `among`, or intersecting the word postings with it."""
@@ -286,11 +286,10 @@ def _fit_wants(prepared: PreparedBook) -> Iterable[Block]:
         for word in profile.work_words & work_needed:
             by_work[word].add(row)
     wants = {(w.key, w.at_company): w for p in profiles for w in p.wants}
-    answering: dict[tuple[str, bool], set[int]] = {}
+    answering = {ask: prepared.answering(want) for ask, want in wants.items()}
     fitting: dict[tuple[str, bool], set[int]] = {}
     for ask, want in wants.items():
-        answers = set(prepared.answering(want))
-        answering[ask] = answers
+        answers = answering[ask]
         fitting[ask] = ({row for row in answers if not want.fit.isdisjoint(profiles[row].fit_words)}
                         if want.fit else set())
     columns: dict[object, int] = {}

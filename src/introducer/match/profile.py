@@ -13,6 +13,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -303,9 +304,9 @@ class PreparedBook:
         self.weights: Weights = settings.weights
         self.normalise = Normaliser(settings.aliases)
         self.events = TriggerEvents(settings.events, settings.professions)
-        stems: dict[str, frozenset[str]] = {}
+        cache: dict[str, Any] = {}
         self.profiles: tuple[Profile, ...] = tuple(
-            build_profile(contact, self.normalise, self.events, today, stems)
+            build_profile(contact, self.normalise, self.events, today, cache)
             for contact in book.contacts
         )
         self.matcher = BusinessMatcher(
@@ -351,8 +352,10 @@ class PreparedBook:
         self.acquaintance = Acquaintance(book.contacts, settings.groups)
         self._answering: dict[tuple[str, bool], frozenset[int]] = {}
         self._names_cache: dict[str, frozenset[str]] = {}
-        self._by_business: defaultdict[str, set[int]] | None = None
-        self._by_company: defaultdict[str, set[int]] = defaultdict(set)
+        self._partners: defaultdict[str, list[str]] = defaultdict(list)
+        for first, second in sorted(self.couples):
+            self._partners[book.contacts[first].id].append(book.contacts[second].id)
+            self._partners[book.contacts[second].id].append(book.contacts[first].id)
         self.me_business: str | None = (
             self.normalise(book.me.business) if book.me.business else None
         )
@@ -368,10 +371,7 @@ class PreparedBook:
 
     def partners_of(self, contact_id: str) -> list[str]:
         """The other side of a divorce someone is living through, if the book holds them."""
-        position = self.index_of.get(contact_id)
-        contacts = self.book.contacts
-        return [contacts[b if a == position else a].id for a, b in self.couples
-                if position in (a, b)]
+        return self._partners.get(contact_id, [])
 
     def in_users_line(self, business: str | None) -> bool:
         """Whether a (normalised) business is the user's own line of work (`me.business`)."""
@@ -432,23 +432,29 @@ class PreparedBook:
         ask = (want.key, want.at_company)
         found = self._answering.get(ask)
         if found is None:
-            if self._by_business is None:
-                self._by_business, self._by_company = defaultdict(set), defaultdict(set)
-                for row, profile in enumerate(self.profiles):
-                    if profile.business is not None:
-                        self._by_business[profile.business].add(row)
-                    if profile.company is not None:
-                        self._by_company[profile.company].add(row)
+            by_business, by_company = self._holders
             rows: set[int] = set()
-            if not want.at_company:
-                for business in self.matcher.matching(want.key):
-                    rows |= self._by_business.get(self.matcher.keys[business], set())
+            if not want.at_company:  # as `by_business`: what the matcher names, not the user
+                for column in self.matcher.matching(want.key):
+                    business = self.matcher.keys[column]
+                    if not self.in_users_line(business):
+                        rows |= by_business.get(business, set())
             for company in self.companies.matching(want.company, at_company=want.at_company):
-                rows |= self._by_company.get(self.companies.keys[company], set())
-            rows -= {row for row in rows if not self.by_business(want, self.profiles[row])
-                     and not self.by_company(want, self.profiles[row])}
+                rows |= by_company.get(self.companies.keys[company], set())
             found = self._answering[ask] = frozenset(rows)
         return found
+
+    @cached_property
+    def _holders(self) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+        """Positions by normalised business and by company (built once, when first asked)."""
+        by_business: defaultdict[str, set[int]] = defaultdict(set)
+        by_company: defaultdict[str, set[int]] = defaultdict(set)
+        for row, profile in enumerate(self.profiles):
+            if profile.business is not None:
+                by_business[profile.business].add(row)
+            if profile.company is not None:
+                by_company[profile.company].add(row)
+        return by_business, by_company
 
     def rarity(self, field: str, key: str) -> float:
         """1/log2(holders): the worth of one value of `field` that two contacts share."""

@@ -228,11 +228,7 @@ def _suggestions(book: Book, view: HistoryView, top: int, *, on: dt.date,
     from introducer.match.rank import Matchmaker
 
     matchmaker = Matchmaker(book, today=on, history=view)
-    ranked = matchmaker.suggest(top=top, per_person=PER_PERSON)
-    by_id = {contact.id: contact for contact in book.contacts}
-    back = [matchmaker.explain(by_id[a], by_id[b]) for a, b in returning
-            if a in by_id and b in by_id]
-    return ranked, [s for s in back if s.score > 0 and s.excluded is None and s.history is None]
+    return matchmaker.suggest(top=top, per_person=PER_PERSON), matchmaker.suggestable(returning)
 
 
 def _agenda(ctx: typer.Context, loaded: Book, state: Path | None, top: int) -> Agenda:

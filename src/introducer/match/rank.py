@@ -18,7 +18,7 @@ import dataclasses
 import datetime as dt
 import heapq
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -76,6 +76,14 @@ class Matchmaker:
             with collector_paused():
                 self._index = PairIndex(self.prepared, pair_budget=self._pair_budget)
         return self._index
+
+    def suggestable(self, pairs: Iterable[tuple[str, str]]) -> list[Suggestion]:
+        """These pairs (by id) scored as they stand, whatever the caps, leaving out any the
+        ranking could never suggest: gone from the book, excluded, hidden, or worth nothing."""
+        index_of = self.prepared.index_of
+        scored = [self.scorer.score_pair(index_of[a], index_of[b]) for a, b in pairs
+                  if a in index_of and b in index_of and a != b]
+        return [s for s in scored if s.score > 0 and s.excluded is None and s.history is None]
 
     def explain(self, a: Contact, b: Contact) -> Suggestion:
         """Every reason for and against introducing a and b, even if they are never suggested."""

@@ -287,8 +287,7 @@ class TriggerEvents:
 
     @staticmethod
     def _strip(folded: str, drop: Iterable[str] | frozenset[str]) -> str:
-        words = (word.removesuffix("'s").removesuffix("’s") for word in folded.split())
-        return " ".join(w for w in words if w not in drop and not _DIGITS.search(w))
+        return " ".join(w for w in _plain_words(folded) if w not in drop and not _DIGITS.search(w))
 
     def known_event(self, name: str, *, strict: bool = False) -> str | None:
         """The canonical event a phrase names, or None.
@@ -311,7 +310,7 @@ class TriggerEvents:
     def _cued_event(self, folded: str) -> str | None:
         """The event whose cues (events.yaml `cues`) the phrase holds most; ties to the first
         listed. "divorce finalised" and "just moved from Portland" have no alias of their own."""
-        words = frozenset(word.removesuffix("'s").removesuffix("’s") for word in folded.split())
+        words = frozenset(_plain_words(folded))
         best, most = None, 0
         for event, cues in self._cues:
             held = sum(cue <= words for cue in cues)
@@ -533,6 +532,11 @@ class TriggerEvents:
 _PERSON_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "eer", "man", "smith", "wright")
 _PERSON_WORDS = frozenset({"attorney", "mechanic", "surgeon", "chef", "nanny", "vet", "midwife",
                            "doula", "medic", "rabbi", "priest", "chaplain", "glazier"})
+
+
+def _plain_words(folded: str) -> list[str]:
+    """A folded phrase's words, possessives dropped ("husband's" is "husband")."""
+    return [word.removesuffix("'s").removesuffix("’s") for word in folded.split()]
 
 
 def names_a_person(word: str) -> bool:

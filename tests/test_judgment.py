@@ -335,3 +335,37 @@ def test_notes_that_say_they_do_exactly_what_was_asked_make_the_better_answer(
     assert pairs([best]) == [("ava-chen", "linda-park")]
     assert "wants_notes" in reasons(best)
     assert [p["id"] for p in best["alternatives"]] == ["dana-reyes"]
+
+
+def test_someone_leaving_abuse_meets_a_litigator_and_an_advocate_not_a_mediator(
+        write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Tara James", "business": "bank teller",
+         "events": ["leaving an abusive marriage"]},
+        {"name": "Bruce Hale", "business": "family law litigator"},
+        {"name": "Paula Vance", "business": "domestic violence advocate"},
+        {"name": "Dana Reyes", "business": "collaborative divorce attorney"},
+        {"name": "Maria Lopez", "business": "divorce mediator"},
+    ])
+    found = pairs(suggestions(book, "--for", "tara"))
+    assert set(found[:2]) == {("bruce-hale", "tara-james"), ("paula-vance", "tara-james")}
+    for settles_by_agreement in ("dana", "maria"):
+        assert "needs_service" not in reasons(explain(book, "tara", settles_by_agreement))
+    assert reasons(explain(book, "tara", "paula"))["needs_service"]["text"] == (
+        "Paula's work (domestic violence advocate) can help with Tara's safety from abuse")
+
+
+def test_a_coffee_shop_is_a_cafe_to_the_insurer_who_writes_cafes(
+        write_book: BookWriter) -> None:
+    book = write_book([
+        {"name": "Tom Greer", "business": "owns a coffee shop",
+         "wants": ["insurance for my coffee shop"]},
+        {"name": "Dan Ross", "business": "insurance agent", "closeness": 4},
+        {"name": "Rita Gomez", "business": "commercial insurance", "clients": ["cafes"]},
+    ])
+    [best] = suggestions(book, "--for", "tom")
+    assert pairs([best]) == [("rita-gomez", "tom-greer")]
+    assert [r["text"] for r in best["reasons"][:2]] == [
+        "Tom asked for insurance for their coffee shop: Rita works in commercial insurance",
+        "Rita serves cafes: Tom owns a coffee shop",
+    ]

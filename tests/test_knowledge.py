@@ -154,7 +154,7 @@ def test_settings_events_override_keeps_known_roles() -> None:
 @pytest.mark.parametrize(("phrase", "event"), [
     ("divorce finalised", "divorce"),
     ("getting remarried in May", "marriage"),
-    ("leaving an abusive marriage", "divorce"),
+    ("leaving an abusive marriage", "safety from abuse"),
     ("just moved from Portland", "relocation"),
     ("mom diagnosed with dementia", "ageing parent"),
     ("husband's ALS diagnosis", "health crisis"),

@@ -99,7 +99,8 @@ def test_professionals_serving_one_event_with_different_businesses() -> None:
     event = reason(result, "same_trigger_event")
     assert event.values == ("divorce",)
     assert event.text == "both serve the same life event: divorce"
-    assert event.points == 2.0
+    # The attorney also serves safety from abuse, which the mediator does not: sqrt(1 * 2).
+    assert event.points == 1.41
 
 
 def test_serving_many_events_together_is_not_worth_many_times_one() -> None:
@@ -410,3 +411,28 @@ def test_the_business_matcher_agrees_with_its_definition() -> None:
             expected = bool(words) and words <= tokens(business) and (
                 not head_noun or term.split()[-1] == business.split()[-1])
         assert matcher.matches(term, business, head_noun=head_noun) == expected, (term, business)
+
+
+@pytest.mark.parametrize(
+    ("business", "predicate"),
+    [("owns a gym", "owns a gym"), ("retired", "is retired"),
+     ("commercial insurance", "works in commercial insurance"),
+     ("real estate", "works in real estate"), ("dentist", "is a dentist"),
+     ("engineer at Intel", "is an engineer at Intel")],
+)
+def test_a_line_of_work_reads_as_a_predicate(business: str, predicate: str) -> None:
+    # Used to read "Sam is an owns a gym", "Walt is a retired", "Rita is a commercial insurance".
+    result = pair({"name": "Ana", "clients": [business]}, {"name": "Tom", "business": business})
+    assert reason(result, "potential_client").text == f"Ana serves {business}: Tom {predicate}"
+
+
+@pytest.mark.parametrize(
+    ("want", "asked"),
+    [("insurance for my coffee shop", "insurance for their coffee shop"),
+     ("update my will", "help to update their will"),
+     ("dentist for my kids", "a dentist for their kids")],
+)
+def test_an_ask_reads_by_its_head_noun_in_the_askers_words(want: str, asked: str) -> None:
+    result = pair({"name": "Ana", "wants": [want]},
+                  {"name": "Tom", "business": "insurance agent", "notes": want})
+    assert reason(result, "wants_notes").text.startswith(f"Ana asked for {asked}: ")

@@ -56,14 +56,70 @@ def with_article(noun: str) -> str:
     return ("an " if _takes_an(noun) else "a ") + noun
 
 
+# Words after which an ask or a line of work goes on to say what for or whom:
+# the noun before them decides the article ("insurance for my coffee shop").
+_QUALIFIER_STARTS = frozenset({"for", "to", "with", "at", "in", "on", "from", "who", "that",
+                               "which", "near", "by", "about", "of"})
+# Words that open an ask with what to do, not a thing: "update my will", "redo my bathroom".
+_ACTION_STARTS = frozenset({"update", "redo", "fix", "build", "find", "sell", "buy",
+                            "review", "sort", "file", "plan", "write", "hire", "meet", "move",
+                            "get", "set", "start", "rent", "lease", "refinance", "design"})
+
+
+_DETERMINERS = frozenset({"a", "an", "the", "some", "any", "help", "someone", "anyone", "somebody",
+                          "anybody"})
+
+
+def _head_word(text: str) -> str:
+    """The noun the article agrees with: the last word before any qualifier."""
+    words = [word.strip(".,;:!?()\"'") for word in text.casefold().split()]
+    for position, word in enumerate(words):
+        if position and word in _QUALIFIER_STARTS:
+            return words[position - 1]
+    return words[-1] if words else ""
+
+
+def _is_mass(word: str) -> bool:
+    folded = fold_text(word)
+    return fold_plural(word) != word or folded in _MASS_WORDS or folded.endswith(_MASS_ENDINGS)
+
+
 def asked_thing(text: str) -> str:
-    """What someone asked for, as a phrase: `an accountant`, but `accountants`, `insurance`."""
+    """What someone asked for, as a phrase: `an accountant`, but `accountants`, `insurance`,
+    `insurance for their coffee shop` (the asker's "my"), `help to update their will`."""
+    text = " ".join("their" if word.casefold() == "my" else word for word in text.split())
     words = text.casefold().split()
-    last = words[-1].strip(".,;:!?()\"'") if words else ""
-    folded = fold_text(last)
-    if fold_plural(last) != last or folded in _MASS_WORDS or folded.endswith(_MASS_ENDINGS):
+    if not words or words[0] in _DETERMINERS or _is_mass(_head_word(text)):
         return text
+    if len(words) > 1 and words[0] in _ACTION_STARTS:
+        return f"help to {text}"
     return with_article(text)
+
+
+# A business written as what someone does ("owns a gym", "runs a daycare"), not a title.
+_DOING_STARTS = frozenset({"owns", "runs", "works", "sells", "teaches", "manages", "does",
+                           "builds", "makes", "writes", "coaches", "helps", "designs",
+                           "cleans", "fixes", "repairs", "drives", "leads", "heads",
+                           "consults", "tutors", "trains", "walks", "plays"})
+# A business that is a state, not a title: "Walt is retired".
+_STATES = frozenset({"retired", "semi retired", "unemployed", "self employed", "between jobs",
+                     "laid off", "stay at home", "on leave", "freelance", "freelancing"})
+
+
+def what_someone_is(business: str) -> str:
+    """A line of work as a predicate: `is a dentist`, `owns a gym`, `is retired`,
+    `works in commercial insurance` (a field, not a title)."""
+    text = business.strip()
+    words = text.casefold().split()
+    if not words:
+        return "is in business"
+    if words[0] in _DOING_STARTS:
+        return text
+    if fold_text(text) in _STATES:
+        return f"is {text}"
+    if _is_mass(_head_word(text)) and fold_plural(_head_word(text)) == _head_word(text):
+        return f"works in {text}"
+    return f"is {with_article(text)}"
 
 
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")

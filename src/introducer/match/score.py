@@ -28,7 +28,7 @@ from introducer.match.phrasing import (
     join_words,
     note_quote,
     short_names,
-    with_article,
+    what_someone_is,
 )
 from introducer.match.profile import (
     SHARED_FIELDS,
@@ -349,7 +349,7 @@ class PairScorer:
         asked += [w.text if w.stripped else f"someone at {w.text}" for w in by_company]
         facts = []
         if by_business:
-            facts.append(f"is {with_article(y.contact.business or '')}")
+            facts.append(what_someone_is(y.contact.business or ""))
         if by_company:
             facts.append(f"works at {y.contact.company}")
         values = _sorted_values([w.text for w in (*by_business, *by_company)])
@@ -420,7 +420,7 @@ class PairScorer:
         if y.business is None:
             return
         matcher = self.prepared.matcher
-        what = with_article(y.contact.business or "")
+        what = what_someone_is(y.contact.business or "")
         for kind, terms, verb in (
             ("referral_source", x.referral_sources, "gets referrals from"),
             ("potential_client", x.clients, "serves"),
@@ -435,6 +435,6 @@ class PairScorer:
             if matched and weight:
                 values = _sorted_values(matched)
                 yield Reason(
-                    kind, values, 0.0, f"{x_name} {verb} {join_words(values)}: {y_name} is {what}",
+                    kind, values, 0.0, f"{x_name} {verb} {join_words(values)}: {y_name} {what}",
                     x.contact.id,
                 ), weight * len(matched)

@@ -360,7 +360,7 @@ def test_the_lawyer_whose_work_covers_the_purpose_fits_best(write_book: BookWrit
         assert kinds["wants"]["points"] == W.wants
         assert kinds["wants_fit"]["points"] == W.wants_fit
     assert texts(found["Sean McCoy"], "wants_fit") == [
-        "Olivia asked for a lawyer to look at my lease: best fit, Sean's work also covers lease"]
+        "Olivia asked for a lawyer to look at their lease: best fit, Sean's work also covers lease"]
     assert texts(found["Ed Stone"], "wants") and not texts(found["Ed Stone"], "wants_fit")
     top = suggestions(book, "--for", "olivia-burke")[0]
     assert top["b"]["name"] in ("Sean McCoy", "Rhea Lund") or top["a"]["name"] == "Rhea Lund"

@@ -148,7 +148,9 @@ def test_a_person_living_through_an_event_meets_who_serves_it() -> None:
         {"name": "Tom Reed", "business": "matrimonial attorney"},
     )
     need = reason(result, "needs_service")
-    assert need.points == W.needs_service
+    # A matrimonial attorney serves two events (divorce, safety from abuse): 0.99 of a
+    # specialist's points (`GENERALIST_STEP`).
+    assert need.points == round(0.99 * W.needs_service, 2)
     assert need.values == ("divorce",)
     assert need.text == "Tom's work (matrimonial attorney) can help with Maria's divorce"
 
@@ -162,9 +164,39 @@ def test_dated_events_fade_after_three_months(days_ago: int | None, share: float
     if days_ago is not None:
         event = {"event": "relocation", "date": TODAY - dt.timedelta(days=days_ago)}
     result = pair(
-        {"name": "Ana", "events": [event]}, {"name": "Bo", "business": "real estate agent"}
+        {"name": "Ana", "events": [event]},
+        {"name": "Bo", "business": "real estate agent", "serves": ["relocation"]},
     )
     assert reason(result, "needs_service").points == round(share * W.needs_service, 2)
+
+
+def test_a_specialist_for_an_event_outranks_a_generalist_who_also_serves_it() -> None:
+    leaving = {"name": "Tara", "events": ["leaving an abusive marriage"]}
+    advocate = pair(leaving, {"name": "Paula", "business": "domestic violence advocate"})
+    therapist = pair(leaving, {"name": "Ellen", "business": "family therapist"})
+    assert reason(advocate, "needs_service").points > reason(therapist, "needs_service").points
+
+
+def test_a_business_that_names_an_event_is_its_first_call() -> None:
+    buying = {"name": "Lisa", "events": ["getting divorced"]}
+    specialist = pair(buying,
+                      {"name": "Chloe", "business": "real estate agent (divorce specialist)"})
+    realtor = pair(buying, {"name": "Jill", "business": "real estate agent"})
+    assert reason(specialist, "needs_service").points > 3 * reason(realtor, "needs_service").points
+    retired = pair({"name": "Sandra", "events": ["retiring"]},
+                   {"name": "Hal", "business": "retired financial advisor"})
+    assert reason(retired, "needs_service").points == round(
+        reason(pair({"name": "Sandra", "events": ["retiring"]},
+                    {"name": "Liz", "business": "financial advisor"}), "needs_service").points, 2)
+
+
+def test_a_client_type_names_the_people_living_through_an_event() -> None:
+    result = pair({"name": "Raj", "events": ["baby due in April"]},
+                  {"name": "Paul", "business": "estate planning attorney",
+                   "clients": ["young families"]})
+    client = reason(result, "clients_in_event")
+    assert client.text == "Paul serves young families, which fits Raj's new baby"
+    assert client.points == W.clients_in_event
 
 
 def test_both_active_networkers() -> None:

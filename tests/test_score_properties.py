@@ -38,18 +38,20 @@ from tests.conftest import make_book
 TODAY = dt.date(2026, 11, 23)
 
 CLIENTS = ["divorcing couples", "Divorcing-Couple", "retirees", "empty nesters", "dentists",
-           "families", "startups", "restaurants"]
+           "families", "startups", "restaurants", "young families", "widows"]
 SOURCES = ["financial advisors", "family therapists", "accountants", "attorneys", "mediators",
            "realtors", "bankers"]
 HOBBIES = ["sailing", "chess", "golf", "Golf", "pottery", "opera"]
-BUSINESSES = ["divorce mediator", "matrimonial attorney", "realtor", "real estate agent",
-              "accountant", "CPA", "financial advisor", "wealth manager", "family therapist",
+BUSINESSES = ["divorce mediator", "matrimonial attorney", "realtor (divorce specialist)", "realtor",
+              "real estate agent", "accountant", "CPA", "financial advisor", "wealth manager",
+              "family therapist",
               "physical therapist", "trusts and estates attorney", "real estate attorney",
               "dentist", "pediatric dentist", "restaurant owner", "bookkeeper", "banker",
               "teacher", "insurance agent", "web designer", "orthodontist", "retired teacher",
               "retirement planner", "balloonist", "immigration lawyer"]
 EVENTS = ["divorce", "relocation", "new baby", "retirement", "Moving", "business sale",
-          "bar mitzvah", "getting divorced", "husband passed", "expecting in March", "laid off"]
+          "bar mitzvah", "getting divorced", "husband passed", "expecting in March", "laid off",
+          "leaving an abusive marriage"]
 WANTS = ["an intro to an estate attorney", "anyone at Acme", "a therapist", "accountant",
          "someone in real estate", "bookkeeping", "Harbor Bank", "a dentist", "Bookkeeping Inc",
          "commercial insurance", "someone to build a website", "anyone at Harbor",

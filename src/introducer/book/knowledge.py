@@ -102,6 +102,7 @@ class TriggerEvents:
     - `asked_professions(ask)`: the professions an ask wants ("a new website").
     - `role(profession_or_business, event)`: "primary", "secondary" or None.
     - `events_served_by(business)`, `implied_events(business)`, `kinds(profession)`.
+    - `events_of_clients(client type)`: whose life event a client type names ("widows").
     """
 
     def __init__(
@@ -117,6 +118,7 @@ class TriggerEvents:
         self._event_names: dict[str, str] = {}
         self._stripped_names: dict[str, str] = {}
         self._in_business: dict[str, list[tuple[str, ...]]] = {}
+        self._client_events: dict[str, set[str]] = {}
         self._display: dict[str, str] = {}
         self._urgency: dict[str, float] = {}
         self._cues: list[tuple[str, tuple[frozenset[str], ...]]] = [
@@ -132,6 +134,8 @@ class TriggerEvents:
                 self._add_event_name(alias, canonical)
             for words in (body or {}).get("in_business", []):
                 self._in_business.setdefault(canonical, []).append(tuple(fold_text(words).split()))
+            for client in (body or {}).get("clients", []):
+                self._client_events.setdefault(fold_text(client), set()).add(canonical)
 
         table = self._professions(professions_data["professions"], professions or {})
         self._build_spellings(table)
@@ -351,6 +355,10 @@ class TriggerEvents:
         """Every event name and alias as the tables write them (for "did you mean")."""
         return sorted({*self._display.values(), *self._event_names})
 
+    def events_of_clients(self, client: str) -> frozenset[str]:
+        """Events whose people a client type names (`widows` -> death in the family)."""
+        return frozenset(self._client_events.get(fold_text(client), ()))
+
     def implied_events(self, business: str) -> frozenset[str]:
         """Events a business says its holder lives through (`retired plant manager`)."""
         cached = self._implied_cache.get(business)
@@ -507,14 +515,23 @@ class TriggerEvents:
         if cache_key in self._role_cache:
             return self._role_cache[cache_key]
         found: Role | None = None
-        table = self.events.get(self.event_key(event))
+        canonical = self.event_key(event)
+        table = self.events.get(canonical)
         if table is not None:
             key = self.profession_key(profession)
             kinds = {key} if key in self._parents else self.professions_of(profession)
             held = {table.roles[k] for k in kinds if k in table.roles}
             found = "primary" if "primary" in held else ("secondary" if held else None)
+        if found == "secondary" and self._names_its_event(profession, canonical):
+            found = "primary"  # "real estate agent (divorce specialist)": their first call
         self._role_cache[cache_key] = found
         return found
+
+    def _names_its_event(self, business: str, event: str) -> bool:
+        """Whether a business says it specialises in an event it serves ("divorce realtor",
+        "wedding photographer"); a state it is in ("retired banker") is no specialism."""
+        return (self._cued_event(fold_text(business)) == event
+                and event not in self.implied_events(business))
 
     def events_served_by(self, business: str) -> frozenset[str]:
         """Events whose professions include this business (inferred `serves`)."""

@@ -203,10 +203,11 @@ class Weights(BaseModel):
     needs_service: float = 15.0
     both_active: float = 0.5
     wants: float = 15.0
-    wants_notes: float = 5.0
+    wants_notes: float = 8.0
     wants_fit: float = 2.0
     referral_source: float = 4.0
     potential_client: float = 3.0
+    clients_in_event: float = 3.0
     same_business: float = 2.0
     recently_introduced: float = 3.0
     reciprocity: float = 2.0

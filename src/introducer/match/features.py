@@ -134,6 +134,22 @@ def _needs_service(prepared: PreparedBook) -> Iterable[Block]:
     yield Block("needs_service", living * weight, serving, symmetric=False)
 
 
+def _clients_living(prepared: PreparedBook) -> Iterable[Block]:
+    """`clients_in_event`: a professional whose client types name the people living
+    through an event ("young families") and someone who wrote they live through it."""
+    weight = prepared.weights.clients_in_event
+    profiles = prepared.profiles
+    if not weight or not any(profile.client_events for profile in profiles):
+        return
+    keys = sorted({event for profile in profiles for event in profile.client_events})
+    told = incidence(keys, [profile.told.keys() for profile in profiles],
+                     [profile.told.values() for profile in profiles])
+    if told.nnz == 0:
+        return
+    serve = incidence(keys, [profile.client_events.keys() for profile in profiles])
+    yield Block("clients_living", told * weight, serve, symmetric=False)
+
+
 def _business_terms(prepared: PreparedBook) -> Iterable[Block]:
     """Wants, referral sources and client types against businesses: one block of columns.
 
@@ -334,6 +350,7 @@ def feature_blocks(prepared: PreparedBook) -> list[Block]:
         *_shared_values(prepared),
         *_both_active(prepared),
         *_needs_service(prepared),
+        *_clients_living(prepared),
         *_business_terms(prepared),
         *_company_wants(prepared),
         *_notes_wants(prepared),

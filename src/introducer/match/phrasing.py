@@ -84,10 +84,18 @@ def _is_mass(word: str) -> bool:
     return fold_plural(word) != word or folded in _MASS_WORDS or folded.endswith(_MASS_ENDINGS)
 
 
+_OWN = frozenset({"my", "our"})
+
+
+def in_their_words(text: str) -> str:
+    """An ask retold to the user: "insurance for my coffee shop" -> "... their coffee shop"."""
+    return " ".join("their" if word.casefold() in _OWN else word for word in text.split())
+
+
 def asked_thing(text: str) -> str:
     """What someone asked for, as a phrase: `an accountant`, but `accountants`, `insurance`,
     `insurance for their coffee shop` (the asker's "my"), `help to update their will`."""
-    text = " ".join("their" if word.casefold() == "my" else word for word in text.split())
+    text = in_their_words(text)
     words = text.casefold().split()
     if not words or words[0] in _DETERMINERS or _is_mass(_head_word(text)):
         return text

@@ -35,6 +35,7 @@ from introducer.match.terms import (
     BusinessMatcher,
     CompanyMatcher,
     company_key,
+    line_of_work,
     note_words,
     parse_want,
     stem,
@@ -56,6 +57,11 @@ IMPLIED_EVENT_SHARE = 0.25
 # An event written as over ("divorce finalised", "divorce final in June") still leaves
 # needs (the taxes, the house), but far fewer than one under way.
 PAST_EVENT_SHARE = 0.3
+# Of several professions that serve one event, the one that serves little else is the
+# first call (a domestic violence advocate before a therapist for someone leaving abuse):
+# each further event a line of work serves takes this share off, down to GENERALIST_FLOOR.
+GENERALIST_STEP = 0.01
+GENERALIST_FLOOR = 0.95
 # An ask more than this many people answer (a directory's "an accountant") is not sorted
 # by who shares the asker's line of work: each answer is as good, and comparing them
 # all would cost more than the ranking.
@@ -167,6 +173,10 @@ class Profile:
     # and of their line of work less its rank (`work_words`: "nurse" in "nurse manager").
     fit_words: frozenset[str] = frozenset()
     work_words: frozenset[str] = frozenset()
+    # The events a contact wrote they live through (not read from their business), and
+    # the events whose people their client types name ("young families": a new baby).
+    told: Mapping[str, float] = field(default_factory=dict)
+    client_events: Mapping[str, str] = field(default_factory=dict)
     # How much of what a person living through each served event needs this work is:
     # 1 for a primary profession (or a `serves:` the user wrote), less for a secondary one.
     serving: Mapping[str, float] = field(default_factory=dict)
@@ -205,6 +215,14 @@ def _wants(normalise: Normaliser, events: TriggerEvents, texts: list[str]) -> tu
     return tuple(wants.values())
 
 
+_NOTHING: Mapping[str, Any] = {}
+
+
+def specialism(events_served: int) -> float:
+    """The share of `needs_service` a line of work serving this many events earns."""
+    return max(GENERALIST_FLOOR, 1.0 - GENERALIST_STEP * max(events_served - 1, 0))
+
+
 @dataclass(frozen=True, slots=True)
 class _BusinessFacts:
     """What a (normalised) business says, computed once per distinct business in a book."""
@@ -221,10 +239,11 @@ def _business_facts(business: str, events: TriggerEvents) -> _BusinessFacts:
     words = tokens(business)
     return _BusinessFacts(
         serves=serves,
-        serving={event: SECONDARY_SHARE if events.role(business, event) == "secondary" else 1.0
+        serving={event: (SECONDARY_SHARE if events.role(business, event) == "secondary"
+                         else 1.0) * specialism(len(serves))
                  for event in serves},
         implied=events.implied_events(business) if business else frozenset(),
-        work_words=frozenset(stem(word) for word in words - _ROLE_STOP),
+        work_words=frozenset(stem(word) for word in tokens(line_of_work(business)) - _ROLE_STOP),
         fit_words=frozenset(stem(word) for word in words | events.vocabulary_of(business)),
     )
 
@@ -255,6 +274,7 @@ def build_profile(
             if events.is_over(life_event.event):  # "divorce finalised": mostly behind them
                 strength *= PAST_EVENT_SHARE
             living[key] = max(living.get(key, 0.0), strength)
+    told = dict(living) if living else _NOTHING
     for key in facts.implied:
         # A "retired plant manager" is a retiree, not someone retiring this month.
         living.setdefault(key, IMPLIED_EVENT_SHARE * events.urgency(key))
@@ -262,12 +282,21 @@ def build_profile(
     clients = _spellings(normalise, contact.clients)
     work_words = facts.work_words
     fit_words = notes_words | work_words | facts.fit_words
-    for client in clients:
+    client_events: dict[str, str] = {}
+    for client, written in clients.items():
         words = cache.get("client:" + client)
         if words is None:
             words = cache["client:" + client] = note_words(client)
         fit_words |= words
-    serving = dict.fromkeys(serves, 1.0) if contact.serves is not None else facts.serving
+        named = cache.get("client events:" + client)
+        if named is None:
+            named = cache["client events:" + client] = events.events_of_clients(client)
+        for event in named:
+            client_events.setdefault(event, written)
+    if contact.serves is not None:
+        serving = dict.fromkeys(serves, specialism(len(serves)))
+    else:
+        serving = facts.serving
     return Profile(
         contact=contact,
         business=business or None,
@@ -277,6 +306,8 @@ def build_profile(
         hobbies=_spellings(normalise, contact.hobbies),
         serves=serves,
         living=living,
+        told=told,
+        client_events=client_events or _NOTHING,
         wants=_wants(normalise, events, contact.wants),
         active=contact.networker == "active",
         notes_words=notes_words,

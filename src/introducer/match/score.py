@@ -25,6 +25,7 @@ from introducer.match.history import (
 )
 from introducer.match.phrasing import (
     asked_thing,
+    in_their_words,
     join_words,
     note_quote,
     short_names,
@@ -42,7 +43,8 @@ from introducer.match.terms import stem
 
 KINDS: tuple[str, ...] = (
     "wants", "wants_notes", "wants_fit", "needs_service", "referral_source", "potential_client",
-    "shared_clients", "shared_referral_sources", "same_trigger_event", "shared_hobbies",
+    "clients_in_event", "shared_clients", "shared_referral_sources", "same_trigger_event",
+    "shared_hobbies",
     "both_active", "reciprocity", "closeness", "same_business", "already_acquainted",
     "recently_introduced",
 )
@@ -125,7 +127,7 @@ class Suggestion:
 def _asked(want: Want) -> str:
     """How an ask reads in a reason: as written if it said how (`an intro to ...`), else
     as a phrase (`a dentist`)."""
-    return want.text if want.stripped else asked_thing(want.text)
+    return in_their_words(want.text) if want.stripped else asked_thing(want.text)
 
 
 def round_points(points: float) -> float:
@@ -271,6 +273,7 @@ class PairScorer:
             yield from self._wants_notes(x, y, x_name, y_name)
             yield from self._wants_fit(x, y, x_name, y_name)
             yield from self._business_terms(x, y, x_name, y_name)
+            yield from self._clients_living(x, y, x_name, y_name)
         if a.active and b.active and self.weights.both_active:
             yield Reason("both_active", (), 0.0, "both are active networkers"), (
                 self.weights.both_active
@@ -329,6 +332,25 @@ class PairScorer:
         yield Reason(
             "needs_service", values, 0.0,
             f"{y_name}'s work{work} can help with {x_name}'s {join_words(values)}",
+            x.contact.id,
+        ), raw
+
+    def _clients_living(
+        self, x: Profile, y: Profile, x_name: str, y_name: str
+    ) -> Iterator[tuple[Reason, float]]:
+        """x serves the people living through an event y wrote: "Paul serves young
+        families, which fits Raj's new baby"."""
+        served = sorted(event for event in x.client_events if event in y.told)
+        weight = self.weights.clients_in_event
+        if not served or not weight:
+            return
+        raw = weight * sum(y.told[event] for event in served)
+        clients = _sorted_values([x.client_events[event] for event in served])
+        events = join_words(_sorted_values(
+            [self.prepared.events.display_name(event) for event in served]))
+        yield Reason(
+            "clients_in_event", clients, 0.0,
+            f"{x_name} serves {join_words(clients)}, which fits {y_name}'s {events}",
             x.contact.id,
         ), raw
 

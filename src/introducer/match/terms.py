@@ -304,6 +304,21 @@ def stem(word: str) -> str:
     return word
 
 
+# Words after which a business says whom or where, not what: "books for restaurants",
+# "engineer at Intel".
+_FOR_WHOM = frozenset({"for", "to", "at", "with", "in", "serving", "from", "near"})
+
+
+def line_of_work(business: str) -> str:
+    """A normalised business up to whom it serves: `does books for restaurants` ->
+    `does books` (sharing "restaurant" with a restaurant owner is no shared line)."""
+    words = business.split()
+    for position, word in enumerate(words):
+        if position and word in _FOR_WHOM:
+            return " ".join(words[:position])
+    return business
+
+
 def note_words(text: str) -> frozenset[str]:
     """The stemmed words of a note or an ask that could tell it apart."""
     return frozenset(stem(word) for word in fold_text(text).split() if word not in _NOTE_STOP)

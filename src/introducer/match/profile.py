@@ -293,10 +293,10 @@ def build_profile(
             named = cache["client events:" + client] = events.events_of_clients(client)
         for event in named:
             client_events.setdefault(event, written)
-    if contact.serves is not None:
-        serving = dict.fromkeys(serves, specialism(len(serves)))
-    else:
-        serving = facts.serving
+    serving: Mapping[str, float] = (
+        dict.fromkeys(serves, specialism(len(serves))) if contact.serves is not None
+        else facts.serving
+    )
     return Profile(
         contact=contact,
         business=business or None,

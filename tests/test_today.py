@@ -1,11 +1,11 @@
-"""`introducer today`: the agenda, the cron digest's silence, and the interactive walk."""
+"""`introducer today`: the agenda, the cron digest's silence, and when the walk is refused.
+
+The walk itself: tests/test_walk.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import select
 import subprocess
 import sys
 import time
@@ -403,124 +403,10 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("terminal")
-def test_interactive_walk_records_each_choice(book: Path, tmp_path: Path) -> None:
-    pairs = suggested_pairs(book)
-    assert len(pairs) >= 5
-    keys = "d\nn\n10\nv\nbogus\n\nq\n"
-    code, out, err = invoke("--book", book, "today", "--interactive", "--out", "mail",
-                            input=keys)
-    assert code == 0, err
-    # A key it does not know asks again; Enter skips; q stops at the fifth.
-    assert "[1/5]" in out and "[5/5]" in out
-    assert "choose one of d, a, s, n, v, q" in out + err
-    assert "\\n" not in out
-    # Before: the draft was recorded without a word, and the summary left out the goal.
-    assert (f"    recorded: introduced {names(book)[pairs[0][0]]} and {names(book)[pairs[0][1]]} "
-            "on 2026-11-23\n") in out
-    assert out.rstrip().endswith("drafted 1, snoozed 1, never 1, skipped 1; now 1 of 3 "
-                                 "introductions this week, 2 to go, 7 days left.")
-    (draft,) = sorted((tmp_path / "mail").iterdir())
-    assert draft.name == f"{pairs[0][0]}--{pairs[0][1]}-2026-11-23.eml"
-    assert "Maria" in draft.read_text(encoding="utf-8")
-    recorded = [(e.kind, (e.a, e.b), e.until) for e in entries_of(book)]
-    assert recorded == [("introduced", pairs[0], None),
-                        ("snoozed", pairs[1], D("2026-12-03")),
-                        ("never", pairs[2], None)]
-    with Ledger.open(state_of(book)) as ledger:
-        shown = {(e.a, e.b) for e in ledger.entries() if e.kind == "suggested"}
-    assert shown == set(pairs)
-
-
-@pytest.mark.usefixtures("terminal")
-def test_interactive_ask_writes_two_opt_in_drafts(book: Path, tmp_path: Path) -> None:
-    pairs = suggested_pairs(book)
-    code, out, err = invoke("--book", book, "today", "-i", input="a\nn\n\nq\n")
-    assert code == 0, err
-    assert len(list((tmp_path / "drafts").glob("*-ask-*.eml"))) == 2
-    recorded = [(e.kind, (e.a, e.b), e.until) for e in entries_of(book)]
-    assert recorded == [("asked", pairs[0], None), ("snoozed", pairs[1], D("2026-12-23"))]
-    assert "    recorded: asked " in out
-    assert out.rstrip().endswith("asked 1, snoozed 1; now 0 of 3 introductions this week, "
-                                 "3 to go, 7 days left.")
-
-
-@pytest.mark.usefixtures("terminal")
-def test_interactive_end_of_input_quits_cleanly(book: Path) -> None:
-    code, out, err = invoke("--book", book, "today", "--interactive", input="v\n")
-    assert code == 0, err
-    assert out.rstrip().endswith("never 1; now 0 of 3 introductions this week, 3 to go, "
-                                 "7 days left.")
-    assert [e.kind for e in entries_of(book)] == ["never"]
-
-
-@pytest.mark.usefixtures("terminal")
-def test_interactive_draft_without_a_sender_asks_again(
-    write_book: BookWriter, tmp_path: Path
-) -> None:
-    book = write_book(PEOPLE, settings=SETTINGS)  # no `me:`
-    code, out, err = invoke("--book", book, "today", "-i", input="d\ns\nq\n")
-    assert code == 0
-    assert "drafts need a From address" in err
-    assert out.rstrip().endswith("skipped 1; now 0 of 3 introductions this week, 3 to go, "
-                                 "7 days left.")
-    assert entries_of(book) == []
-    assert not (tmp_path / "drafts").exists()
-
-
-@pytest.mark.usefixtures("terminal")
 def test_interactive_does_not_mix_with_a_digest_format(book: Path) -> None:
     code, _, err = invoke("--book", book, "today", "-i", "--format", "json")
     assert code == 2
     assert "leave out --format" in err
-
-
-def _read_until(fd: int, marker: bytes, seen: bytearray, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while marker not in seen:
-        left = deadline - time.monotonic()
-        assert left > 0, f"timed out waiting for {marker!r}; got {bytes(seen)[-500:]!r}"
-        ready, _, _ = select.select([fd], [], [], left)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:  # the child closed the terminal
-                chunk = b""
-            assert chunk, f"the process ended before {marker!r}; got {bytes(seen)[-500:]!r}"
-            seen += chunk
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_interactive_under_a_real_terminal(book: Path, tmp_path: Path) -> None:
-    """`python -m introducer today --interactive` on a pseudo-terminal, driven key by key."""
-    pairs = suggested_pairs(book)
-    main, child = os.openpty()
-    env = {"PATH": "/usr/bin:/bin", "INTRODUCER_TODAY": "2026-11-23", "TERM": "dumb",
-           "COLUMNS": "160", "LANG": "C.UTF-8"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "introducer", "--book", str(book), "today", "--interactive",
-         "--out", "out"],
-        cwd=tmp_path, env=env, stdin=child, stdout=child, stderr=child, close_fds=True,
-    )
-    os.close(child)
-    seen = bytearray()
-    try:
-        for key in (b"d", b"n", b"7", b"s", b"q"):
-            marker = b"days" if key == b"7" else b"[q]uit?"
-            _read_until(main, marker, seen)
-            del seen[:]
-            os.write(main, key + b"\r")
-        _read_until(main, b"skipped 1", seen)
-        assert process.wait(timeout=30) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(main)
-    assert b"drafted 1, snoozed 1, skipped 1; now 1 of 3 introductions this week" in seen
-    (draft,) = (tmp_path / "out").iterdir()
-    assert draft.name.startswith(f"{pairs[0][0]}--{pairs[0][1]}-2026-11-23")
-    recorded = [(e.kind, (e.a, e.b), e.until) for e in entries_of(book)]
-    assert recorded == [("introduced", pairs[0], None), ("snoozed", pairs[1], D("2026-11-30"))]
 
 
 def test_today_uses_the_state_file_it_is_given(book: Path, tmp_path: Path) -> None:

@@ -263,7 +263,8 @@ def today_command(
         help="How many suggestions of each kind: asks and life events, then the rest.")] = 5,
     interactive: Annotated[bool, typer.Option(
         "--interactive", "-i",
-        help="Walk the suggestions one by one: draft, ask, skip, snooze, never, quit.")] = False,
+        help="Walk the day one key at a time: follow-ups, yeses, reconnects, "
+        "suggestions.")] = False,
     output: Annotated[TodayFormat, typer.Option(
         "--format", "-f", case_sensitive=False,
         help="table for people; markdown or json for a cron digest, which prints nothing "
@@ -304,16 +305,28 @@ def today_command(
         _mark_shown(ctx, loaded, state, agenda)
 
 
+#: The exit status of a walk cut short by Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
+
+
 def _interactive(ctx: typer.Context, loaded: Book, state: Path | None, agenda: Agenda,
                  out: Path) -> None:
-    from introducer.cli.walk import summary, walk
+    """The walk, then what it did; `q` and the end of the agenda exit 0, Ctrl-C 130."""
+    from introducer.cli.agenda_render import goal_sentence
+    from introducer.cli.keys import Keys
+    from introducer.cli.walk import Walk, summary
+    from introducer.cli.walk_drafts import WalkDrafts
 
     _mark_shown(ctx, loaded, state, agenda)
-    agenda_table(agenda, names_of(loaded), suggestions=False, fancy=_fancy_chart())
-    if not agenda.suggestions:
-        typer.echo("\nNo suggestions today.")
-        return
-    typer.echo(f"\nSuggestions ({len(agenda.suggestions)}): Enter skips.")
-    with open_ledger(ctx, loaded, state) as ledger:
-        done = walk(loaded, ledger, agenda.suggestions, agenda.day, out)
-    typer.echo(f"\n{summary(done, agenda.goal)}")
+    typer.echo(f"This week: {goal_sentence(agenda.goal)}.")
+    with open_ledger(ctx, loaded, state) as ledger, Keys() as keys:
+        walk = Walk(loaded, ledger, agenda, WalkDrafts(loaded, agenda.day, out), keys)
+        if not walk.plan.steps:
+            typer.echo("Nothing to walk today: no follow-ups, replies, reconnects or "
+                       "suggestions.")
+            return
+        typer.echo("One key each, no Enter needed; ? explains the keys, q ends the walk.")
+        ending = walk.run()
+    typer.echo(f"\n{summary(walk.plan, ending, agenda.goal)}")
+    if ending == "interrupted":
+        raise typer.Exit(INTERRUPTED)

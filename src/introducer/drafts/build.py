@@ -1,4 +1,5 @@
-"""From a pair to finished drafts: joint introduction, two opt-in asks, or a follow-up."""
+"""From a pair to finished drafts: joint introduction, two opt-in asks, or a follow-up;
+and, for someone to get back in touch with, a hello."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from introducer.drafts.message import (
 from introducer.drafts.templates import Templates
 from introducer.match.score import Reason, Suggestion
 
-DraftKind = Literal["intro", "ask", "follow_up"]
+DraftKind = Literal["intro", "ask", "follow_up", "hello"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,15 @@ class Drafter:
         context = self._common(me, a, b, pair.reasons)
         context["honesty"] = [line for line in (compose.honesty(a), compose.honesty(b)) if line]
         return [self._finish(kind, me, a, b, (a, b), context)]
+
+    def hello_for(self, contact_id: str, last_touch: dt.date) -> Draft:
+        """A note to one person the user has not been in touch with since `last_touch`."""
+        me = sender(self.book)
+        to = person(self.book, self.positions[contact_id], self.today)
+        context = {"me": me, "to": to, "to_does": compose.what_they_do(to),
+                   "last_touch": last_touch, "last_touch_month": last_touch.strftime("%B %Y"),
+                   "today": self.today}
+        return self._finish("hello", me, to, to, (to,), context)
 
     def _common(self, me: Sender, a: Person, b: Person,
                 reasons: tuple[Reason, ...]) -> dict[str, Any]:

@@ -36,7 +36,10 @@ def _ascii_slug(identifier: str) -> str:
 
 
 def file_stem(draft: Draft, day: dt.date) -> str:
-    """`maria-lopez--tom-reed-2026-11-23` (+ `-ask-tom-reed`, `-follow-up`): ASCII, ≤ 100."""
+    """`maria-lopez--tom-reed-2026-11-23` (+ `-ask-tom-reed`, `-follow-up`), or
+    `maria-lopez-2026-11-23-hello`: ASCII, ≤ 100."""
+    if draft.kind == "hello":
+        return f"{_ascii_slug(draft.to[0].id)}-{day.isoformat()}-hello"
     stem = f"{_ascii_slug(draft.a.id)}--{_ascii_slug(draft.b.id)}-{day.isoformat()}"
     if draft.kind == "ask":
         stem += f"-ask-{_ascii_slug(draft.to[0].id)}"

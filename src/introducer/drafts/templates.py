@@ -17,7 +17,8 @@ import jinja2
 
 from introducer.errors import IntroducerError
 
-TEMPLATE_NAMES = {"intro": "intro.txt.j2", "ask": "opt_in.txt.j2", "follow_up": "follow_up.txt.j2"}
+TEMPLATE_NAMES = {"intro": "intro.txt.j2", "ask": "opt_in.txt.j2", "follow_up": "follow_up.txt.j2",
+                  "hello": "hello.txt.j2"}
 
 
 class TemplateError(IntroducerError):

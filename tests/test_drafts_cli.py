@@ -43,7 +43,7 @@ def test_draft_writes_one_eml_to_both(tmp_path: Path) -> None:
     assert message["From"].addresses[0].display_name == "Ana Ortiz"
     assert "Maria Lopez" in message["Subject"] and "Tom Reed" in message["Subject"]
     assert message["Date"] and message["Message-ID"] and message["X-Unsent"] == "1"
-    thread = "both get referrals from family therapists and work with divorcing couples"
+    thread = "You're each well placed to send the other clients."
     assert thread in message.get_content()
 
 
@@ -124,7 +124,7 @@ def test_top_drafts_the_current_suggestions(tmp_path: Path) -> None:
     suggested = runner.invoke(app, ["--book", str(EXAMPLE_BOOK), "suggest", "--top", "3",
                                      "--format", "csv"]).stdout.splitlines()[1:]
     ids = [(row.split(",")[2], row.split(",")[4]) for row in suggested]
-    code, out, err = invoke("--book", EXAMPLE_BOOK, "draft", "--top", "3")
+    code, out, err = invoke("--book", EXAMPLE_BOOK, "draft", "--top", "3", "--joint")
     assert code == 0, err
     names = [Path(line).name for line in out.splitlines()]
     assert names == [f"{a}--{b}-2026-11-23.eml" for a, b in ids]

@@ -98,7 +98,7 @@ def test_an_imported_encoded_name_drafts_safely(tmp_path: Path, export: str) -> 
     assert code == 0, err
     book = tmp_path / "contacts.yaml"
     book.write_text("me: {name: Ana Ortiz, email: ana@example.com}\n" + out, encoding="utf-8")
-    code, out, err = invoke("--book", book, "draft", "tom-reed", name, "--stdout")
+    code, out, err = invoke("--book", book, "draft", "tom-reed", name, "--stdout", "--force")
     assert code == 0, err
     data = out.encode().replace(b"\n", b"\r\n")
     assert_exact(data, ["Tom Reed", name])  # the imported id sorts after tom-reed

@@ -319,3 +319,19 @@ def test_a_quiet_day_says_so(write_book: BookWriter) -> None:
     code, out, _ = run_walk(book, [])
     assert code == 0
     assert "Nothing to walk today" in out
+
+
+@pytest.mark.usefixtures("terminal")
+def test_a_private_life_event_is_asked_about_alone_first(write_book: BookWriter,
+                                                         tmp_path: Path) -> None:
+    book = write_book([
+        {"name": "Karen Holt", "business": "school nurse", "events": ["getting divorced"],
+         "email": "karen@x.example"},
+        {"name": "Rachel Stone", "business": "divorce attorney", "email": "rachel@x.example"},
+    ], settings=SETTINGS, me=ME)
+    code, _, err = run_walk(book, ["d", "a", "y", "q"])
+    assert code == 0, err
+    assert "Karen Holt is living through something private: press [a] to ask each side " \
+        "alone first" in err
+    assert [row["kind"] for row in walked(book, before=0)] == ["asked"]
+    assert len(list((tmp_path / "out").iterdir())) == 2  # one private ask to each side

@@ -22,6 +22,7 @@ from introducer.book.model import Book
 from introducer.book.names import looks_encoded
 from introducer.book.normalise import Normaliser, fold_text
 from introducer.book.schema import Contact
+from introducer.book.starter import is_placeholder, placeholder_message
 from introducer.book.yamlsafe import contact_label, shown
 from introducer.collector import collector_paused
 from introducer.errors import Problem
@@ -53,8 +54,14 @@ def check_book(book: Book) -> list[Problem]:
             *_alias_problems(book),
             *_encoded_word_names(book),
             *never_matching(book),
+            *_starter_me(book),
         ]
     return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _starter_me(book: Book) -> Iterator[Problem]:
+    if is_placeholder(book.me):
+        yield Problem(str(book.path), None, placeholder_message(), severity="warning")
 
 
 def field_values(contact: Contact, field: str) -> list[str]:

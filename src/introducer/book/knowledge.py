@@ -76,6 +76,14 @@ def _builtin() -> tuple[dict[str, Any], dict[str, Any]]:
     return _load("events.yaml"), _load("professions.yaml")
 
 
+def _override(body: Any) -> tuple[Sequence[str] | None, bool | None]:
+    """A `settings.events` entry (a list of professions, or `EventSettings`) as
+    (professions, sensitive); None leaves the built-in table's value."""
+    if isinstance(body, (list, tuple)):
+        return body, None
+    return body.professions, body.sensitive
+
+
 def _entry(body: Any) -> _Profession:
     """A profession from the YAML table or from `settings.professions` (a model or a dict)."""
     def get(key: str) -> Any:
@@ -107,7 +115,7 @@ class TriggerEvents:
 
     def __init__(
         self,
-        overrides: Mapping[str, Sequence[str]] | None = None,
+        overrides: Mapping[str, Sequence[str] | Any] | None = None,
         professions: Mapping[str, Any] | None = None,
     ) -> None:
         events_data, professions_data = _builtin()
@@ -121,6 +129,7 @@ class TriggerEvents:
         self._client_events: dict[str, set[str]] = {}
         self._display: dict[str, str] = {}
         self._urgency: dict[str, float] = {}
+        self._sensitive: set[str] = set()
         self._cues: list[tuple[str, tuple[frozenset[str], ...]]] = [
             (fold_text(event), tuple(frozenset(fold_text(cue).split()) for cue in cues))
             for event, cues in (events_data.get("cues") or {}).items()
@@ -129,6 +138,8 @@ class TriggerEvents:
             canonical = fold_text(key)
             self._display[canonical] = key
             self._urgency[canonical] = float((body or {}).get("urgency", 1.0))
+            if (body or {}).get("sensitive"):
+                self._sensitive.add(canonical)
             self._add_event_name(canonical, canonical)
             for alias in (body or {}).get("aliases", []):
                 self._add_event_name(alias, canonical)
@@ -150,8 +161,13 @@ class TriggerEvents:
             event = self.event_key(key)
             self._add_event_name(event, event)
             self._display.setdefault(event, key)
+            named, sensitive = _override(override)
+            if sensitive is not None:
+                (self._sensitive.add if sensitive else self._sensitive.discard)(event)
+            if named is None:
+                continue
             before = roles.get(event, {})
-            listed = [self.profession_key(name) for name in override]
+            listed = [self.profession_key(name) for name in named]
             for name in listed:  # a profession only an override names is still a profession
                 self._register_spelling(name, name)
             roles[event] = {p: before.get(p, "primary") for p in listed if p}
@@ -346,6 +362,11 @@ class TriggerEvents:
         """How pressing living through an event is (events.yaml `urgency`, 1 unless said):
         a divorce or a death needs help this month, a new grandchild can wait."""
         return self._urgency.get(self.event_key(event), 1.0)
+
+    def is_sensitive(self, event: str) -> bool:
+        """Whether living through an event is private (events.yaml `sensitive`, or the
+        book's `settings.events`): a divorce, a job loss, a confidential business sale."""
+        return self.event_key(event) in self._sensitive
 
     def display_name(self, event: str) -> str:
         """How the table spells an event (`ageing parent` -> `ageing parents`)."""

@@ -184,6 +184,7 @@ class Me(BaseModel):
     name: OptionalNameText = None
     email: OptionalText = None
     business: OptionalText = None  # what the user does: "both get referrals from you"
+    phone: OptionalText = None  # for the signature of drafts
 
 
 class Weights(BaseModel):
@@ -303,6 +304,28 @@ class ProfessionSettings(BaseModel):
         return value
 
 
+class EventSettings(BaseModel):
+    """One entry of `settings.events`: who serves the event, and whether it is private.
+
+    A bare list is the professions (`divorce: [mediator]`); a mapping may say
+    `sensitive: true` (drafts then ask each side privately first) with or without them.
+    """
+
+    model_config = FORBID
+
+    professions: TextList | None = None
+    sensitive: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, value: Any) -> Any:
+        if value is None:
+            return {"professions": []}
+        if isinstance(value, (list, str)):
+            return {"professions": value}
+        return value
+
+
 class Settings(BaseModel):
     """Book-wide settings; every key has a default."""
 
@@ -314,7 +337,7 @@ class Settings(BaseModel):
     cooldown_days: Annotated[int, Field(ge=0, le=3650)] = 14
     weights: Weights = Weights()
     aliases: dict[Text, Text] = {}
-    events: dict[Text, TextList] = {}
+    events: dict[Text, EventSettings] = {}
     groups: dict[Text, Group] = {}
     professions: dict[Text, ProfessionSettings] = {}
     imap: Imap | None = None

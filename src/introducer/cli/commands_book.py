@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shlex
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -35,6 +34,7 @@ def init(
     ] = "contacts.yaml",
 ) -> None:
     """Write a starter contact book to edit; never overwrites an existing file."""
+    from introducer.book.starter import starter_text
     from introducer.errors import UsageError
     from introducer.fileio import write_new
 
@@ -46,8 +46,7 @@ def init(
         target = Path(path).expanduser() / "contacts.yaml" if folder else Path(path).expanduser()
         if (current := book_in_use(ctx)) is not None:
             refuse_writing_book(ctx, current, target, "path")
-        starter = files("introducer.book").joinpath("starter.yaml").read_bytes()
-        write_new(target, starter)
+        write_new(target, starter_text())
     say(f"wrote {target}: add your contacts, then run `introducer{_book_flag(target)} check` "
         f"and `introducer{_book_flag(target)} suggest`")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,9 +12,10 @@ from introducer.cli.console import say
 from introducer.cli.options import BookOption, StateOption
 from introducer.cli.render import write_stdout
 from introducer.cli.session import (
-    current_history,
+    history_view,
     open_book,
     open_ledger,
+    read_entries,
     refuse_writing_book,
     today,
     user_errors,
@@ -23,7 +24,7 @@ from introducer.errors import IntroducerError, UsageError
 
 if TYPE_CHECKING:
     from introducer.book.model import Book
-    from introducer.drafts.build import Draft, DraftKind
+    from introducer.drafts.build import Draft, Drafter, DraftKind
     from introducer.drafts.imap import ImapTarget
     from introducer.ledger.entries import Entry
     from introducer.ledger.store import Ledger
@@ -132,17 +133,34 @@ def draft(
     record: Annotated[bool, typer.Option(
         "--record", help="Once the drafts are written, record the introductions (with "
         "--opt-in: the asks) in the history.")] = False,
+    joint: Annotated[bool, typer.Option(
+        "--joint", help="One joint introduction even where one side lives through a "
+        "sensitive event (the default there is --opt-in).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Draft a pair with nothing in common, or a weak one.")] = False,
+    say_text: Annotated[str | None, typer.Option(
+        "--say", metavar="TEXT", help='Your own sentence for each draft: --say "We met at '
+        'the chamber mixer."', show_default=False)] = None,
+    edit: Annotated[bool, typer.Option(
+        "--edit", help="Open each draft in $VISUAL or $EDITOR first; a draft you close "
+        "without saving is not written or recorded.")] = False,
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
     """Draft the introduction email for two contacts (or opt-in asks, or a follow-up)."""
-    from introducer.drafts.build import Drafter
+    from introducer.drafts.build import Drafter, personal_line
     from introducer.drafts.context import sender
     from introducer.drafts.templates import Templates, template_folders
 
     with user_errors():
-        if opt_in and follow_up:
-            raise UsageError("--opt-in and --follow-up do not go together")
+        for flags, names in (((opt_in, follow_up), "--opt-in and --follow-up"),
+                             ((opt_in, joint), "--opt-in and --joint"),
+                             ((joint, follow_up), "--joint and --follow-up"),
+                             ((edit, dry_run), "--edit and --dry-run")):
+            if all(flags):
+                raise UsageError(f"{names} do not go together")
+        if say_text is not None:
+            personal_line(say_text)  # a usage error before anything is read
         if record and follow_up:
             raise UsageError("--record records introductions and asks, not follow-ups; record "
                              "how it went with `introducer outcome A B RESULT`")
@@ -150,18 +168,24 @@ def draft(
         loaded = open_book(ctx, book)
         _refuse_writing_book(ctx, loaded, state, how, out, mbox)
         sender(loaded)  # no From address: fail before anything else
-        history = current_history(ctx, loaded, state)
+        entries_now = read_entries(ctx, loaded, state)
+        history = history_view(loaded, entries_now, today())
         pairs = _pairs(loaded, first, second, top, per_person, history)
         drafter = Drafter(loaded, Templates(template_folders(template, loaded.path)), today())
-        kind: DraftKind = "ask" if opt_in else "follow_up" if follow_up else "intro"
-        drafts = [d for pair in pairs for d in drafter.drafts_for(pair, kind)]
+        asked: DraftKind | None = ("ask" if opt_in else "follow_up" if follow_up
+                                   else "intro" if joint else None)
+        planned = _planned(drafter, pairs, asked, force, entries_now, say_text)
+        if edit:
+            planned = _edited(drafter, planned)
+        pairs = [pair for pair, _ in planned]
+        drafts = [d for _, batch in planned for d in batch]
         warn_missing(loaded, drafts)
         target = None
         if how == "imap":
             from introducer.drafts import imap as imap_delivery
 
             target = imap_delivery.resolve_target(loaded.settings.imap)
-        entries = _entries(pairs, "asked" if opt_in else "introduced") if record else []
+        entries = _entries(planned) if record else []
         if dry_run:
             _dry_run(drafts, how, out, mbox)
             if entries:
@@ -217,10 +241,56 @@ def _deliver(drafts: list[Draft], how: str, out: Path, mbox: Path | None,
         say(f"wrote {_count(drafts)} to {out}")
 
 
-def _entries(pairs: list[Suggestion], kind: Literal["introduced", "asked"]) -> list[Entry]:
+def _planned(drafter: Drafter, pairs: list[Suggestion], asked: DraftKind | None, force: bool,
+             entries: list[Entry], say_text: str | None) -> list[tuple[Suggestion, list[Draft]]]:
+    """Each pair with its drafts, of the kind the core's rules choose (notes on stderr);
+    follow-ups fit where the ledger says each pair stands."""
+    from introducer.drafts.plan import follow_up_stage
+    from introducer.ledger.views import pair_stories
+
+    stories = pair_stories(entries) if asked == "follow_up" else {}
+    planned = []
+    for pair in pairs:
+        if asked == "follow_up":
+            story = stories.get((pair.a.id, pair.b.id))
+            stage = follow_up_stage(story.stage if story else None)
+            planned.append((pair, drafter.follow_up_for(pair, stage, say=say_text)))
+            continue
+        plan = drafter.plan(pair, asked, force=force)
+        for note in plan.notes:
+            say(note)
+        planned.append((pair, drafter.drafts_for(pair, plan.kind, say=say_text)))
+    return planned
+
+
+def _edited(drafter: Drafter, planned: list[tuple[Suggestion, list[Draft]]]
+            ) -> list[tuple[Suggestion, list[Draft]]]:
+    """Each draft as the user left it in their editor; a pair with a draft closed
+    unsaved is dropped (not written, not recorded)."""
+    from introducer.cli.editor import edit
+
+    kept = []
+    for pair, batch in planned:
+        revised = []
+        for draft in batch:
+            text = edit(draft.text)
+            if text is None:
+                break
+            revised.append(drafter.revised(draft, text))
+        if len(revised) < len(batch):
+            say(f"not saved in the editor: skipped {pair.a.name} and {pair.b.name}")
+            continue
+        kept.append((pair, revised))
+    if not kept:
+        raise IntroducerError("no draft was saved in the editor; nothing written")
+    return kept
+
+
+def _entries(planned: list[tuple[Suggestion, list[Draft]]]) -> list[Entry]:
     from introducer.ledger.entries import Entry
 
-    return [Entry(kind=kind, a=pair.a.id, b=pair.b.id, date=today()) for pair in pairs]
+    return [Entry(kind="asked" if batch[0].kind == "ask" else "introduced", a=pair.a.id,
+                  b=pair.b.id, date=today()) for pair, batch in planned]
 
 
 def _record(ledger: Ledger, entries: list[Entry], book: Book) -> None:

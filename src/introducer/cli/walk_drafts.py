@@ -28,11 +28,24 @@ class WalkDrafts:
 
     def build(self, step: Step, use: DraftUse) -> list[Draft]:
         """The drafts `use` makes for `step` (raises IntroducerError, e.g. with no `me:`)."""
+        from introducer.drafts.plan import DraftRefusedError, follow_up_stage
+
         drafter = self._drafter_ready()
         if use == "hello":
             assert step.reconnect is not None, "a hello goes to someone to reconnect with"
             return [drafter.hello_for(step.a, step.reconnect.last_touch)]
-        return drafter.drafts_for(self._pair(step), use)
+        pair = self._pair(step)
+        if use == "follow_up":
+            stage = follow_up_stage(step.followup.stage if step.followup else None)
+            return drafter.follow_up_for(pair, stage)
+        privacy = drafter.privacy(pair)
+        if use == "intro" and step.section == "suggestion" and privacy.any:
+            # The drafts' tact rule, as `draft` applies it: each side alone first.
+            private = [who.name for who in (pair.a, pair.b) if privacy.of(who.id)]
+            raise DraftRefusedError(
+                f"{' and '.join(private)} {'is' if len(private) == 1 else 'are'} living "
+                "through something private: press [a] to ask each side alone first")
+        return drafter.drafts_for(pair, use)
 
     def write(self, drafts: list[Draft]) -> list[Path]:
         """Each draft as a new .eml file (atomic, never overwriting); warns about any

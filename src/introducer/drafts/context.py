@@ -18,6 +18,7 @@ from email.headerregistry import Address
 from introducer.book.model import Book
 from introducer.book.names import invisible_problem, name_problem
 from introducer.book.schema import Me
+from introducer.book.starter import is_placeholder, placeholder_message
 from introducer.drafts.headers import PARSER_FAILURES
 from introducer.errors import IntroducerError, Problem
 from introducer.match.phrasing import first_name
@@ -135,21 +136,30 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class Sender:
+    """The user as drafts sign: `business` and `phone` go under the name when given."""
+
     name: str | None
     first_name: str | None
     email: str
     address: Address
+    business: str | None = None
+    phone: str | None = None
+
+
+def _visible_fields(book: Book, index: int | None, model: object, keys: tuple[str, ...]) -> None:
+    """Text that goes into an email as written: nothing invisible that could spoof it."""
+    for key in keys:
+        value = getattr(model, key)
+        problem = None if value is None else invisible_problem(value)
+        if problem is not None:
+            raise AddressError(_located(book, index, key, f"{key} {problem}"))
 
 
 def person(book: Book, index: int, today: dt.date) -> Person:
     """Contact `index` with its relationship facts; raises AddressError for unsafe data."""
     contact = book.contacts[index]
     name = safe_name(book, index, contact.name)
-    for key in ("business", "company"):
-        value = getattr(contact, key)
-        problem = None if value is None else invisible_problem(value)
-        if problem is not None:
-            raise AddressError(_located(book, index, key, f"{key} {problem}"))
+    _visible_fields(book, index, contact, ("business", "company"))
     if contact.email is None:
         address = Address(display_name=name, addr_spec=PLACEHOLDER_ADDRESS)
     else:
@@ -179,12 +189,17 @@ def sender(book: Book) -> Sender:
             f"{book.path}: no `me: {{email: ...}}` in the book; drafts need a From address "
             "(add `me: {name: Your Name, email: you@example.com}`)"
         )
+    if is_placeholder(me):
+        raise IntroducerError(f"{book.path}: {placeholder_message()}")
     address = safe_address(book, None, me.email)
     name = safe_name(book, None, me.name) if me.name else None
+    _visible_fields(book, None, me, ("business", "phone"))
     return Sender(
         name=name,
         first_name=first_name(name) if name else None,
         email=me.email,
         address=Address(display_name=name or "", username=address.username,
                         domain=address.domain),
+        business=me.business,
+        phone=me.phone,
     )

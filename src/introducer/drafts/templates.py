@@ -74,7 +74,7 @@ class Templates:
         except Exception as error:
             where = _template_frame(error, template.filename or name)
             raise TemplateError(f"{where}: {type(error).__name__}: {error}") from None
-        return _split_subject(text, template.filename or name)
+        return split_subject(text, template.filename or name)
 
 
 def _template_frame(error: BaseException, filename: str) -> str:
@@ -85,7 +85,7 @@ def _template_frame(error: BaseException, filename: str) -> str:
     return filename
 
 
-def _split_subject(text: str, filename: str) -> tuple[str, str]:
+def split_subject(text: str, filename: str) -> tuple[str, str]:
     head, _, body = text.lstrip("\n").partition("\n")
     if not head.startswith("Subject:"):
         raise TemplateError(f"{filename}:1: a draft template starts with `Subject: ...`, "

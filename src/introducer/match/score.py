@@ -58,6 +58,8 @@ _PERSONAL_KINDS = frozenset({"closeness", "reciprocity", "recently_introduced"})
 # Kinds that answer something time-bound: an open ask, or a life event someone is living
 # through now. A connector answers these first (`today` lists them in a section of their own).
 URGENT_KINDS: frozenset[str] = frozenset({"wants", "needs_service"})
+# The shared-referral-sources text when every source the two share is the user's own line.
+SHARED_WITH_USER = "both get referrals from you"
 _SHARED: tuple[tuple[SharedField, str, str], ...] = (
     ("clients", "shared_clients", "both serve {}"),
     ("referral_sources", "shared_referral_sources", "both fed by {}"),
@@ -299,7 +301,7 @@ class PairScorer:
             values = _sorted_values([self.prepared.display[field][key] for key in shared])
             text = template.format(join_words(values))
             if field == "referral_sources" and self._all_the_user(shared):
-                text = "both get referrals from you"
+                text = SHARED_WITH_USER
             yield Reason(kind, values, 0.0, text), raw
 
     def _all_the_user(self, sources: list[str]) -> bool:

@@ -158,3 +158,17 @@ def test_the_users_own_line_never_appears_as_a_third_party() -> None:
     cpa = Me(name="Dana Whitfield", email="dana@x.example", business="CPA")
     (intro,) = drafts(book_of([ivy, paul], me=cpa), "intro")
     assert "CPA" not in intro.body.replace("Dana Whitfield\nCPA", "")
+
+
+def test_an_ask_is_retold_in_the_readers_words() -> None:
+    tom = person("Tom Greer", business="owns a coffee shop",
+                 wants=["insurance for my coffee shop"])
+    rita = person("Rita Gomez", business="commercial insurance", company="Gomez Insurance")
+    book = book_of([tom, rita])
+    (intro,) = drafts(book, "intro")
+    assert "Tom, you asked me to find insurance for your coffee shop" in intro.body
+    assert "Rita works in commercial insurance at Gomez Insurance" in intro.body
+    asks = {draft.to[0].first_name: draft for draft in drafts(book, "ask")}
+    to_tom, to_rita = asks["Tom"], asks["Rita"]
+    assert "You asked me to find insurance for your coffee shop" in to_tom.body
+    assert "Tom asked me to find insurance for their coffee shop" in to_rita.body

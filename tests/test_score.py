@@ -450,7 +450,9 @@ def test_the_business_matcher_agrees_with_its_definition() -> None:
     [("owns a gym", "owns a gym"), ("retired", "is retired"),
      ("commercial insurance", "works in commercial insurance"),
      ("real estate", "works in real estate"), ("dentist", "is a dentist"),
-     ("engineer at Intel", "is an engineer at Intel")],
+     ("engineer at Intel", "is an engineer at Intel"),
+     ("retiring from the state", "is retiring from the state"),
+     ("payroll and HR services", "works in payroll and HR services")],
 )
 def test_a_line_of_work_reads_as_a_predicate(business: str, predicate: str) -> None:
     # Used to read "Sam is an owns a gym", "Walt is a retired", "Rita is a commercial insurance".

@@ -77,11 +77,13 @@ def _capped(values: Sequence[str], noun: str) -> str:
 
 
 def what_they_do(who: Person) -> str | None:
-    """`a divorce mediator at Lopez Mediation`, from the book's business and company."""
-    if who.business and who.company:
-        return f"{with_article(who.business)} at {who.company}"
-    if who.business:
-        return with_article(who.business)
+    """`a divorce mediator at Lopez Mediation`, from the book's business and company; a
+    business that is no title ("owns a gym", "commercial insurance") is no noun phrase."""
+    title = who.business and what_someone_is(who.business).startswith(("is a ", "is an "))
+    if title and who.company:
+        return f"{with_article(who.business or '')} at {who.company}"
+    if title:
+        return with_article(who.business or "")
     if who.company:
         return f"with {who.company}"
     return None
@@ -221,7 +223,9 @@ class _Writer:
             if company is not None:
                 return self._say("wants_company", x=x, asked=_at(values), company=company)
             key = "wants_notes" if reason.kind == "wants_notes" else "wants"
-            return self._say(key, x=x, asked=join_words([asked_thing(v) for v in values]))
+            owner = "their" if self.reader is y else "your"  # "x, you asked me to find …"
+            return self._say(key, x=x,
+                             asked=join_words([asked_thing(v, owner) for v in values]))
         if reason.kind == "needs_service":
             if hidden:
                 return self._say("needs_service_private", x=x)

@@ -87,15 +87,16 @@ def _is_mass(word: str) -> bool:
 _OWN = frozenset({"my", "our"})
 
 
-def in_their_words(text: str) -> str:
-    """An ask retold to the user: "insurance for my coffee shop" -> "... their coffee shop"."""
-    return " ".join("their" if word.casefold() in _OWN else word for word in text.split())
+def in_their_words(text: str, owner: str = "their") -> str:
+    """An ask retold: "insurance for my coffee shop" -> "... their coffee shop" (to the
+    user), or `owner="your"` back to the one who asked."""
+    return " ".join(owner if word.casefold() in _OWN else word for word in text.split())
 
 
-def asked_thing(text: str) -> str:
+def asked_thing(text: str, owner: str = "their") -> str:
     """What someone asked for, as a phrase: `an accountant`, but `accountants`, `insurance`,
     `insurance for their coffee shop` (the asker's "my"), `help to update their will`."""
-    text = in_their_words(text)
+    text = in_their_words(text, owner)
     words = text.casefold().split()
     if not words or words[0] in _DETERMINERS or _is_mass(_head_word(text)):
         return text
@@ -109,6 +110,13 @@ _DOING_STARTS = frozenset({"owns", "runs", "works", "sells", "teaches", "manages
                            "builds", "makes", "writes", "coaches", "helps", "designs",
                            "cleans", "fixes", "repairs", "drives", "leads", "heads",
                            "consults", "tutors", "trains", "walks", "plays"})
+# A business that says what someone is in the middle of: "is retiring from the state".
+_UNDER_WAY = frozenset({"retiring", "moving", "looking", "starting", "leaving", "working",
+                        "selling", "buying", "relocating", "transitioning", "returning",
+                        "opening", "launching", "studying", "training", "recovering"})
+# Heads that name a line of business in the plural: "works in payroll and HR services".
+_FIELD_PLURALS = ("services", "solutions", "supplies", "systems", "products", "sales",
+                  "logistics", "goods", "electronics")
 # A business that is a state, not a title: "Walt is retired".
 _STATES = frozenset({"retired", "semi retired", "unemployed", "self employed", "between jobs",
                      "laid off", "stay at home", "on leave", "freelance", "freelancing"})
@@ -123,9 +131,10 @@ def what_someone_is(business: str) -> str:
         return "is in business"
     if words[0] in _DOING_STARTS:
         return text
-    if fold_text(text) in _STATES:
+    if fold_text(text) in _STATES or words[0] in _UNDER_WAY:
         return f"is {text}"
-    if _is_mass(_head_word(text)) and fold_plural(_head_word(text)) == _head_word(text):
+    head = _head_word(text)
+    if (_is_mass(head) and fold_plural(head) == head) or head.endswith(_FIELD_PLURALS):
         return f"works in {text}"
     return f"is {with_article(text)}"
 

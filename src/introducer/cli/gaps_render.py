@@ -29,7 +29,7 @@ NETWORK_HINTS = {
     "support": "people who back you: mentors, peers, friends in the trade",
     "referral": "people who send business: professionals who serve your clients",
 }
-_FIELD_WORDS = {"referral_sources": "referral sources", "networker": "networker (active?)"}
+_FIELD_WORDS = {"referral_sources": "referral sources"}
 
 
 def _names(people: Sequence[Contact]) -> str:

@@ -122,7 +122,8 @@ def test_today_json_contract(book: Path) -> None:
     code, out, err = invoke("--book", book, "today", "--format", "json", "--top", "3")
     assert code == 0, err
     payload = json.loads(out)
-    assert set(payload) == {"version", "today", "goal", "followups", "reconnect", "suggestions"}
+    assert set(payload) == {"version", "today", "goal", "followups", "reconnect", "suggestions",
+                            "focus"}
     assert payload["version"] == 1 and payload["today"] == "2026-11-23"
     assert payload["goal"] == {"week": "2026-11-23", "introductions": 0, "goal": 3,
                                "remaining": 3, "met": False, "days_left": 7}

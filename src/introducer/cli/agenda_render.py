@@ -8,8 +8,9 @@ import shlex
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from introducer.cli.console import printable
+from introducer.cli.gaps_render import focus_line, relationship_record
 from introducer.cli.render import emit_table, who, write_stdout
+from introducer.cli.render import markdown_text as _md
 
 if TYPE_CHECKING:
     from introducer.book.schema import Contact
@@ -175,15 +176,8 @@ def agenda_json(agenda: Agenda, names: Names) -> dict[str, Any]:
         "followups": [followup_record(f, names) for f in agenda.followups],
         "reconnect": [reconnect_record(r) for r in agenda.reconnect],
         "suggestions": [suggestion_record(s) for s in agenda.suggestions],
+        "focus": relationship_record(agenda.focus) if agenda.focus is not None else None,
     }
-
-
-def _md(text: str) -> str:
-    """User text safe inside markdown: no control characters, no accidental emphasis."""
-    text = printable(" ".join(text.split()))
-    for special in "\\`*_[]<>#|":
-        text = text.replace(special, "\\" + special)
-    return text
 
 
 def agenda_markdown(agenda: Agenda, names: Names) -> str:
@@ -220,6 +214,8 @@ def agenda_markdown(agenda: Agenda, names: Names) -> str:
                          f"{_md(s.common_thread)}")
     if not agenda.suggestions:
         lines.append("No suggestions today.")
+    if agenda.focus is not None:
+        lines += ["", f"**This week's focus:** {_md(focus_line(agenda.focus))}"]
     return "\n".join(lines) + "\n"
 
 
@@ -252,7 +248,10 @@ def agenda_table(agenda: Agenda, names: Names, *, suggestions: bool = True,
     then a table (or a friendly line) per section. `suggestions=False` leaves them to the
     interactive walk."""
     write_stdout(f"{day_title(agenda.day)}: {goal_bar(agenda.goal, fancy=fancy)}"
-                 f"{goal_sentence(agenda.goal)}.\n\nFollow-ups due\n")
+                 f"{goal_sentence(agenda.goal)}.\n")
+    if suggestions and agenda.focus is not None:
+        write_stdout(f"This week's focus: {focus_line(agenda.focus)}\n")
+    write_stdout("\nFollow-ups due\n")
     if agenda.followups:
         emit_table(FOLLOWUP_HEADER, [followup_row(f, names) for f in agenda.followups])
     else:

@@ -13,6 +13,7 @@ from introducer import __version__
 from introducer.cli import (
     commands_book,
     commands_draft,
+    commands_gaps,
     commands_history,
     commands_import,
     commands_ledger,
@@ -102,6 +103,7 @@ app.command("contacts")(commands_book.contacts)
 app.command("today", epilog=DATED)(commands_today.today_command)
 app.command("suggest", epilog=DATED)(commands_match.suggest)
 app.command("explain", epilog=DATED)(commands_match.explain)
+app.command("gaps", epilog=DATED)(commands_gaps.gaps_command)
 app.command("draft", epilog=DATED)(commands_draft.draft)
 app.command("record", epilog=DATED)(commands_ledger.record)
 app.command("outcome", epilog=DATED)(commands_ledger.outcome)

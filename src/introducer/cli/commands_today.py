@@ -22,7 +22,14 @@ from introducer.cli.agenda_render import (
 from introducer.cli.console import say
 from introducer.cli.ledger_input import names_of, warn_about_unknown_ids
 from introducer.cli.options import BookOption, FormatOption, StateOption
-from introducer.cli.render import OutputFormat, emit_json, emit_rows, emit_table, write_stdout
+from introducer.cli.render import (
+    OutputFormat,
+    ReportFormat,
+    emit_json,
+    emit_rows,
+    emit_table,
+    write_stdout,
+)
 from introducer.cli.session import (
     history_view,
     open_book,
@@ -35,9 +42,10 @@ from introducer.cli.session import (
 from introducer.errors import UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from introducer.book.model import Book
+    from introducer.gaps.people import Relationship
     from introducer.ledger.agenda import Agenda
     from introducer.ledger.stats import Stats
     from introducer.ledger.views import FollowUp
@@ -57,10 +65,7 @@ class StatsFormat(StrEnum):
     json = "json"
 
 
-class TodayFormat(StrEnum):
-    table = "table"
-    markdown = "markdown"
-    json = "json"
+TodayFormat = ReportFormat
 
 
 # ── followups ────────────────────────────────────────────────────────────────
@@ -221,28 +226,33 @@ def _stats_table(figures: Stats, names: dict[str, str]) -> None:
 # ── today ────────────────────────────────────────────────────────────────────
 
 def _suggestions(book: Book, view: HistoryView, top: int, *, on: dt.date,
-                 returning: Sequence[tuple[str, str]] = ()
-                 ) -> tuple[list[Suggestion], list[Suggestion]]:
+                 returning: Sequence[tuple[str, str]] = (),
+                 touched: Mapping[str, dt.date] | None = None,
+                 ) -> tuple[list[Suggestion], list[Suggestion], Relationship | None]:
     """Today's ranked suggestions with the history applied (the one place `today` ranks),
-    and the pairs back from a snooze, scored whatever the caps."""
+    the pairs back from a snooze, scored whatever the caps, and the week's focus person
+    (as `gaps` picks them)."""
+    from introducer.gaps.report import week_focus
     from introducer.match.rank import Matchmaker
 
     matchmaker = Matchmaker(book, today=on, history=view)
-    return matchmaker.suggest(top=top, per_person=PER_PERSON), matchmaker.suggestable(returning)
+    return (matchmaker.suggest(top=top, per_person=PER_PERSON),
+            matchmaker.suggestable(returning), week_focus(matchmaker, touched or {}))
 
 
 def _agenda(ctx: typer.Context, loaded: Book, state: Path | None, top: int) -> Agenda:
     """Read the history (creating the state file if needed) and put the day together."""
-    from introducer.ledger.agenda import build_agenda, returning_pairs, todays_picks
+    from introducer.ledger.agenda import build_agenda, last_touches, returning_pairs, todays_picks
 
     day = today()
     with open_ledger(ctx, loaded, state) as ledger:
         entries = ledger.entries()
     warn_about_unknown_ids(entries, names_of(loaded))
-    pool, back = _suggestions(loaded, history_view(loaded, entries, day),
-                              max(top, SUGGESTION_POOL), on=day,
-                              returning=returning_pairs(entries, day))
-    return build_agenda(loaded, entries, day, todays_picks(pool, top, back), pool)
+    pool, back, focus = _suggestions(loaded, history_view(loaded, entries, day),
+                                     max(top, SUGGESTION_POOL), on=day,
+                                     returning=returning_pairs(entries, day),
+                                     touched=last_touches(entries))
+    return build_agenda(loaded, entries, day, todays_picks(pool, top, back), pool, focus)
 
 
 def _mark_shown(ctx: typer.Context, loaded: Book, state: Path | None, agenda: Agenda) -> None:

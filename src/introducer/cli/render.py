@@ -28,6 +28,14 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
 
 
+class ReportFormat(StrEnum):
+    """For reports of several sections (`today`, `gaps`), which no one CSV table holds."""
+
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
 def who(contact: Contact) -> str:
     """`Maria Lopez (divorce mediator)`: a contact as a table or a prompt names them."""
     return f"{contact.name} ({contact.business})" if contact.business else contact.name
@@ -94,6 +102,14 @@ def _cell(cell: object) -> str:
 
 def _markdown_cell(cell: object) -> str:
     return _cell(cell).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def markdown_text(text: str) -> str:
+    """User text safe inside markdown: no control characters, no accidental emphasis."""
+    text = printable(" ".join(text.split()))
+    for special in "\\`*_[]<>#|":
+        text = text.replace(special, "\\" + special)
+    return text
 
 
 def emit_markdown(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from introducer.book.model import Book
 from introducer.book.schema import Contact
@@ -18,6 +19,9 @@ from introducer.ledger.entries import Entry
 from introducer.ledger.views import FollowUp, followups, introductions_per_week, live
 from introducer.match.history import pair_key
 from introducer.match.score import Suggestion
+
+if TYPE_CHECKING:
+    from introducer.gaps.people import Relationship
 
 #: At most this many people to reconnect with on one day: a short list gets done.
 RECONNECT_LIMIT = 5
@@ -165,6 +169,7 @@ class Agenda:
     followups: tuple[FollowUp, ...]
     reconnect: tuple[Reconnect, ...]
     suggestions: tuple[Shown, ...]
+    focus: Relationship | None = None  # the week's one relationship to strengthen (`gaps`)
 
     @property
     def quiet(self) -> bool:
@@ -242,9 +247,11 @@ def build_agenda(
     today: dt.date,
     shown: Sequence[Suggestion],
     pool: Sequence[Suggestion] = (),
+    focus: Relationship | None = None,
 ) -> Agenda:
     """Today's agenda; `shown` are the suggestions to list, `pool` the wider top list that
-    counts how often each person is among the best suggestions (defaults to `shown`)."""
+    counts how often each person is among the best suggestions (defaults to `shown`), and
+    `focus` the week's focus person."""
     showings = _showings(entries, today)
     counts = Counter(person.id for s in (pool or shown) for person in (s.a, s.b))
     settings = book.settings
@@ -255,4 +262,5 @@ def build_agenda(
         reconnect=tuple(reconnect(book, entries, today, counts)),
         suggestions=tuple(shown_as(pair_key(s.a.id, s.b.id), showings, rank, s, today)
                           for rank, s in enumerate(shown, 1)),
+        focus=focus,
     )

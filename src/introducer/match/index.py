@@ -20,6 +20,7 @@ thousand contacts, and any `focus`) are searched exhaustively.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,6 @@ import scipy.sparse as sp
 from introducer.match.columns import (
     BoolArray,
     ColumnLayout,
-    ExcludedBounds,
     IntArray,
     column_nnz,
 )
@@ -202,6 +202,28 @@ class PairIndex:
 
         With `keep`, only the `keep` best are returned; `ceiling` bounds the rest.
         """
+        shortlist = _Shortlist(keep)
+        for found in self._proposed():
+            self._score_into(shortlist, found)
+        return shortlist.result()
+
+    def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
+        """Every pair `candidates` could return, minus exclusions, with its exact total, one
+        row block at a time: per-contact figures over the whole book in bounded memory.
+
+        With `floor` (per contact, read again for each block, so the caller may raise it
+        as it goes), a pair whose upper bound is below both its contacts' floors is left
+        out before its exact total is computed.
+        """
+        for found in self._proposed():
+            if floor is not None:
+                best = self._upper_bound(found)
+                found = found.subset((best >= floor[found.first]) | (best >= floor[found.second]))
+            yield self._exact(found)
+
+    def _proposed(self) -> Iterator[Candidates]:
+        """The pairs the proposing columns connect, in row blocks of about `_BLOCK_PRODUCTS`
+        partial products, with the points of those columns alone."""
         layout = self.layout
         left = sp.csr_array(layout.left[:, layout.proposing])
         right = sp.csr_array(layout.right[:, layout.proposing])
@@ -210,7 +232,6 @@ class PairIndex:
         owner = np.repeat(np.arange(self.size, dtype=np.int64), per_row)
         products = np.bincount(owner, weights=column_nnz(right)[left.indices], minlength=self.size)
         reached = np.cumsum(products)
-        shortlist = _Shortlist(keep)
         start = 0
         while start < self.size:
             goal = reached[start] - products[start] + _BLOCK_PRODUCTS
@@ -219,24 +240,30 @@ class PairIndex:
             rows = block.row.astype(np.int64) + start
             cols = block.col.astype(np.int64)
             upper = cols > rows
-            found = Candidates(rows[upper], cols[upper], block.data[upper].astype(np.float64))
-            self._score_into(shortlist, found, layout.bounds)
+            yield Candidates(rows[upper], cols[upper], block.data[upper].astype(np.float64))
             start = stop
-        return shortlist.result()
 
-    def _score_into(self, shortlist: _Shortlist, found: Candidates, bounds: ExcludedBounds) -> None:
+    def _score_into(self, shortlist: _Shortlist, found: Candidates) -> None:
         """Exact totals for the pairs that could still make the shortlist."""
         if shortlist.floor > -np.inf:
-            # The ledger's bonus may or may not apply: count it; the penalty always does.
-            best = found.total + bounds(found.first, found.second)
-            if self._has_ledger:
-                best += self._ledger_most(found.first, found.second)
+            best = self._upper_bound(found)
             hopeless = best < shortlist.floor
             shortlist.drop(best[hopeless])
             found = found.subset(~hopeless)
+        shortlist.add(self._exact(found))
+
+    def _upper_bound(self, found: Candidates) -> FloatArray:
+        """The most each proposed pair's exact total can be."""
+        best = found.total + self.layout.bounds(found.first, found.second)
+        if self._has_ledger:  # the bonus may or may not apply: count it; the penalty always does
+            best += self._ledger_most(found.first, found.second)
+        return best
+
+    def _exact(self, found: Candidates) -> Candidates:
+        """Proposed pairs (points of the proposing columns) with their exact totals."""
         found = self._allowed(found)
         extra = row_dot(self.layout.left_other, self.layout.right_other, found.first, found.second)
-        shortlist.add(self._corrected(Candidates(found.first, found.second, found.total + extra)))
+        return self._corrected(Candidates(found.first, found.second, found.total + extra))
 
     def rough_partners(self, focus: int) -> Candidates:
         """Every pair including `focus` that shares anything, with its points from the book's

@@ -52,6 +52,28 @@ class _Hints:
         return next((hint for hint in hints if hint != text), None)
 
 
+class NotesIndex:
+    """Whose notes (the user's, on each contact) answer an ask, found through the words
+    the notes hold rather than by reading every note for every ask."""
+
+    def __init__(self, prepared: PreparedBook) -> None:
+        self._prepared = prepared
+        self._noted: defaultdict[str, set[int]] = defaultdict(set)
+        for row, profile in enumerate(prepared.profiles):
+            for word in profile.notes_words:
+                self._noted[word].add(row)
+
+    def answering(self, want: Want) -> set[int]:
+        """Positions of everyone whose notes answer `want` (`PreparedBook.by_notes`)."""
+        words = want.qualifiers or want.content
+        postings = sorted((self._noted.get(word, set()) for word in words), key=len)
+        if not postings or not postings[0]:
+            return set()
+        profiles = self._prepared.profiles
+        return {r for r in set.intersection(*postings)
+                if self._prepared.by_notes(want, profiles[r])}
+
+
 def _same(values: Iterable[str]) -> dict[str, str]:
     return {value: value for value in values if value}
 
@@ -86,10 +108,7 @@ def _asks(book: Book, prepared: PreparedBook, budget: list[int]) -> Iterator[Pro
     profiles = prepared.profiles
     doing = Counter(p.business for p in profiles if p.business)
     working = Counter(p.company for p in profiles if p.company)
-    noted: defaultdict[str, set[int]] = defaultdict(set)
-    for row, profile in enumerate(profiles):
-        for word in profile.notes_words:
-            noted[word].add(row)
+    notes = NotesIndex(prepared)
     vocabulary = _Hints({**_same(events.needs_vocabulary()), **_professions(prepared),
                          **_same(doing)}, budget)
     company_names = _Hints({p.company: p.contact.company or "" for p in profiles if p.company},
@@ -108,12 +127,7 @@ def _asks(book: Book, prepared: PreparedBook, budget: list[int]) -> Iterator[Pro
         held = sum(working[companies.keys[c]] for c in columns)
         if held - (prepared.by_company(want, me)) > 0:
             return True
-        words = want.qualifiers or want.content
-        postings = sorted((noted.get(word, set()) for word in words), key=len)
-        if postings and postings[0]:
-            fits = (r for r in set.intersection(*postings) if r != row)
-            return any(prepared.by_notes(want, profiles[r]) for r in fits)
-        return False
+        return any(r != row for r in notes.answering(want))
 
     for row, profile in enumerate(profiles):
         for want in profile.wants:

@@ -1,0 +1,26 @@
+"""What `plan --record` writes: one ledger entry per planned pair, never a second one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Literal
+
+from introducer.errors import IntroducerError
+from introducer.ledger.entries import Entry
+from introducer.ledger.views import live
+from introducer.match.history import pair_key
+from introducer.match.score import Suggestion
+
+
+def plan_entries(pairs: Sequence[Suggestion], history: Sequence[Entry], day: dt.date,
+                 kind: Literal["introduced", "asked"]) -> list[Entry]:
+    """The entries recording `pairs` on `day`; an error, before anything is written, if the
+    history already records any of them so (a plan recorded twice is two weeks' worth)."""
+    done = {entry.pair for entry in live(history) if entry.kind == kind}
+    again = [p for p in pairs if pair_key(p.a.id, p.b.id) in done]
+    if again:
+        named = ", ".join(f"{p.a.name} and {p.b.name}" for p in again)
+        raise IntroducerError(f"the history already records {named} as {kind}; nothing was "
+                              "recorded (`introducer history` shows the entries)")
+    return [Entry(kind=kind, a=p.a.id, b=p.b.id, date=day) for p in pairs]

@@ -141,7 +141,7 @@ def test_the_days_spread_over_what_is_left_of_the_week(
 
 
 def test_draft_writes_one_file_per_introduction(book: Path, tmp_path: Path) -> None:
-    code, out, err = invoke(book, "plan", "-n", "3", "--draft", "--out", "mail")
+    code, _, err = invoke(book, "plan", "-n", "3", "--draft", "--out", "mail")
     assert code == 0 and "wrote 3 drafts to mail" in err
     files = sorted((tmp_path / "mail").glob("*.eml"))
     assert len(files) == 3
@@ -168,7 +168,7 @@ def test_a_solver_out_of_time_says_so(book: Path) -> None:
     timed_out = mock.Mock(status=1, x=None)
     with mock.patch.object(solver, "milp", return_value=timed_out):
         document = plan_json(book, "--time-limit", "0.5")
-        code, out, err = invoke(book, "plan")
+        code, out, _ = invoke(book, "plan")
     assert document["solver"] == "greedy" and document["total"] == document["greedy_total"]
     assert any("did not finish in 0.5 s: this is the greedy plan" in n
                for n in document["notes"])

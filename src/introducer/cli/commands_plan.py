@@ -29,6 +29,7 @@ from introducer.cli.session import (
     today,
     user_errors,
 )
+from introducer.plan import TIME_LIMIT
 
 if TYPE_CHECKING:
     from introducer.book.model import Book
@@ -48,7 +49,7 @@ def plan(
         min=1, help="Nobody in more than this many of the plan's introductions.")] = 1,
     time_limit: Annotated[float, typer.Option(
         min=0.1, help="Seconds the exact solver may take before the greedy plan is used.")
-    ] = 10.0,
+    ] = TIME_LIMIT,
     output: FormatOption = OutputFormat.table,
     draft: Annotated[bool, typer.Option(
         "--draft", help="Draft every introduction of the plan as .eml files in --out.")] = False,

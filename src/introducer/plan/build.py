@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from introducer.errors import UsageError
 from introducer.match.rank import Matchmaker
 from introducer.match.score import Suggestion
-from introducer.plan import solver
+from introducer.plan import TIME_LIMIT, solver
 from introducer.plan.candidates import shortlist
 from introducer.plan.week import spread
 
@@ -44,7 +44,7 @@ class Plan:
 
 
 def make_plan(matchmaker: Matchmaker, *, count: int, per_person: int, today: dt.date,
-              time_limit: float = solver.TIME_LIMIT) -> Plan:
+              time_limit: float = TIME_LIMIT) -> Plan:
     """At most `count` introductions with the greatest total score, nobody in more than
     `per_person` of them, none the ledger hides."""
     if not 0 <= count <= MOST_PAIRS:

@@ -18,8 +18,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-#: Seconds HiGHS may take before the greedy plan is used instead.
-TIME_LIMIT = 10.0
+from introducer.plan import TIME_LIMIT
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from introducer.cli import (
     commands_import,
     commands_ledger,
     commands_match,
+    commands_plan,
     commands_today,
 )
 from introducer.cli.console import no_color_requested
@@ -104,6 +105,7 @@ app.command("today", epilog=DATED)(commands_today.today_command)
 app.command("suggest", epilog=DATED)(commands_match.suggest)
 app.command("explain", epilog=DATED)(commands_match.explain)
 app.command("gaps", epilog=DATED)(commands_gaps.gaps_command)
+app.command("plan", epilog=DATED)(commands_plan.plan)
 app.command("draft", epilog=DATED)(commands_draft.draft)
 app.command("record", epilog=DATED)(commands_ledger.record)
 app.command("outcome", epilog=DATED)(commands_ledger.outcome)

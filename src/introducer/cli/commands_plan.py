@@ -115,8 +115,9 @@ def _act(ctx: typer.Context, book: Book, state: Path | None, made: Plan, day: dt
         ledger = open_ledger(ctx, book, state)
     try:
         drafter = _drafter(book, day) if draft and pairs else None
+        fixed: DraftKind = "ask" if opt_in else "intro"
         chosen = ([_kind(drafter, pair, opt_in) for pair in pairs] if drafter is not None
-                  else ["ask" if opt_in else "intro"] * len(pairs))
+                  else [fixed] * len(pairs))
         if ledger is not None:
             entries = plan_entries(pairs, ledger.entries(), day,
                                    ["asked" if kind == "ask" else "introduced" for kind in chosen])

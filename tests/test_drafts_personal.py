@@ -47,6 +47,16 @@ def test_signature_carries_business_and_phone(book: Path) -> None:
     assert out.replace("\r\n", "\n").rstrip().endswith("Best,\nAna Ortiz\nCPA\n555-0142")
 
 
+def test_a_line_of_work_signs_as_a_title(write_book: BookWriter) -> None:
+    people = [{"name": "Ben Adeyemi", "email": "ben@x.example", "wants": ["realtor"]},
+              {"name": "Mike Castellano", "email": "mike@x.example", "business": "realtor"}]
+    book = write_book(people, me={"name": "Helen Marsh", "email": "helen@x.example",
+                                  "business": "family mediator"})
+    code, out, _ = invoke("--book", book, "draft", "ben", "mike", "--stdout")
+    assert code == 0
+    assert out.replace("\r\n", "\n").rstrip().endswith("Best,\nHelen Marsh\nFamily mediator")
+
+
 def _editor(tmp_path: Path, script: str) -> dict[str, str]:
     editor = tmp_path / "fake-editor"
     editor.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")

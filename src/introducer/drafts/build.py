@@ -215,4 +215,6 @@ def _signature(me: Sender) -> list[str]:
     """The lines under "Best,": the first name, or the full name, line of work and phone."""
     if not (me.business or me.phone):
         return [me.first_name or me.email]
-    return [line for line in (me.name or me.email, me.business, me.phone) if line]
+    # A line of work under a name reads as a title: "Family mediator", "CPA" as written.
+    business = me.business[:1].upper() + me.business[1:] if me.business else None
+    return [line for line in (me.name or me.email, business, me.phone) if line]

@@ -42,14 +42,38 @@ def fits(pairs: Sequence[tuple[object, object]], per_person: int) -> bool:
     return all(used <= per_person for used in uses.values())
 
 
+def one_per_group(chosen: Sequence[solver.Edge]) -> bool:
+    groups = [group for edge in chosen for group in edge.groups]
+    return len(groups) == len(set(groups))
+
+
 def best_by_brute_force(edges: Sequence[solver.Edge], count: int, per_person: int) -> int:
     return max(
         (sum(e.weight for e in chosen)
          for size in range(count + 1)
          for chosen in itertools.combinations(edges, size)
-         if fits([(e.first, e.second) for e in chosen], per_person)),
+         if fits([(e.first, e.second) for e in chosen], per_person) and one_per_group(chosen)),
         default=0,
     )
+
+
+@st.composite
+def grouped_graphs(draw: st.DrawFn, most_people: int = 8) -> list[solver.Edge]:
+    """Pairs in star groups as the plan makes them: each group's pairs share one person
+    (its hub), a pair is in at most one group per end, groups at one hub are disjoint."""
+    people = draw(st.integers(2, most_people))
+    pairs = draw(st.lists(st.tuples(st.integers(0, people - 1), st.integers(0, people - 1))
+                          .filter(lambda p: p[0] < p[1]), unique=True, max_size=28))
+    numbered: dict[tuple[int, int], int] = {}
+    edges = []
+    for a, b in pairs:
+        groups = []
+        for hub in (a, b):
+            label = draw(st.sampled_from([None, 0, 1]))
+            if label is not None:
+                groups.append(numbered.setdefault((hub, label), len(numbered)))
+        edges.append(solver.Edge(a, b, draw(st.integers(1, 60)), tuple(groups)))
+    return sorted(edges, key=lambda e: -e.weight)
 
 
 @st.composite
@@ -124,9 +148,11 @@ def test_the_plan_is_the_best_of_every_allowed_pair(
     assert all(p.score > 0 and p.excluded is None for p in chosen)
 
 
-@pytest.mark.parametrize(("count", "per_person", "size"), [(1, 1, 1), (5, 1, 77), (5, 2, 29),
-                                                            (20, 3, 200)])
-def test_the_bound_grows_with_count_and_shrinks_with_the_cap(
+# With K >= 2 the groups (one answer per ask, one professional per divorcing couple) bind
+# beyond the person caps, and the list keeps room for them.
+@pytest.mark.parametrize(("count", "per_person", "size"), [(1, 1, 1), (5, 1, 77), (5, 2, 269),
+                                                            (20, 3, 5042)])
+def test_the_bound_grows_with_count_and_keeps_room_for_the_groups(
     count: int, per_person: int, size: int
 ) -> None:
     assert Bound(count, per_person).size == size
@@ -192,3 +218,47 @@ def test_the_bounded_list_holds_an_optimal_plan(
     assert best_by_brute_force(listed, count, per_person) == best
     greedy = [edges[k] for k in solver.greedy(edges, count, per_person)]
     assert walk.greedy == greedy
+
+
+@given(grouped_graphs(most_people=6), st.integers(1, 3), st.sampled_from([1, 2]))
+@settings(max_examples=150, deadline=None)
+def test_the_solver_is_exact_with_one_pair_per_group(
+    edges: list[solver.Edge], count: int, per_person: int
+) -> None:
+    chosen = solver.optimal(edges, count, per_person)
+    assert chosen is not None
+    picked = [edges[k] for k in chosen]
+    assert one_per_group(picked) and fits([(e.first, e.second) for e in picked], per_person)
+    assert sum(e.weight for e in picked) == best_by_brute_force(edges, count, per_person)
+    taken = [edges[k] for k in solver.greedy(edges, count, per_person)]
+    assert one_per_group(taken) and sum(e.weight for e in taken) <= sum(e.weight for e in picked)
+
+
+@given(grouped_graphs(), st.integers(1, 2), st.sampled_from([1, 2, 3]))
+@settings(max_examples=300, deadline=None)
+def test_the_bounded_list_holds_an_optimal_plan_with_groups(
+    edges: list[solver.Edge], count: int, per_person: int
+) -> None:
+    walk = Walk(Bound(count, per_person))
+    for edge in edges:
+        if walk.could_take(edge.first, edge.second):
+            walk.settle(edge.first, edge.second, edge, edge.groups)  # type: ignore[arg-type]
+    listed: list[solver.Edge] = walk.listed  # type: ignore[assignment]
+    assert best_by_brute_force(listed, count, per_person) == best_by_brute_force(
+        edges, count, per_person)
+    assert walk.greedy == [edges[k] for k in solver.greedy(edges, count, per_person)]
+
+
+def test_a_plan_never_sends_both_sides_of_a_divorce_to_one_lawyer() -> None:
+    book = make_book([
+        {"name": "Rachel Moore", "business": "nurse", "events": ["getting divorced"]},
+        {"name": "Brian Moore", "business": "sales rep", "events": ["separated"]},
+        {"name": "Steve Grant", "business": "family lawyer"},
+        {"name": "Ana Ruiz", "business": "teacher", "wants": ["a dentist"]},
+        {"name": "Dan Cho", "business": "dentist"},
+        {"name": "Eve Park", "business": "dentist"},
+    ])
+    plan = make_plan(Matchmaker(book, today=TODAY), count=5, per_person=2, today=TODAY)
+    pairs = {(p.a.id, p.b.id) for p in plan.pairs}
+    assert not {("brian-moore", "steve-grant"), ("rachel-moore", "steve-grant")} <= pairs
+    assert len(pairs & {("ana-ruiz", "dan-cho"), ("ana-ruiz", "eve-park")}) == 1

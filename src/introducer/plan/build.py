@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from introducer.errors import UsageError
 from introducer.match.rank import Matchmaker
 from introducer.match.score import Suggestion
 from introducer.plan import TIME_LIMIT, solver
-from introducer.plan.candidates import shortlist
+from introducer.plan.candidates import conflict_groups, shortlist
 from introducer.plan.week import spread
 
 #: Pairs a week's plan may hold: the bound on the candidate list grows with its square.
@@ -55,7 +55,10 @@ def make_plan(matchmaker: Matchmaker, *, count: int, per_person: int, today: dt.
         return Plan((), 0.0, 0.0, True, 0)
     found = shortlist(matchmaker, count, per_person)
     position = matchmaker.prepared.index_of
-    edges = [solver.Edge(position[p.a.id], position[p.b.id], round(p.score * 100))
+    numbered: dict[Hashable, int] = {}
+    edges = [solver.Edge(position[p.a.id], position[p.b.id], round(p.score * 100),
+                         tuple(numbered.setdefault(group, len(numbered))
+                               for group in conflict_groups(matchmaker, p)))
              for p in found.pairs]
     chosen = solver.optimal(edges, count, per_person, time_limit)
     pairs = [found.pairs[k] for k in chosen] if chosen is not None else list(found.greedy)

@@ -11,6 +11,17 @@ lighter. If e was left out because L was complete, its T pairs are at least as h
 as e; at most s·d touch a full person and at most c − 1 are in P, so again one is
 free. Each swap puts one more pair of L into P, so an optimal plan lies within L.
 
+A plan also holds at most one pair of each *group* (`conflict_groups`): one answer per
+ask or need, as `suggest` names the runners-up beside the best, and one professional
+for the two sides of one divorce. Each group is a star: its pairs share one person
+(the asker, the one living through the event, the professional), and a pair is in at
+most g = GROUPS_PER_PAIR of them. With K = 1 the person caps already imply every
+group's, so the bound above stands. With K ≥ 2 a group counts as a person of
+capacity 1, kept to d_G pairs of L; a full group (one of its pairs in P − e) shares at
+most one pair with a star at another hub and at most d_G with its own, so with
+s as above: d_G = s + (c−1)g + 1, d = (K−1) + s + (K−1)g·d_G + (c−1)g + 1 and
+T = (c−1) + s·d + (c−1)g·d_G + 1 leave a free pair of L for every swap again.
+
 Scores are exact (`PairScorer`), not the index's unrounded totals: candidates are
 walked in order of total and rescored, and a pair is settled only once nothing
 unseen could still outscore it, as the ranking does. The greedy plan is taken in
@@ -21,7 +32,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +43,10 @@ from introducer.match.score import Suggestion
 
 #: Candidates scored on the first try; more only if the walk reaches deeper.
 _FIRST_KEEP = 5_000
+
+
+#: The most groups one pair is in: one answer to an ask or need, one divorcing couple.
+GROUPS_PER_PAIR = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +62,50 @@ class Bound:
         return 2 * (self.count - 1) // self.per_person
 
     @property
+    def grouped(self) -> bool:
+        """Whether groups bind beyond the person caps (only when K ≥ 2)."""
+        return self.per_person >= 2
+
+    @property
+    def group_depth(self) -> int:
+        """d_G: pairs kept per group."""
+        if not self.grouped:
+            return self.size
+        return self.full_people + (self.count - 1) * GROUPS_PER_PAIR + 1
+
+    @property
     def depth(self) -> int:
         """d: pairs kept per person."""
-        return self.per_person + self.full_people
+        if not self.grouped:
+            return self.per_person + self.full_people
+        k, g = self.per_person, GROUPS_PER_PAIR
+        return ((k - 1) + self.full_people + (k - 1) * g * self.group_depth
+                + (self.count - 1) * g + 1)
 
     @property
     def size(self) -> int:
         """T: pairs kept in all."""
-        return self.full_people * self.depth + self.count
+        if not self.grouped:
+            return self.full_people * (self.per_person + self.full_people) + self.count
+        return ((self.count - 1) + self.full_people * self.depth
+                + (self.count - 1) * GROUPS_PER_PAIR * self.group_depth + 1)
+
+
+def conflict_groups(matchmaker: Matchmaker, pair: Suggestion) -> tuple[Hashable, ...]:
+    """The groups a plan holds at most one pair of that `pair` is in: the ask or need it
+    answers (`Matchmaker.answer_key`), and the divorcing couple whose one side it sends
+    to a professional (the other side must not meet the same one)."""
+    keyed = matchmaker.answer_key(pair)
+    if keyed is None:
+        return ()
+    groups: list[Hashable] = [keyed[0]]
+    prepared = matchmaker.prepared
+    if prepared.couples:
+        subject, helper = matchmaker.helper_of(pair)
+        partners = prepared.partners_of(subject)
+        if partners:
+            groups.append(("couple", frozenset({subject, *partners}), helper))
+    return tuple(groups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +140,8 @@ class Walk:
         self.greedy: list[Suggestion] = []
         self.in_list: Counter[int] = Counter()
         self.in_greedy: Counter[int] = Counter()
+        self.groups_in_list: Counter[Hashable] = Counter()
+        self.groups_in_greedy: set[Hashable] = set()
 
     @property
     def done(self) -> bool:
@@ -99,19 +152,26 @@ class Walk:
         full only grows, so a pair that could not join now never will)."""
         return self._fits_list(first, second) or self._fits_greedy(first, second)
 
-    def settle(self, first: int, second: int, pair: Suggestion) -> None:
+    def settle(self, first: int, second: int, pair: Suggestion,
+               groups: tuple[Hashable, ...] = ()) -> None:
         """Take the next heaviest pair into L and the greedy plan, where it fits."""
-        if self._fits_list(first, second):
+        if self._fits_list(first, second) and self._groups_fit_list(groups):
             self.listed.append(pair)
             self.in_list.update((first, second))
-        if self._fits_greedy(first, second):
+            self.groups_in_list.update(groups)
+        if self._fits_greedy(first, second) and self.groups_in_greedy.isdisjoint(groups):
             self.greedy.append(pair)
             self.in_greedy.update((first, second))
+            self.groups_in_greedy.update(groups)
 
     def _fits_list(self, first: int, second: int) -> bool:
         depth = self.bound.depth
         return (len(self.listed) < self.bound.size
                 and self.in_list[first] < depth and self.in_list[second] < depth)
+
+    def _groups_fit_list(self, groups: tuple[Hashable, ...]) -> bool:
+        depth = self.bound.group_depth
+        return all(self.groups_in_list[group] < depth for group in groups)
 
     def _fits_greedy(self, first: int, second: int) -> bool:
         cap = self.bound.per_person
@@ -132,7 +192,7 @@ def _walk(matchmaker: Matchmaker, found: Candidates, bound: Bound) -> Shortlist 
         unseen = max(ahead, found.ceiling) + SCORE_MARGIN
         if waiting and -waiting[0][0] >= unseen:
             *_, first, second, pair = heapq.heappop(waiting)
-            walk.settle(first, second, pair)
+            walk.settle(first, second, pair, conflict_groups(matchmaker, pair))
             continue
         if upcoming is None:
             # Nothing left to rescore: settled if no pair was cut off that could count.

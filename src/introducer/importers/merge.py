@@ -22,10 +22,9 @@ from typing import Any, Literal
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
+from introducer.book.identity import fold_company, given_names_agree, name_key, split_name
 from introducer.book.model import Book
-from introducer.book.normalise import without_legal_form
-from introducer.book.person_names import name_key, split_name
-from introducer.book.schema import Contact, plain_words, slugify
+from introducer.book.schema import Contact, slugify
 from introducer.importers.record import ImportedContact
 
 #: rapidfuzz token_sort_ratio at or above which two folded names are the same person.
@@ -108,13 +107,6 @@ class MergeResult:
         return tuple(s for s in self.skipped if s.duplicate_of is None)
 
 
-def fold_company(text: str | None) -> str:
-    """A company as compared: folded, legal form dropped (`Acme, Inc.` -> `acme`)."""
-    if not text:
-        return ""
-    return " ".join(without_legal_form(plain_words(text.replace("&", " and ")).split()))
-
-
 def _fold_text(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -122,14 +114,6 @@ def _fold_text(text: str) -> str:
 _FOLDS: dict[str, Callable[[str], str]] = {
     "name": name_key, "company": fold_company, "business": _fold_text,
 }
-
-
-def given_names_agree(first: str, second: str) -> bool:
-    """Whether two folded names can be one person's: the same first word ("Maria Lopez",
-    "Maria Lopes"), or the same words in another order ("Reed Tom"). Daniel is not
-    Danielle, and an initial is not a name: "J Kim" could be Jane or John."""
-    a, b = first.split(), second.split()
-    return sorted(a) == sorted(b) or (bool(a) and bool(b) and a[0] == b[0])
 
 
 def emails_in(text: str | None) -> list[str]:

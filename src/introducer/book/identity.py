@@ -1,16 +1,18 @@
-"""Honorifics and suffixes around a person's name: `Mr. John Smith Sr.` is John Smith.
+"""What tells people apart: names without honorifics, companies without legal forms.
 
-Exports carry them (vCard N prefix and suffix, a Google "Name Prefix" column typed
-into the name), but they are not part of who someone is for matching: the book's
-"John Smith" and an export's "Dr. John Smith, PhD" are one person. A generational
-suffix (Jr., Sr., III) does tell people apart, so it is returned for the merge to
-compare.
+`Mr. John Smith Sr.` is John Smith and `Goldberg Family Law PLLC` is Goldberg
+Family Law, for the import's merge and for `check`'s duplicate warnings. Exports
+carry honorifics (vCard N prefix and suffix, a Google "Name Prefix" column typed
+into the name), but they do not say who someone is: the book's "John Smith" and
+an export's "Dr. John Smith, PhD" are one person. A generational suffix (Jr.,
+Sr., III) does tell people apart, so it is returned for the merge to compare.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from introducer.book.normalise import without_legal_form
 from introducer.book.schema import plain_words
 
 HONORIFICS = frozenset({
@@ -62,6 +64,21 @@ def name_key(name: str) -> str:
     """A name as compared for "the same person": accent- and case-free, without honorifics
     or suffixes (`Dr. Zoë Ødegaard` -> `zoe odegaard`)."""
     return plain_words(split_name(name).core)
+
+
+def fold_company(text: str | None) -> str:
+    """A company as compared: folded, legal form dropped (`Acme, Inc.` -> `acme`)."""
+    if not text:
+        return ""
+    return " ".join(without_legal_form(plain_words(text.replace("&", " and ")).split()))
+
+
+def given_names_agree(first: str, second: str) -> bool:
+    """Whether two folded names can be one person's: the same first word ("Maria Lopez",
+    "Maria Lopes"), or the same words in another order ("Reed Tom"). Daniel is not
+    Danielle, and an initial is not a name: "J Kim" could be Jane or John."""
+    a, b = first.split(), second.split()
+    return sorted(a) == sorted(b) or (bool(a) and bool(b) and a[0] == b[0])
 
 
 def _bare(word: str) -> str:

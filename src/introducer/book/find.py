@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process, utils
 
+from introducer.book.model import BrokenContact, PartialBook
 from introducer.book.schema import Contact, plain_words
 from introducer.errors import ContactLookupError, UsageError
 
@@ -62,6 +63,37 @@ def find_contact(contacts: Sequence[Contact], query: str) -> Contact:
             f'"{query}" matches {len(by_prefix)} contacts: {_listing(by_prefix)}; use the id'
         )
     return _fuzzy(contacts, query, plain)
+
+
+def find_loaded(partial: PartialBook, query: str) -> Contact:
+    """`find_contact` in a book with errors: a query that could name a contact that did
+    not load is refused, naming its line, rather than matched to someone else nearby."""
+    contacts = partial.book.contacts
+    wanted = query.strip()
+    exact = next((c for c in contacts if c.id == wanted), None)
+    if exact is not None or not partial.broken:
+        return exact or find_contact(contacts, query)
+    broken = next((b for b in partial.broken if _may_name(b, wanted)), None)
+    if broken is not None:
+        who = f'"{broken.name}"' if broken.name else f"at line {broken.line}"
+        raise ContactLookupError(
+            f"{partial.book.path}:{broken.line}: contact {who} has errors, so nothing can be "
+            "recorded for them until they are fixed (`introducer check` lists them)")
+    return find_contact(contacts, query)
+
+
+def _may_name(broken: BrokenContact, query: str) -> bool:
+    """Whether `query` names `broken` exactly, or by the start of each word of its name."""
+    plain = plain_words(query)
+    if not plain:
+        return False
+    if broken.id is not None and (broken.id.casefold() == query.casefold()
+                                  or plain_words(broken.id) == plain):
+        return True
+    if broken.name is None:
+        return False
+    names = plain_words(broken.name).split()
+    return all(any(n.startswith(w) for n in names) for w in plain.split())
 
 
 def _fuzzy(contacts: Sequence[Contact], query: str, plain: str) -> Contact:

@@ -113,10 +113,12 @@ def _fuzzy(contacts: Sequence[Contact], query: str, plain: str) -> Contact:
     raise ContactLookupError(f'unknown contact "{query}"{hint}')
 
 
-def search_contacts(contacts: Sequence[Contact], query: str | None) -> list[Contact]:
+def search_contacts(contacts: Sequence[Contact], query: str | None, *,
+                    fuzzy: bool = True) -> list[Contact]:
     """Contacts matching `query` on name, id, company, email or business; all when no query.
 
-    Plain substring hits come first (in book order), then fuzzy hits by score.
+    Plain substring hits (in book order); when there are none, fuzzy hits by score
+    (unless `fuzzy` is False).
     """
     if not query or not query.strip():
         return list(contacts)
@@ -134,7 +136,7 @@ def search_contacts(contacts: Sequence[Contact], query: str | None) -> list[Cont
 
     texts = [haystack(c) for c in contacts]
     exact = [c for c, text in zip(contacts, texts, strict=True) if plain and plain in text]
-    if exact:
+    if exact or not fuzzy:
         return exact
     scored = process.extract(
         plain, texts, scorer=fuzz.partial_ratio, processor=None, limit=None, score_cutoff=75

@@ -184,3 +184,59 @@ def test_a_charset_guess_is_a_warning() -> None:
     assert code == 0, err
     assert "warning: some text is not UTF-8 and names no CHARSET; read as windows-1252" in err
     assert "Latin-2" in err
+
+
+GROUPED = """\
+contacts:
+  - name: Rachel Goldberg
+    groups:
+      - tuesday breakfast   # since 2021
+    company: Goldberg Family Law
+settings:
+  weekly_goal: 3
+"""
+
+
+def test_a_group_joins_a_block_list_and_new_contacts_go_before_the_next_section(
+        tmp_path: Path) -> None:
+    book = commented_book(tmp_path, GROUPED)
+    export = tmp_path / "phone.vcf"
+    org = b"ORG:Goldberg Family Law PLLC\r\n"
+    export.write_bytes(VCARD.encode().replace(org, org + b"CATEGORIES:BNI\r\n"))
+    code, diff, err = invoke("import", "vcard", export, "--into", book, "--patch")
+    assert code == 0, err
+    assert "\n       - tuesday breakfast   # since 2021\n+      - BNI\n" in diff
+    assert "+  - name: Dana Fox\n" in diff
+    code, _, err = invoke("import", "vcard", export, "--into", book)
+    assert code == 0, err
+    merged = (tmp_path / "contacts.merged.yaml").read_text(encoding="utf-8")
+    assert merged.endswith("business: dentist\nsettings:\n  weekly_goal: 3\n")
+
+
+@pytest.mark.parametrize("empty", ["contacts:\n", "contacts: []\n", "# none yet\ncontacts: []\n"])
+def test_a_book_without_contacts_gets_a_block_list(tmp_path: Path, empty: str) -> None:
+    book = commented_book(tmp_path, "me:\n  name: Ana Ortiz   # me\n" + empty)
+    code, _, err = invoke("import", "vcard", vcards(tmp_path), "--into", book)
+    assert code == 0, err
+    merged = (tmp_path / "contacts.merged.yaml").read_text(encoding="utf-8")
+    assert merged.startswith("me:\n  name: Ana Ortiz   # me\n")
+    assert [c.id for c in load_book(tmp_path / "contacts.merged.yaml").contacts] == [
+        "rachel-goldberg", "dana-fox"]
+
+
+def test_a_flow_list_of_contacts_is_edited_whole(tmp_path: Path) -> None:
+    book = commented_book(tmp_path, "# flow\ncontacts: [{name: Rachel Goldberg}]\n")
+    code, _, err = invoke("import", "vcard", vcards(tmp_path), "--into", book)
+    assert code == 0, err
+    merged = load_book(tmp_path / "contacts.merged.yaml")
+    assert merged.contacts[0].email == "rachel@goldberglaw.example"
+    assert (tmp_path / "contacts.merged.yaml").read_text(encoding="utf-8").startswith("# flow\n")
+
+
+def test_a_line_the_editor_cannot_keep_as_written_is_named(tmp_path: Path) -> None:
+    book = commented_book(tmp_path, "contacts:\n  - name:    Rachel Goldberg\n"
+                                    "    company: Goldberg Family Law\n")
+    code, _, err = invoke("import", "vcard", vcards(tmp_path), "--into", book, "--patch")
+    assert code == 0, err
+    assert (f"warning: {book}: 1 line comes out re-indented or re-spaced (line 2) "
+            "besides the merge; review the diff (--patch)") in err

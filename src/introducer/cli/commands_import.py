@@ -117,8 +117,10 @@ def _merged_text(book: Book, merged: MergeResult, label: str, *, patch: bool) ->
     if edited.reformatted:
         shown = ", ".join(str(n) for n in edited.reformatted[:10])
         more = " …" if len(edited.reformatted) > 10 else ""
-        say(f"warning: {book.path}: {len(edited.reformatted)} lines come out re-indented or "
-            f"re-spaced (lines {shown}{more}), not only the merge; review the diff (--patch)")
+        count = len(edited.reformatted)
+        lines = f"{count} line comes" if count == 1 else f"{count} lines come"
+        say(f"warning: {book.path}: {lines} out re-indented or re-spaced (line {shown}{more}) "
+            "besides the merge; review the diff (--patch)")
     return unified_patch(book.path.name, original, edited.text) if patch else edited.text
 
 

@@ -1,23 +1,27 @@
 """A merge written into the user's own text: their book as written, plus what the import adds.
 
 The book is edited by hand for years, so a merge must be reviewable as a small
-diff: ruamel.yaml parses it round-trip (comments, blank lines, key order, flow
-lists and quoting are kept as written), the new contacts are appended to
-`contacts:` and the fields an import filled are set in place. Only this module
-uses ruamel.yaml: it is several times slower than libyaml's C parser, which
-every other command keeps using to read the book.
+diff. Only the contacts the merge touches are re-written: each one's lines
+(and, for new contacts, the last one's) go through ruamel.yaml's round trip,
+which keeps comments, blank lines, key order, flow lists and quoting; filled
+fields are set in place, new contacts appended after the last; every other
+byte of the file is copied as it was. So the cost is that of the contacts
+edited, not of the book: ruamel.yaml is pure Python, far slower than the
+libyaml C parser every command keeps using to read the book. A book whose
+contacts are not a block list (`contacts: [...]`) is round-tripped whole.
 
-ruamel.yaml writes one indentation for the whole file; a book indented
-inconsistently comes back re-indented in places, and `reformatted` lists those
-lines so the user is told rather than surprised.
+Where ruamel.yaml cannot write an edited contact's untouched lines exactly as
+they were (an unusual indentation), `reformatted` names them, so the user is
+told rather than surprised.
 """
 
 from __future__ import annotations
 
 import difflib
 import io
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
@@ -34,6 +38,13 @@ from introducer.importers.write import contact_data
 
 _RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
+#: Line breaks YAML counts besides `\n`; with one of them, line numbers are not `\n`s.
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+_ITEM_START = re.compile(r"[ ]*-[ ]")
+_FLOW_ITEM = re.compile(r"[ ]*-[ ]+\{")
+#: A line that ends the contacts list: a top-level key or document marker at column 0.
+_TOP_LEVEL = re.compile(r"[^\s#-]|---|\.\.\.")
+_WRAPPER = "contacts:\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,42 +55,126 @@ class MergedText:
     reformatted: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class _Edits:
+    """What the merge changes: fields per contact (by book index), contacts to append."""
+
+    fields: dict[int, dict[str, Any]]
+    added: list[dict[str, Any]]
+    source: str
+    blank_between: bool
+
+
 def merged_book_text(original: str, book: Book, result: MergeResult, source: str) -> MergedText:
     """`original` (the text of `book`) with `result`'s filled fields and new contacts.
 
     A byte order mark and CRLF line ends (which ruamel.yaml drops) are put back."""
     bom = "\ufeff" if original.startswith("\ufeff") else ""
     crlf = "\r\n" in original
-    source_text = original.removeprefix(bom).replace("\r\n", "\n") if bom or crlf else original
-    edited = _edit(source_text, book, result, source)
-    text = edited.text.replace("\n", "\r\n") if crlf else edited.text
-    return MergedText(bom + text, edited.reformatted)
+    text = original.removeprefix(bom).replace("\r\n", "\n") if bom or crlf else original
+    edits = _edits(text, book, result, source)
+    edited = _edit_contacts(text, book, edits)
+    if edited is None:
+        edited = _edit_document(text, book, edits)
+    out = edited.text.replace("\n", "\r\n") if crlf else edited.text
+    return MergedText(bom + out, edited.reformatted)
 
 
-def _edit(original: str, book: Book, result: MergeResult, source: str) -> MergedText:
+def _edits(text: str, book: Book, result: MergeResult, source: str) -> _Edits:
+    by_id = {contact.id: contact for contact in result.contacts}
+    position = {contact.id: index for index, contact in enumerate(book.contacts)}
+    fields: dict[int, dict[str, Any]] = {}
+    for merged in result.merged:  # one contact may be merged with several records
+        if merged.filled:
+            data = contact_data(by_id[merged.id])
+            filled = fields.setdefault(position[merged.id], {})
+            filled.update({f: data[f] for f in merged.filled})
+    added = [contact_data(by_id[new_id]) for new_id in result.added]
+    return _Edits(fields, added, source, _blank_between(text, book))
+
+
+def _edit_contacts(text: str, book: Book, edits: _Edits) -> MergedText | None:
+    """Only the edited contacts' lines re-written; None when the book's layout does not
+    allow it (no contacts yet, a flow list, line breaks other than `\n`)."""
+    lines = text.split("\n")
+    starts = list(book.contact_lines)
+    if not starts or _OTHER_BREAKS.search(text) or not all(
+            0 < start <= len(lines) and _ITEM_START.match(lines[start - 1]) for start in starts):
+        return None
+    ends = [*starts[1:], _list_end(lines, starts[-1])]
+    touched = sorted({*edits.fields, *([len(starts) - 1] if edits.added else [])})
+    pieces: list[str] = []
+    reformatted: list[int] = []
+    done = 0  # lines (0-based) copied so far
+    for index in touched:
+        first, stop = starts[index] - 1, ends[index] - 1
+        block = "".join(line + "\n" for line in lines[first:stop])
+        fields = {0: edits.fields[index]} if index in edits.fields else {}
+        added = edits.added if index == len(starts) - 1 else []
+        new = _edit_fragment(block, book, fields, replace(edits, added=added))
+        pieces.append("".join(line + "\n" for line in lines[done:first]))
+        pieces.append(new)
+        expected = _value_lines(book, index, ends[index], edits.fields.get(index, {}))
+        if _FLOW_ITEM.match(lines[first]) and index in edits.fields:
+            expected.update(range(first + 1, stop + 1))  # `- {name: ...}` changes as a whole
+        reformatted.extend(n + first for n in _changed_lines(block, new, {
+            line - first for line in expected}))
+        done = stop
+    pieces.append("\n".join(lines[done:]))
+    return MergedText("".join(pieces), tuple(reformatted))
+
+
+def _list_end(lines: list[str], last_start: int) -> int:
+    """The line (from 1) after the last contact's: the next top-level key, or the end."""
+    for number in range(last_start, len(lines)):
+        if _TOP_LEVEL.match(lines[number]):
+            return number + 1
+    return len(lines) if not lines[-1] else len(lines) + 1  # a last line without its newline
+
+
+def _edit_fragment(block: str, book: Book, fields: dict[int, dict[str, Any]],
+                   edits: _Edits) -> str:
+    """One contact's lines (and the new contacts after them), edited as a one-item list."""
     editor = _editor()
+    document = _load(editor, _WRAPPER + block, book)
+    _match_indentation(editor, document)
+    _apply(_contact_list(document), fields, edits)
+    stream = io.StringIO()
+    editor.dump(document, stream)
+    return stream.getvalue().removeprefix(_WRAPPER)
+
+
+def _edit_document(text: str, book: Book, edits: _Edits) -> MergedText:
+    """The whole book through the round trip, for layouts the contact-wise edit cannot take."""
+    editor = _editor()
+    document = _load(editor, text, book)
+    _match_indentation(editor, document)
+    _apply(_contact_list(document), edits.fields, edits)
+    stream = io.StringIO()
+    editor.dump(document, stream)
+    out = stream.getvalue()
+    ends = [*book.contact_lines[1:], len(text.split("\n")) + 1]
+    expected = {line for index, values in edits.fields.items()
+                for line in _value_lines(book, index, ends[index], values)}
+    return MergedText(out, tuple(_changed_lines(text, out, expected)))
+
+
+def _load(editor: YAML, text: str, book: Book) -> CommentedMap:
     try:
-        document = editor.load(original)
+        document = editor.load(text)
     except YAMLError as error:  # libyaml read it, so this is a ruamel.yaml limit
         raise IntroducerError(f"{book.path}: cannot edit this book in place ({error}); "
                               "import without --into and merge by hand") from None
     if not isinstance(document, CommentedMap):
         raise IntroducerError(f"{book.path}: the book is not a mapping with 'contacts:'")
-    _match_indentation(editor, document)
-    items = _contact_list(document)
-    by_id = {contact.id: contact for contact in result.contacts}
-    position = {contact.id: index for index, contact in enumerate(book.contacts)}
-    for merged in result.merged:
-        if merged.filled:
-            data = contact_data(by_id[merged.id])
-            _set_fields(items[position[merged.id]], {f: data[f] for f in merged.filled})
-    added = [contact_data(by_id[new_id]) for new_id in result.added]
-    if added:
-        _append(items, added, source, blank_between=_blank_between(original, book))
-    stream = io.StringIO()
-    editor.dump(document, stream)
-    text = stream.getvalue()
-    return MergedText(text, _changed_lines(original, text, book, result))
+    return document
+
+
+def _apply(items: CommentedSeq, fields: dict[int, dict[str, Any]], edits: _Edits) -> None:
+    for index, values in fields.items():
+        _set_fields(items[index], values)
+    if edits.added:
+        _append(items, edits.added, edits.source, blank_between=edits.blank_between)
 
 
 def _editor() -> YAML:
@@ -121,7 +216,12 @@ def _set_fields(contact: CommentedMap, fields: dict[str, Any]) -> None:
     blank lines and comments that follow it, which belong to the next contact)."""
     tail = _take_tail(contact)
     for key, value in fields.items():
-        contact[key] = _node(value)
+        kept = contact.get(key)
+        if isinstance(kept, CommentedSeq) and isinstance(value, list) and (
+                list(kept) == value[: len(kept)]):
+            kept.extend(_node(item) for item in value[len(kept):])  # its style and comments stay
+        else:
+            contact[key] = _node(value)
     _put_tail(contact, tail)
 
 
@@ -218,25 +318,22 @@ def _put_tail(node: Any, tail: str) -> None:
         holder[index] = CommentToken("\n" + tail, CommentMark(0), None)
 
 
-def _changed_lines(original: str, text: str, book: Book, result: MergeResult) -> tuple[int, ...]:
-    """Lines of `original` that changed other than the values the merge replaced."""
-    before, after = original.splitlines(), text.splitlines()
-    expected: set[int] = set()
-    position = {contact.id: index for index, contact in enumerate(book.contacts)}
-    for merged in result.merged:
-        index = position[merged.id]
-        lines = book.field_lines[index]
-        ends = sorted({*lines.values(), *book.contact_lines[index + 1:index + 2],
-                       len(before) + 1})
-        for key in merged.filled:
-            start = lines.get(key)
-            if start is not None:  # the value's lines: up to the next key or contact
-                expected.update(range(start, min(e for e in ends if e > start)))
+def _value_lines(book: Book, index: int, end: int, keys: Sequence[str] | dict[str, Any]
+                 ) -> set[int]:
+    """The lines (from 1) of the `keys` values the merge replaces in contact `index`: from
+    the key to the next key, or to `end` (the line after the contact)."""
+    lines = book.field_lines[index]
+    marks = sorted({*lines.values(), end})
+    return {n for key in keys if (start := lines.get(key)) is not None
+            for n in range(start, min(m for m in marks if m > start))}
+
+
+def _changed_lines(before: str, after: str, expected: set[int]) -> list[int]:
+    """Lines (from 1) of `before` that are not in `after` as they were, other than `expected`
+    (the values the merge replaced)."""
+    old, new = before.split("\n"), after.split("\n")
     changed: list[int] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, start, end, _, _ in matcher.get_opcodes():
+    for tag, start, end, _, _ in difflib.SequenceMatcher(None, old, new).get_opcodes():
         if tag in ("replace", "delete"):
             changed.extend(n + 1 for n in range(start, end) if n + 1 not in expected)
-    if original.endswith("\n") != text.endswith("\n"):
-        changed.append(len(before))
-    return tuple(changed)
+    return changed

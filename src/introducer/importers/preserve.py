@@ -243,11 +243,14 @@ def _append(items: CommentedSeq, added: Sequence[dict[str, Any]], source: str, *
 
 
 def _blank_between(original: str, book: Book) -> bool:
-    """Whether the book leaves a blank line before each contact (the second one tells)."""
+    """Whether the book leaves a blank line before each contact (the second one tells,
+    looking past the comments just above it)."""
     if len(book.contact_lines) < 2:
         return True
-    lines = original.splitlines()
+    lines = original.split("\n")
     before = book.contact_lines[1] - 2
+    while 0 <= before < len(lines) and lines[before].lstrip().startswith("#"):
+        before -= 1
     return 0 <= before < len(lines) and not lines[before].strip()
 
 

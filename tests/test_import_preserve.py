@@ -240,3 +240,14 @@ def test_a_line_the_editor_cannot_keep_as_written_is_named(tmp_path: Path) -> No
     assert code == 0, err
     assert (f"warning: {book}: 1 line comes out re-indented or re-spaced (line 2) "
             "besides the merge; review the diff (--patch)") in err
+
+
+def test_an_alias_to_another_contact_falls_back_to_the_whole_book(tmp_path: Path) -> None:
+    book = commented_book(tmp_path, "contacts:\n  - name: Ann Lee\n    hobbies: &fun [golf]\n"
+                                    "  - name: Rachel Goldberg\n    hobbies: *fun\n")
+    code, _, err = invoke("import", "vcard", vcards(tmp_path), "--into", book)
+    assert code == 0, err
+    merged = (tmp_path / "contacts.merged.yaml").read_text(encoding="utf-8")
+    assert merged.startswith("contacts:\n  - name: Ann Lee\n    hobbies: &fun [golf]\n"
+                             "  - name: Rachel Goldberg\n    hobbies: *fun\n"
+                             "    email: rachel@goldberglaw.example\n")

@@ -95,7 +95,8 @@ def _edits(text: str, book: Book, result: MergeResult, source: str) -> _Edits:
 
 def _edit_contacts(text: str, book: Book, edits: _Edits) -> MergedText | None:
     """Only the edited contacts' lines re-written; None when the book's layout does not
-    allow it (no contacts yet, a flow list, line breaks other than `\n`)."""
+    allow it (no contacts yet, a flow list, line breaks other than `\n`, an alias to an
+    anchor outside the contact)."""
     lines = text.split("\n")
     starts = list(book.contact_lines)
     if not starts or _OTHER_BREAKS.search(text) or not all(
@@ -111,7 +112,10 @@ def _edit_contacts(text: str, book: Book, edits: _Edits) -> MergedText | None:
         block = "".join(line + "\n" for line in lines[first:stop])
         fields = {0: edits.fields[index]} if index in edits.fields else {}
         added = edits.added if index == len(starts) - 1 else []
-        new = _edit_fragment(block, book, fields, replace(edits, added=added))
+        try:
+            new = _edit_fragment(block, book, fields, replace(edits, added=added))
+        except IntroducerError:  # e.g. an alias to an anchor in another contact
+            return None
         pieces.append("".join(line + "\n" for line in lines[done:first]))
         pieces.append(new)
         expected = _value_lines(book, index, ends[index], edits.fields.get(index, {}))

@@ -1,9 +1,10 @@
 """`check` warnings for two contacts who are probably one person, each naming both lines.
 
-A hand-kept book gains them by copy and paste and by imports: the same name twice,
-or nearly the same name ("Greg Olsen", "Greg Olson") at one company or one email
-domain. One person written twice splits their matches and their history in two.
-Free-mail domains say nothing about who someone works with, so they do not count.
+A hand-kept book gains them by copy and paste and by imports: the same name twice
+(not at two different companies), or nearly the same name ("Greg Olsen", "Greg
+Olson") at one company or one email domain. One person written twice splits
+their matches and their history in two. Free-mail domains say nothing about who
+someone works with, so they do not count.
 """
 
 from __future__ import annotations
@@ -40,9 +41,11 @@ def probable_duplicates(book: Book) -> Iterator[Problem]:
         if key:
             by_name[key].append(index)
     for indexes in by_name.values():
-        for first, second in combinations(indexes, 2):
-            reported.add((first, second))
-            yield _warning(book, first, second, "the same name")
+        for later in indexes[1:]:  # each namesake once, against the first that could be them
+            first = next((i for i in indexes if i < later and _may_be_one(book, i, later)), None)
+            if first is not None:
+                reported.add((first, later))
+                yield _warning(book, first, later, "the same name")
     for shared, indexes in _groups(book).items():
         if len(indexes) > _MAX_GROUP:
             continue
@@ -53,6 +56,12 @@ def probable_duplicates(book: Book) -> Iterator[Problem]:
             if fuzz.ratio(a, b) >= NEAR_NAME:
                 reported.add((first, second))
                 yield _warning(book, first, second, f"nearly the same name, both {shared}")
+
+
+def _may_be_one(book: Book, first: int, second: int) -> bool:
+    """Namesakes at two different companies are two people (the import's rule too)."""
+    a, b = (fold_company(book.contacts[i].company) for i in (first, second))
+    return not a or not b or a == b
 
 
 def _groups(book: Book) -> dict[str, list[int]]:

@@ -251,3 +251,14 @@ def test_an_alias_to_another_contact_falls_back_to_the_whole_book(tmp_path: Path
     assert merged.startswith("contacts:\n  - name: Ann Lee\n    hobbies: &fun [golf]\n"
                              "  - name: Rachel Goldberg\n    hobbies: *fun\n"
                              "    email: rachel@goldberglaw.example\n")
+
+
+def test_a_patch_that_changes_nothing_prints_nothing(tmp_path: Path) -> None:
+    book = commented_book(tmp_path)
+    code, _, err = invoke("import", "vcard", vcards(tmp_path), "--into", book,
+                          "--out", tmp_path / "merged.yaml")
+    assert code == 0, err
+    code, out, err = invoke("import", "vcard", vcards(tmp_path), "--into",
+                            tmp_path / "merged.yaml", "--patch")
+    assert (code, out) == (0, "")
+    assert "no change to" in err and "added 0, merged 2 (filled 0 fields)" in err

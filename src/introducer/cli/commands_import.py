@@ -87,7 +87,8 @@ def import_contacts(
             text = render_book(merged.contacts, sources=[label])
         else:
             text = _merged_text(book, merged, label, patch=patch)
-        if not dry_run:
+        unchanged = patch and not text  # an empty diff: nothing to write or apply
+        if not dry_run and not unchanged:
             if target is None:
                 write_stdout(text)
             else:
@@ -96,7 +97,9 @@ def import_contacts(
             say(line)
         if dry_run:
             return
-        if patch:
+        if unchanged:
+            say(f"no change to {into}: it already has everything {label} holds")
+        elif patch:
             assert into is not None
             where = f"wrote {target}" if target is not None else "printed the diff"
             say(f"{where}; apply it in the folder of {into} with "

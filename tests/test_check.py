@@ -358,3 +358,27 @@ def test_a_business_one_typo_from_a_profession_nobody_names() -> None:
         "name: Dee\nbusiness: dentst",
         "name: Ana\nbusiness: chef\nwants: [dentst]",
     ) == []
+
+
+def test_probable_duplicate_people_are_warned_about_with_both_lines() -> None:
+    found = [w for w in warnings(
+        "name: Greg Olsen\ncompany: State Farm\nbusiness: insurance agent",
+        "name: Rachel Goldberg\nbusiness: matrimonial attorney",
+        "name: Greg Olson\ncompany: State Farm Inc.\nbusiness: insurance agent",
+        "name: Dr. Rachel Goldberg\nid: rachel-2\nbusiness: matrimonial attorney",
+        "name: Ann Kim\nemail: ann@kimlaw.example\nbusiness: estate attorney",
+        "name: Ann Kimm\nemail: akimm@kimlaw.example\nbusiness: estate attorney",
+        "name: Greg Olsem\nemail: greg@gmail.com\nbusiness: plumber",
+    ) if "probably the same person" in w]
+    assert found == [
+        'contacts.yaml:7: contact "Greg Olson": warning: probably the same person as '
+        '"Greg Olsen" at line 2 (nearly the same name, both at State Farm); if so, merge the '
+        "two into one contact; if not, tell them apart in the name (a middle initial, say)",
+        'contacts.yaml:10: contact "Dr. Rachel Goldberg": warning: probably the same person as '
+        '"Rachel Goldberg" at line 5 (the same name); if so, merge the two into one contact; '
+        "if not, tell them apart in the name (a middle initial, say)",
+        'contacts.yaml:16: contact "Ann Kimm": warning: probably the same person as "Ann Kim" '
+        "at line 13 (nearly the same name, both with an @kimlaw.example address); if so, "
+        "merge the two into one contact; if not, tell them apart in the name (a middle "
+        "initial, say)",
+    ]

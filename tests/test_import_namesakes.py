@@ -14,8 +14,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from introducer.book.identity import given_names_agree
 from introducer.cli.app import app
-from introducer.importers.merge import given_names_agree
 from tests.conftest import BookWriter
 
 runner = CliRunner()

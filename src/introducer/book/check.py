@@ -16,6 +16,7 @@ from itertools import combinations
 
 from rapidfuzz.distance import OSA
 
+from introducer.book.duplicates import probable_duplicates
 from introducer.book.knowledge import TriggerEvents
 from introducer.book.messages import Suggester
 from introducer.book.model import Book
@@ -53,6 +54,7 @@ def check_book(book: Book) -> list[Problem]:
             *_unknown_avoids(book),
             *_alias_problems(book),
             *_encoded_word_names(book),
+            *probable_duplicates(book),
             *never_matching(book),
             *_starter_me(book),
         ]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process, utils
 
+from introducer.book.model import BrokenContact, PartialBook
 from introducer.book.schema import Contact, plain_words
 from introducer.errors import ContactLookupError, UsageError
 
@@ -64,6 +65,37 @@ def find_contact(contacts: Sequence[Contact], query: str) -> Contact:
     return _fuzzy(contacts, query, plain)
 
 
+def find_loaded(partial: PartialBook, query: str) -> Contact:
+    """`find_contact` in a book with errors: a query that could name a contact that did
+    not load is refused, naming its line, rather than matched to someone else nearby."""
+    contacts = partial.book.contacts
+    wanted = query.strip()
+    exact = next((c for c in contacts if c.id == wanted), None)
+    if exact is not None or not partial.broken:
+        return exact or find_contact(contacts, query)
+    broken = next((b for b in partial.broken if _may_name(b, wanted)), None)
+    if broken is not None:
+        who = f'"{broken.name}"' if broken.name else f"at line {broken.line}"
+        raise ContactLookupError(
+            f"{partial.book.path}:{broken.line}: contact {who} has errors, so nothing can be "
+            "recorded for them until they are fixed (`introducer check` lists them)")
+    return find_contact(contacts, query)
+
+
+def _may_name(broken: BrokenContact, query: str) -> bool:
+    """Whether `query` names `broken` exactly, or by the start of each word of its name."""
+    plain = plain_words(query)
+    if not plain:
+        return False
+    if broken.id is not None and (broken.id.casefold() == query.casefold()
+                                  or plain_words(broken.id) == plain):
+        return True
+    if broken.name is None:
+        return False
+    names = plain_words(broken.name).split()
+    return all(any(n.startswith(w) for n in names) for w in plain.split())
+
+
 def _fuzzy(contacts: Sequence[Contact], query: str, plain: str) -> Contact:
     choices = [plain_words(c.name) for c in contacts]
     scored = process.extract(
@@ -81,10 +113,12 @@ def _fuzzy(contacts: Sequence[Contact], query: str, plain: str) -> Contact:
     raise ContactLookupError(f'unknown contact "{query}"{hint}')
 
 
-def search_contacts(contacts: Sequence[Contact], query: str | None) -> list[Contact]:
+def search_contacts(contacts: Sequence[Contact], query: str | None, *,
+                    fuzzy: bool = True) -> list[Contact]:
     """Contacts matching `query` on name, id, company, email or business; all when no query.
 
-    Plain substring hits come first (in book order), then fuzzy hits by score.
+    Plain substring hits (in book order); when there are none, fuzzy hits by score
+    (unless `fuzzy` is False).
     """
     if not query or not query.strip():
         return list(contacts)
@@ -102,7 +136,7 @@ def search_contacts(contacts: Sequence[Contact], query: str | None) -> list[Cont
 
     texts = [haystack(c) for c in contacts]
     exact = [c for c, text in zip(contacts, texts, strict=True) if plain and plain in text]
-    if exact:
+    if exact or not fuzzy:
         return exact
     scored = process.extract(
         plain, texts, scorer=fuzz.partial_ratio, processor=None, limit=None, score_cutoff=75

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from introducer.book.messages import describe_error, did_you_mean, unknown_key_hint
-from introducer.book.model import Book
+from introducer.book.model import Book, BrokenContact, PartialBook
 from introducer.book.schema import TOP_LEVEL_FIELDS, Contact, Me, Settings, slugify
 from introducer.book.yamlsafe import (
     LineList,
@@ -37,12 +37,29 @@ def load_book(path: Path) -> Book:
         return _BookReader(str(path)).read(path)
 
 
+def load_what_loads(path: Path) -> PartialBook:
+    """The contacts of `path` that are valid, and every problem, for commands that need
+    only some of the book (the ledger's); a file that is not there still raises."""
+    reader = _BookReader(str(path), lenient=True)
+    try:
+        with collector_paused():
+            book = reader.read(path)
+    except BookError as error:  # unreadable as a whole: not UTF-8, bad YAML, not a mapping
+        if not path.is_file():
+            raise
+        return PartialBook(Book(path=path), error.problems)
+    errors = tuple(p for p in reader.problems if p.severity == "error")
+    return PartialBook(book, errors, tuple(reader.broken))
+
+
 class _BookReader:
     """Collects problems while turning the parsed document into models."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, *, lenient: bool = False) -> None:
         self.file = file
+        self.lenient = lenient  # keep the valid contacts of a book with errors
         self.problems: list[Problem] = []
+        self.broken: list[BrokenContact] = []
         self._claimed: list[tuple[str, str, _Origin]] = []
 
     def read(self, path: Path) -> Book:
@@ -57,7 +74,7 @@ class _BookReader:
         settings = self._section(Settings, root, "settings") or Settings()
         contacts, origins = self._contacts(root)
         self._check_duplicate_ids(contacts, origins)
-        if any(problem.severity == "error" for problem in self.problems):
+        if not self.lenient and any(problem.severity == "error" for problem in self.problems):
             raise BookError(sorted(self.problems, key=lambda p: p.line or 0))
         return Book(
             path=path,
@@ -146,6 +163,7 @@ class _BookReader:
                 claimed = _claimed_id(raw)
                 if claimed is not None:
                     self._claimed.append((claimed, label or "", origin))
+                self.broken.append(BrokenContact(claimed, label, raw.line))
         return contacts, origins
 
     def _check_duplicate_ids(self, contacts: Sequence[Contact], origins: Sequence[_Origin]) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from introducer.book.schema import Contact, Me, Settings
+from introducer.errors import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +45,25 @@ class Book:
         weights = self.settings.weights.model_copy(update={"already_acquainted": 0.0})
         settings = self.settings.model_copy(update={"weights": weights})
         return dataclasses.replace(self, settings=settings)
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenContact:
+    """A contact that did not load: what it would be called, and where it starts."""
+
+    id: str | None
+    name: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class PartialBook:
+    """What could be read of a book with errors: a Book of the contacts that are valid
+    (settings left at their defaults where invalid), the errors, and the contacts left out.
+
+    The ledger's commands use it, so one typo never locks the user out of their history.
+    """
+
+    book: Book
+    errors: tuple[Problem, ...] = ()
+    broken: tuple[BrokenContact, ...] = ()

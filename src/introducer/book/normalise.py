@@ -15,9 +15,13 @@ from functools import lru_cache
 #: Legal-form words that say nothing about which company it is ("Acme Inc" is "Acme"):
 #: used for `wants: [anyone at Acme]` and for matching imported records to the book.
 LEGAL_FORMS = frozenset(
-    {"inc", "incorporated", "llc", "llp", "ltd", "limited", "corp", "corporation", "co",
-     "company", "pc", "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv", "plc", "pty", "srl", "spa"}
+    {"inc", "incorporated", "llc", "pllc", "llp", "lllp", "lp", "ltd", "limited", "corp",
+     "corporation", "co", "company", "pc", "psc", "gmbh", "ag", "kg", "ohg", "ug", "sa", "sas",
+     "sarl", "srl", "spa", "sl", "bv", "nv", "plc", "pty", "pte", "oy", "oyj", "aps", "kk",
+     "sro", "spzoo"}
 )
+#: Forms that are also ordinary words, so dropped only when spelt with dots: `P.A.`, `A.S.`.
+_DOTTED_FORMS = frozenset({"pa", "as", "ab", "se", "sc"})
 _SEPARATORS = re.compile(r"[\s\-_‐‑‒–—―/]+")
 _EDGE_PUNCTUATION = " .,;:!?\"'()[]{}<>«»“”‘’"
 # Words that end in "s" but are not plurals; folding them would merge unrelated values.
@@ -29,6 +33,28 @@ _NOT_PLURAL = frozenset(
      "aerobics", "gymnastics", "mathematics", "logistics", "ethics", "pilates", "texas",
      "paris", "wellness", "fitness", "mass", "glass", "class", "boss", "cross", "dress"}
 )
+
+
+def without_legal_form(words: list[str]) -> list[str]:
+    """Company words less the legal forms at the end (`goldberg family law pllc`,
+    `fox dental p.c.` or its slug `fox dental p c`, `smith and co`); never empty."""
+    kept = list(words)
+    while len(kept) > 1:
+        last = kept[-1]
+        bare = last.replace(".", "")
+        if bare in LEGAL_FORMS or ("." in last and bare in _DOTTED_FORMS) or (
+                bare == "and" and len(kept) > 1):
+            kept.pop()
+            continue
+        letters = 0  # `p c`, `s a`: a dotted form whose dots became spaces
+        while letters < len(kept) - 1 and len(kept[-1 - letters]) == 1:
+            letters += 1
+        joined = "".join(kept[len(kept) - letters:])
+        if letters >= 2 and (joined in LEGAL_FORMS or joined in _DOTTED_FORMS):
+            del kept[len(kept) - letters:]
+            continue
+        break
+    return kept
 
 
 def fold_plural(word: str) -> str:

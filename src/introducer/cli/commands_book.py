@@ -138,17 +138,25 @@ def _plural(count: int, noun: str) -> str:
 def contacts(
     ctx: typer.Context,
     query: Annotated[
-        str | None, typer.Argument(help="Find by name, id, company, email or business (fuzzy).")
+        str | None, typer.Argument(help="Find by name, id, company, email or business (fuzzy), "
+                                   "or by a line of work and its other names (realtor).")
+    ] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", "-g", help="Only the members of this group.",
+                                 show_default=False)
     ] = None,
     output: FormatOption = OutputFormat.table,
     book: BookOption = None,
 ) -> None:
-    """List contacts, or find them by a (fuzzy) query."""
-    from introducer.book.find import search_contacts
+    """List contacts, or find them by a (fuzzy) query; nothing found: a message, exit 1."""
+    from introducer.book.search import find_contacts
 
     with user_errors():
         loaded = open_book(ctx, book)
-        found = search_contacts(loaded.contacts, query)
+        found = find_contacts(loaded, query, group)
+    if not found and (query or group is not None):  # a search that failed: stdout stays empty
+        say(_nothing_found(query, group))
+        raise typer.Exit(1)
     header = ["id", "name", "business", "company", "email"]
     rows = [[c.id, c.name, c.business, c.company, c.email] for c in found]
     emit_rows(
@@ -158,6 +166,12 @@ def contacts(
         if output is OutputFormat.json else [],
         title=f"{len(found)} of {len(loaded.contacts)} contacts",
     )
-    if query and not found:
-        say(f'no contact matches "{query}"')
-        raise typer.Exit(1)
+
+
+def _nothing_found(query: str | None, group: str | None) -> str:
+    if group is None:
+        return f'no contact matches "{query}"'
+    if query:
+        return f'no contact in group "{group}" matches "{query}"'
+    return f'no contact is in group "{group}"'
+

@@ -24,13 +24,19 @@ from introducer.cli.console import (
 from introducer.cli.ledger_input import names_of, warn_about_unknown_ids
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_json, emit_rows, write_json, write_stdout
-from introducer.cli.session import open_book, open_ledger, state_file, today, user_errors
+from introducer.cli.session import (
+    open_book_for_ledger,
+    open_ledger,
+    state_file,
+    today,
+    user_errors,
+)
 from introducer.csvtext import csv_text
 from introducer.errors import ContactLookupError, IntroducerError, UsageError
 from introducer.ledger.views import live
 
 if TYPE_CHECKING:
-    from introducer.book.model import Book
+    from introducer.book.model import Book, PartialBook
     from introducer.ledger.entries import Entry
 
 
@@ -49,7 +55,8 @@ def history(
     from introducer.ledger.store import Ledger
 
     with user_errors():
-        loaded = open_book(ctx, book)
+        partial = open_book_for_ledger(ctx, book)
+        loaded = partial.book
         path = state_file(ctx, loaded, state)
         ledger = Ledger.open_existing(path)
         entries: list[Entry] = []
@@ -58,7 +65,7 @@ def history(
                 entries = ledger.entries(include_undone=True)
         everything = entries
         if contact is not None:
-            wanted = _contact_id(loaded, contact, entries)
+            wanted = _contact_id(partial, contact, entries)
             entries = [e for e in entries if e.involves(wanted)]
     names = names_of(loaded)
     if output in (OutputFormat.json, OutputFormat.csv):
@@ -74,21 +81,22 @@ def history(
                                             " (`--all` adds suggestions shown and undone entries)"))
     else:
         say(f"no history for {names.get(wanted, wanted)} ({wanted})")
-        warn_about_unknown_ids(live(everything), names)
+        if not partial.errors:  # ids of contacts that did not load are not edited ids
+            warn_about_unknown_ids(live(everything), names)
 
 
-def _contact_id(book: Book, text: str, entries: list[Entry]) -> str:
+def _contact_id(partial: PartialBook, text: str, entries: list[Entry]) -> str:
     """The contact's id in the book, or an id only the history still names.
 
     An id the history uses, typed exactly, wins over a name lookup: after an id was
     edited in the book, `maria-lopez` would otherwise find `maria-lopez-garcia` by prefix.
     """
-    from introducer.book.find import find_contact
+    from introducer.book.find import find_loaded
 
     wanted = text.strip()
-    if wanted not in names_of(book) and any(entry.involves(wanted) for entry in entries):
+    if wanted not in names_of(partial.book) and any(entry.involves(wanted) for entry in entries):
         return wanted
-    return find_contact(book.contacts, text).id
+    return find_loaded(partial, text).id
 
 
 def _export(entries: list[Entry], output: OutputFormat) -> None:
@@ -141,13 +149,15 @@ def import_history(
     from introducer.ledger.exchange import read_export
 
     with user_errors():
-        loaded = open_book(ctx, book)
+        partial = open_book_for_ledger(ctx, book)
+        loaded = partial.book
         entries = read_export(file)
         with open_ledger(ctx, loaded, state) as ledger:
             added, skipped = ledger.import_entries(entries)
             path = ledger.path
     say(f"imported {file} into {path}: {added} added, {skipped} already there")
-    warn_about_unknown_ids(live(entries), names_of(loaded))
+    if not partial.errors:  # ids of contacts that did not load are not edited ids
+        warn_about_unknown_ids(live(entries), names_of(loaded))
 
 
 def rename(
@@ -167,8 +177,9 @@ def rename(
             raise UsageError("OLD and NEW must be contact ids, not blank")
         if old == new:
             raise UsageError(f'OLD and NEW are the same id ("{old}")')
-        loaded = open_book(ctx, book)
-        _require_book_id(loaded, new)
+        partial = open_book_for_ledger(ctx, book)
+        loaded = partial.book
+        _require_book_id(partial, new)
         path = state_file(ctx, loaded, state)
         ledger = Ledger.open_existing(path)
         if ledger is None:
@@ -184,15 +195,16 @@ def rename(
         say(f'note: "{old}" is still an id in the book; its history now belongs to "{new}"')
 
 
-def _require_book_id(book: Book, new: str) -> None:
-    from introducer.book.find import find_contact
+def _require_book_id(partial: PartialBook, new: str) -> None:
+    from introducer.book.find import find_loaded
     from introducer.book.messages import did_you_mean
 
+    book = partial.book
     ids = names_of(book)
     if new in ids:
         return
     try:
-        hint: str | None = find_contact(book.contacts, new).id
+        hint: str | None = find_loaded(partial, new).id
     except IntroducerError:
         hint = did_you_mean(new, ids)
     extra = f'; did you mean "{hint}"?' if hint else ""

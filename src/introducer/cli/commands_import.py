@@ -1,7 +1,9 @@
 """`introducer import`: exports people already have -> book YAML, merged into a NEW file.
 
 The user's book is never written: with `--into` the merge goes to a new file
-beside it (`contacts.merged.yaml`), which the user checks and adopts.
+beside it (`contacts.merged.yaml`): the book as written, comments and all, plus
+the new contacts and filled fields; or, with `--patch`, to a unified diff that
+`patch -p0` or `git apply` applies in the book's folder.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import typer
 from introducer.cli.console import say
 from introducer.cli.render import write_stdout
 from introducer.cli.session import book_in_use, refuse_writing_book, user_errors
-from introducer.errors import IntroducerError
+from introducer.errors import IntroducerError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from introducer.book.model import Book
+    from introducer.importers.merge import MergeResult
     from introducer.importers.record import ImportResult
 
 MERGED_SUFFIX = ".merged.yaml"
@@ -53,6 +57,10 @@ def import_contacts(
         typer.Option("--out", "-o", help="Write here (default with --into: BOOK.merged.yaml; "
                      "without: stdout). Never overwrites.", show_default=False),
     ] = None,
+    patch: Annotated[
+        bool, typer.Option("--patch", help="With --into: write the merge as a unified diff "
+                           "of BOOK (stdout unless --out) to review and apply.")
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the report only; write nothing.")
     ] = False,
@@ -60,9 +68,11 @@ def import_contacts(
     """Import contacts from a vCard, Google, LinkedIn or Outlook export as book YAML."""
     from introducer.book.load import load_book
     from introducer.importers.merge import describe, merge_contacts
-    from introducer.importers.write import imported_from, render_book
+    from introducer.importers.write import render_book
 
     with user_errors():
+        if patch and into is None:
+            raise UsageError("--patch needs --into BOOK: it is a diff of that book")
         label = str(file)
         data = _read(file)
         chosen = _resolve_format(format_, data, label)
@@ -71,38 +81,62 @@ def import_contacts(
             say(str(problem))
         _refuse_empty(result, label)
         book = load_book(into) if into is not None else None
-        target = _target(ctx, into, out)
+        target = _target(ctx, into, out, patch=patch)
         merged = merge_contacts(book, result.contacts)
-        sources = [*_earlier_sources(into, imported_from), label]
-        text = render_book(merged.contacts, original=book, sources=sources)
-        if not dry_run:
+        if book is None:
+            text = render_book(merged.contacts, sources=[label])
+        else:
+            text = _merged_text(book, merged, label, patch=patch)
+        unchanged = patch and not text  # an empty diff: nothing to write or apply
+        if not dry_run and not unchanged:
             if target is None:
                 write_stdout(text)
             else:
                 _write(target, text)
         for line in describe(merged):
             say(line)
-        if target is not None and not dry_run:
+        if dry_run:
+            return
+        if unchanged:
+            say(f"no change to {into}: it already has everything {label} holds")
+        elif patch:
+            assert into is not None
+            where = f"wrote {target}" if target is not None else "printed the diff"
+            say(f"{where}; apply it in the folder of {into} with "
+                f"`patch -p0 < FILE` or `git apply FILE`")
+        elif target is not None:
             say(f"wrote {target} ({len(merged.contacts)} contacts); "
                 f"`introducer --book {target} check`, then use it as your book")
+
+
+def _merged_text(book: Book, merged: MergeResult, label: str, *, patch: bool) -> str:
+    """The book's own text with the merge applied (or, with `patch`, the diff of it);
+    lines the editor could not keep as written are named on stderr."""
+    from introducer.importers.patch import unified_patch
+    from introducer.importers.preserve import merged_book_text
+
+    original = _book_text(book.path)
+    edited = merged_book_text(original, book, merged, label)
+    if edited.reformatted:
+        shown = ", ".join(str(n) for n in edited.reformatted[:10])
+        more = " …" if len(edited.reformatted) > 10 else ""
+        count = len(edited.reformatted)
+        lines = f"{count} line comes" if count == 1 else f"{count} lines come"
+        say(f"warning: {book.path}: {lines} out re-indented or re-spaced (line {shown}{more}) "
+            "besides the merge; review the diff (--patch)")
+    return unified_patch(book.path.name, original, edited.text) if patch else edited.text
+
+
+def _book_text(path: Path) -> str:
+    from introducer.fileio import read_input
+
+    return read_input(path, "the book").decode("utf-8")
 
 
 def _read(file: Path) -> bytes:
     from introducer.fileio import read_input
 
     return read_input(file, "an export file")
-
-
-def _earlier_sources(into: Path | None, parse: Callable[[str], list[str]]) -> list[str]:
-    """Sources named by the header of a book an earlier import wrote (none otherwise)."""
-    if into is None:
-        return []
-    try:
-        with into.open("rb") as handle:
-            first = handle.readline(4096).decode("utf-8", "replace")
-    except OSError:
-        return []
-    return parse(first)
 
 
 def _resolve_format(format_: ImportFormat, data: bytes, label: str) -> str:
@@ -141,11 +175,12 @@ def _refuse_empty(result: ImportResult, label: str) -> None:
         raise IntroducerError(f"{label}: no contact could be imported")
 
 
-def _target(ctx: typer.Context, into: Path | None, out: Path | None) -> Path | None:
-    """Where the YAML goes (None: stdout); never the book merged into, nor the book in use,
-    nor their state files."""
+def _target(ctx: typer.Context, into: Path | None, out: Path | None, *,
+            patch: bool) -> Path | None:
+    """Where the YAML (or diff) goes (None: stdout); never the book merged into, nor the
+    book in use, nor their state files."""
     if out is None:
-        return None if into is None else into.with_suffix(MERGED_SUFFIX)
+        return None if into is None or patch else into.with_suffix(MERGED_SUFFIX)
     for book in {into, book_in_use(ctx)} - {None}:
         assert book is not None
         refuse_writing_book(ctx, book, out, "--out")

@@ -26,7 +26,13 @@ from introducer.cli.ledger_input import (
     warn_about_earlier,
 )
 from introducer.cli.options import BookOption, StateOption
-from introducer.cli.session import open_book, open_ledger, state_file, today, user_errors
+from introducer.cli.session import (
+    open_book_for_ledger,
+    open_ledger,
+    state_file,
+    today,
+    user_errors,
+)
 from introducer.clock import LATEST_DAY
 from introducer.errors import UsageError
 from introducer.ledger.entries import MAX_VALUE, Entry
@@ -69,8 +75,9 @@ def record(
 ) -> None:
     """Record that you introduced two contacts (or, with --asked, asked each of them first)."""
     with user_errors():
-        loaded = open_book(ctx, book)
-        a, b = contact_pair(loaded, first, second)
+        partial = open_book_for_ledger(ctx, book)
+        loaded = partial.book
+        a, b = contact_pair(partial, first, second)
         entry = Entry(kind="asked" if asked else "introduced", a=a.id, b=b.id,
                       date=past_day(date), note=note_text(note))
         _write(ctx, loaded, state, entry)
@@ -101,8 +108,9 @@ def outcome(
             raise UsageError(f"--value {value:g} must be a number from 0 to {MAX_VALUE:g}")
         if value is not None:
             value += 0.0  # -0 is 0: "value -0" is no way to confirm a deal
-        loaded = open_book(ctx, book)
-        a, b = contact_pair(loaded, first, second)
+        partial = open_book_for_ledger(ctx, book)
+        loaded = partial.book
+        a, b = contact_pair(partial, first, second)
         entry = Entry(kind="outcome", a=a.id, b=b.id, date=past_day(date), result=result.value,
                       value=value, note=note_text(note))
         _write(ctx, loaded, state, entry)
@@ -139,8 +147,9 @@ def snooze(
             day = now + dt.timedelta(days=for_days)
         if day <= now:
             raise UsageError(f"--until {day} is not after today ({now})")
-        loaded = open_book(ctx, book)
-        a, b = contact_pair(loaded, first, second)
+        partial = open_book_for_ledger(ctx, book)
+        loaded = partial.book
+        a, b = contact_pair(partial, first, second)
         entry = Entry(kind="snoozed", a=a.id, b=b.id, date=now, until=day, note=note_text(note))
         _write(ctx, loaded, state, entry)
 
@@ -164,8 +173,9 @@ def never(
     from introducer.ledger.audit import earlier_steps
 
     with user_errors():
-        loaded = open_book(ctx, book)
-        a, b = contact_pair(loaded, first, second)
+        partial = open_book_for_ledger(ctx, book)
+        loaded = partial.book
+        a, b = contact_pair(partial, first, second)
         entry = Entry(kind="never", a=a.id, b=b.id, date=today(), note=note_text(note))
         with open_ledger(ctx, loaded, state) as ledger:
             if any(step.kind == "never"
@@ -189,14 +199,15 @@ def received(
     book: BookOption = None,
 ) -> None:
     """Record a referral or introduction someone gave you (it counts toward reciprocity)."""
-    from introducer.book.find import find_contact
+    from introducer.book.find import find_loaded
 
     with user_errors():
-        loaded = open_book(ctx, book)
+        partial = open_book_for_ledger(ctx, book)
+        loaded = partial.book
         if to is None:
-            source, target = find_contact(loaded.contacts, giver), None
+            source, target = find_loaded(partial, giver), None
         else:  # the pair rule: two different contacts
-            source, target = contact_pair(loaded, giver, to)
+            source, target = contact_pair(partial, giver, to)
         entry = Entry(kind="received", a=source.id, b=target.id if target else None,
                       date=past_day(date), note=note_text(note))
         _write(ctx, loaded, state, entry)
@@ -212,11 +223,12 @@ def contacted(
     book: BookOption = None,
 ) -> None:
     """Record that you were in touch with someone: `today` stops listing them to reconnect."""
-    from introducer.book.find import find_contact
+    from introducer.book.find import find_loaded
 
     with user_errors():
-        loaded = open_book(ctx, book)
-        contact = find_contact(loaded.contacts, person)
+        partial = open_book_for_ledger(ctx, book)
+        loaded = partial.book
+        contact = find_loaded(partial, person)
         entry = Entry(kind="contacted", a=contact.id, b=None, date=past_day(date),
                       note=note_text(note))
         _write(ctx, loaded, state, entry)
@@ -231,7 +243,8 @@ def undo(
     from introducer.ledger.store import Ledger
 
     with user_errors():
-        loaded = open_book(ctx, book)
+        partial = open_book_for_ledger(ctx, book)
+        loaded = partial.book
         ledger = Ledger.open_existing(state_file(ctx, loaded, state))
         if ledger is None:
             say("nothing to undo (no history yet)")

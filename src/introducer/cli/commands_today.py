@@ -33,6 +33,7 @@ from introducer.cli.render import (
 from introducer.cli.session import (
     history_view,
     open_book,
+    open_book_for_ledger,
     open_ledger,
     read_entries,
     refuse_writing_book,
@@ -82,7 +83,7 @@ def followups_command(
     from introducer.ledger.views import open_followups
 
     with user_errors():
-        loaded = open_book(ctx, book)
+        loaded = open_book_for_ledger(ctx, book).book
         entries = read_entries(ctx, loaded, state)
         day = today()
         wait = loaded.settings.follow_up_days
@@ -132,7 +133,7 @@ def stats_command(
     from introducer.ledger.stats import stats
 
     with user_errors():
-        loaded = open_book(ctx, book)
+        loaded = open_book_for_ledger(ctx, book).book
         entries = read_entries(ctx, loaded, state)
         day = today()
         figures = stats(entries, day, loaded.settings.weekly_goal, weeks)

@@ -19,7 +19,7 @@ from introducer.errors import UsageError
 from introducer.ledger.entries import Entry, describe
 
 if TYPE_CHECKING:
-    from introducer.book.model import Book
+    from introducer.book.model import Book, PartialBook
     from introducer.book.schema import Contact
     from introducer.ledger.audit import UnknownId
 
@@ -65,11 +65,11 @@ def note_text(note: str | None) -> str | None:
     return note if note is not None and note.strip() else None
 
 
-def contact_pair(book: Book, first: str, second: str) -> tuple[Contact, Contact]:
-    """Two different contacts named on the command line."""
-    from introducer.book.find import find_contact
+def contact_pair(book: PartialBook, first: str, second: str) -> tuple[Contact, Contact]:
+    """Two different contacts named on the command line (among those that loaded)."""
+    from introducer.book.find import find_loaded
 
-    a, b = find_contact(book.contacts, first), find_contact(book.contacts, second)
+    a, b = find_loaded(book, first), find_loaded(book, second)
     if a.id == b.id:
         raise UsageError(f'"{first}" and "{second}" are the same contact ({a.id}); name two '
                          "different people")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -77,6 +78,8 @@ def emit_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
 
 #: A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A signed decimal number (`+3`, `-0.5`, `-1e3`): the one kind of `+`/`-` cell that is safe.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 def _csv_cell(cell: object, keep: str = "\t\n\r") -> object:
@@ -84,14 +87,17 @@ def _csv_cell(cell: object, keep: str = "\t\n\r") -> object:
 
     Names come from other people (a LinkedIn export holds what each connection typed),
     so text that a spreadsheet would run (`=HYPERLINK(...)`) gets a leading `'`, which
-    spreadsheets show as text. Numbers are left alone.
+    spreadsheets show as text. Numbers are left alone, written as text (`+3`) or not:
+    a number runs nothing, and with a `'` it would no longer read as one.
     """
     if cell is None:
         return ""
     if not isinstance(cell, str):
         return cell
     text = printable(cell, keep=keep)
-    return "'" + text if len(text) > 1 and text.startswith(FORMULA_STARTS) else text
+    if len(text) > 1 and text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _cell(cell: object) -> str:

@@ -16,7 +16,7 @@ from introducer.cli.console import say
 from introducer.errors import BookError, IntroducerError, UsageError
 
 if TYPE_CHECKING:
-    from introducer.book.model import Book
+    from introducer.book.model import Book, PartialBook
     from introducer.ledger.entries import Entry
     from introducer.ledger.store import Ledger
     from introducer.match.history import HistoryView
@@ -67,6 +67,24 @@ def open_book(ctx: typer.Context, explicit: Path | None) -> Book:
     # (on a 100k-contact book that rescanning costs more than the matching).
     gc.freeze()
     return book
+
+
+def open_book_for_ledger(ctx: typer.Context, explicit: Path | None) -> PartialBook:
+    """The book for a command that reads or writes only the ledger: what of it loads.
+
+    A typo in the book must not lock the user out of their history (or its backup):
+    the errors are counted once on stderr, and contacts that did not load show as ids.
+    """
+    from introducer.book.load import load_what_loads
+
+    partial = load_what_loads(book_path(ctx, explicit))
+    if partial.errors:
+        count = len(partial.errors)
+        say(f"warning: {partial.book.path} has {count} {'error' if count == 1 else 'errors'} "
+            "(`introducer check` lists them); names are shown as ids where the book "
+            "could not be read")
+    gc.freeze()
+    return partial
 
 
 #: Files SQLite writes beside a state file `x`: `x-wal`, `x-shm`, `x-journal`.

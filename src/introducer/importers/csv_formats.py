@@ -94,7 +94,9 @@ def _read(data: bytes, file: str, test: HeaderTest, layout: str, mapper: RowMapp
 def _warn_encoding(decoded: Decoded, file: str, result: ImportResult) -> None:
     """Say when the encoding was a guess, so odd accents have an explanation."""
     if decoded.encoding in {"windows-1252", "latin-1"}:
-        message = f"not UTF-8; read as {decoded.encoding}"
+        message = (f"not UTF-8; read as {decoded.encoding} (Western European). If accents "
+                   "look wrong (Polish, Czech or Hungarian names are often Latin-2), export "
+                   "the file again as UTF-8")
         result.problems.append(Problem(file, None, message, severity="warning"))
 
 

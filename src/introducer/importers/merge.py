@@ -22,18 +22,19 @@ from typing import Any, Literal
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
+from introducer.book.identity import fold_company, given_names_agree, name_key, split_name
 from introducer.book.model import Book
-from introducer.book.normalise import LEGAL_FORMS
-from introducer.book.schema import Contact, plain_words, slugify
+from introducer.book.schema import Contact, slugify
 from introducer.importers.record import ImportedContact
 
 #: rapidfuzz token_sort_ratio at or above which two folded names are the same person.
 NAME_MATCH = 90.0
 #: How an extra address is kept in `notes` (the book has one `email` field).
 EXTRA_EMAIL_PREFIX = "other email: "
+#: How a name written with honorifics or suffixes (`Mr. John Smith Sr.`) is kept in `notes`.
+EXPORTED_NAME_PREFIX = "name in the export: "
 
 _EMAIL = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+\.[^\s<>(),;:\"']+")
-# Legal forms that say nothing about which company it is: "Acme Inc." is "Acme".
 _COMPARED = ("name", "company", "business")
 
 
@@ -106,30 +107,13 @@ class MergeResult:
         return tuple(s for s in self.skipped if s.duplicate_of is None)
 
 
-def fold_company(text: str | None) -> str:
-    """A company as compared: folded, legal form dropped (`Acme, Inc.` -> `acme`)."""
-    if not text:
-        return ""
-    words = plain_words(text.replace("&", " and ")).split()
-    kept = [w for w in words if w not in LEGAL_FORMS] or words
-    return " ".join(kept)
-
-
 def _fold_text(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
 _FOLDS: dict[str, Callable[[str], str]] = {
-    "name": plain_words, "company": fold_company, "business": _fold_text,
+    "name": name_key, "company": fold_company, "business": _fold_text,
 }
-
-
-def given_names_agree(first: str, second: str) -> bool:
-    """Whether two folded names can be one person's: the same first word ("Maria Lopez",
-    "Maria Lopes"), or the same words in another order ("Reed Tom"). Daniel is not
-    Danielle, and an initial is not a name: "J Kim" could be Jane or John."""
-    a, b = first.split(), second.split()
-    return sorted(a) == sorted(b) or (bool(a) and bool(b) and a[0] == b[0])
 
 
 def emails_in(text: str | None) -> list[str]:
@@ -153,6 +137,7 @@ class _Incoming:
     record: ImportedContact
     contact: Contact
     emails: list[str] = field(default_factory=list)
+    generation: str | None = None  # `jr`, `sr`...: John Smith Sr. is not John Smith Jr.
 
 
 def merge_contacts(existing: Book | None, incoming: Sequence[ImportedContact]) -> MergeResult:
@@ -203,7 +188,7 @@ class _Merger:
         own = [contact.email] if contact.email else []
         for email in [*own, *emails, *emails_in(contact.notes)]:
             self.by_email.setdefault(email.casefold(), index)
-        name = plain_words(contact.name)
+        name = name_key(contact.name)
         name_list = self.by_name.setdefault(name, [])
         if index not in name_list:
             name_list.append(index)
@@ -220,8 +205,11 @@ class _Merger:
         """The record through the schema (so the output passes `check`); None if refused."""
         emails = _unique(e.strip() for e in record.emails if e and e.strip())
         notes = record.notes.replace("\r\n", "\n").replace("\r", "\n") if record.notes else None
+        person = split_name(record.name)
+        if person.trimmed:
+            notes = _join_notes(notes, [EXPORTED_NAME_PREFIX + " ".join(record.name.split())])
         raw: dict[str, Any] = {
-            "name": record.name, "id": "imported", "email": emails[0] if emails else None,
+            "name": person.core, "id": "imported", "email": emails[0] if emails else None,
             "company": record.company, "business": record.business,
             "groups": _unique(g for g in record.groups if g and g.strip()),
             "notes": notes, "last_contact": record.met,
@@ -235,14 +223,14 @@ class _Merger:
             )
             self.skipped.append(Skipped(record.origin, record.name, f"not imported: {reasons}"))
             return None
-        return _Incoming(record, contact, emails)
+        return _Incoming(record, contact, emails, person.generation)
 
     def _match(self, item: _Incoming) -> tuple[int, Literal["email", "name"]] | None:
         for email in item.emails:
             index = self.by_email.get(email.casefold())
             if index is not None:
                 return index, "email"
-        name = plain_words(item.contact.name)
+        name = name_key(item.contact.name)
         nearest: tuple[int, str] | None = None
         for index, folded in self._namesakes(name, fold_company(item.contact.company)):
             refusal = self._not_the_same(item, name, self.entries[index].contact, folded)
@@ -276,6 +264,9 @@ class _Merger:
         or an email on each side (sharing none: a shared one matched already)."""
         if not given_names_agree(name, folded):
             return "a different given name"
+        theirs_generation = _generation_of(contact)
+        if item.generation and theirs_generation and item.generation != theirs_generation:
+            return f"a different suffix ({item.generation}, not {theirs_generation})"
         theirs = [contact.email] if contact.email else emails_in(contact.notes)
         if item.emails and theirs:
             return f"a different email ({item.emails[0]}, not {theirs[0]})"
@@ -351,6 +342,17 @@ class _Merger:
                 origin, item.contact.name, f"duplicate of {target.id} ({entry.origin}), same {by}",
                 duplicate_of=target.id, filled=filled,
             ))
+
+
+def _generation_of(contact: Contact) -> str | None:
+    """Jr., Sr., III... as the contact's name or the exported name in its notes has it."""
+    own = split_name(contact.name).generation
+    if own is not None:
+        return own
+    for line in (contact.notes or "").splitlines():
+        if line.startswith(EXPORTED_NAME_PREFIX):
+            return split_name(line.removeprefix(EXPORTED_NAME_PREFIX)).generation
+    return None
 
 
 def _may_be_one_company(folded: str, other: str | None) -> bool:

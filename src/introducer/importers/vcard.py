@@ -67,6 +67,7 @@ def read_vcards(data: bytes, file: str) -> ImportResult:
     if not cards:
         result.problems.append(Problem(file, None, "no vCard found (no BEGIN:VCARD line)"))
         return result
+    guesses: set[str] = set()
     for card in cards:
         origin = f"{file}: card {card.number}"
         if not card.terminated:
@@ -79,7 +80,7 @@ def read_vcards(data: bytes, file: str) -> ImportResult:
                 )
             )
         try:
-            contact = _read_card(card, file, origin, result.problems)
+            contact = _read_card(card, file, origin, result.problems, guesses)
         except Exception as exc:  # vobject raises many unrelated types on bad input
             result.problems.append(
                 Problem(file, card.line, f"card {card.number} cannot be read: {_reason(exc)}")
@@ -87,6 +88,8 @@ def read_vcards(data: bytes, file: str) -> ImportResult:
             continue
         if contact is not None:
             result.contacts.append(contact)
+    if guesses:
+        result.problems.append(_guess_warning(file, guesses))
     return result
 
 
@@ -209,20 +212,30 @@ def _split_params(head: str) -> list[str]:
     return parts
 
 
-def _decode_text(raw: bytes, charset: str | None) -> str:
-    """Decode with the declared charset, else UTF-8, falling back to windows-1252/Latin-1."""
+def _decode_text(raw: bytes, charset: str | None) -> tuple[str, str | None]:
+    """Decode with the declared charset, else UTF-8, falling back to windows-1252/Latin-1;
+    the second value names the fallback when it was a guess."""
     if charset:
         try:
-            return raw.decode(charset)
+            return raw.decode(charset), None
         except (LookupError, UnicodeDecodeError):
             pass
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
     if _UNDEFINED_1252.isdisjoint(raw):
-        return raw.decode("cp1252")
-    return raw.decode("latin-1")
+        return raw.decode("cp1252"), "windows-1252"
+    return raw.decode("latin-1"), "latin-1"
+
+
+def _guess_warning(file: str, guesses: set[str]) -> Problem:
+    """One warning for a file whose text was not UTF-8 and declared no charset."""
+    read_as = " and ".join(sorted(guesses))
+    return Problem(file, None, f"some text is not UTF-8 and names no CHARSET; read as "
+                   f"{read_as} (Western European). If accents look wrong (Polish, Czech or "
+                   "Hungarian names are often Latin-2), export the file again as UTF-8",
+                   severity="warning")
 
 
 def _escape3(text: str, separators: str) -> str:
@@ -296,7 +309,7 @@ def _fix_30(name: str, value: str) -> str:
     return "".join(out)
 
 
-def _clean_line(line: _Line, version: str) -> tuple[str, str] | None:
+def _clean_line(line: _Line, version: str, guesses: set[str]) -> tuple[str, str] | None:
     """Return (NAME, clean 3.0 content line) for a kept property, None for dropped ones."""
     raw_head, sep, raw_value = line.data.partition(b":")
     if not sep:
@@ -324,7 +337,9 @@ def _clean_line(line: _Line, version: str) -> tuple[str, str] | None:
     raw = raw_value.strip() if name != "NOTE" else raw_value
     if qp:
         raw = binascii.a2b_qp(raw.rstrip(b"=") if raw.endswith(b"=") else raw)
-    text = _decode_text(raw, charset)
+    text, guessed = _decode_text(raw, charset)
+    if guessed:
+        guesses.add(guessed)
     if version == "2.1":
         value = _from_21(name, text)
     else:
@@ -352,7 +367,7 @@ def _card_version(card: _Card) -> str:
 
 
 def _read_card(
-    card: _Card, file: str, origin: str, problems: list[Problem]
+    card: _Card, file: str, origin: str, problems: list[Problem], guesses: set[str]
 ) -> ImportedContact | None:
     """Normalise one card, let vobject parse it, and map it to an ImportedContact."""
     version = _card_version(card)
@@ -368,7 +383,7 @@ def _read_card(
                 )
             )
             continue
-        cleaned = _clean_line(line, version)
+        cleaned = _clean_line(line, version, guesses)
         if cleaned is not None:
             clean.append(cleaned[1])
     clean.append("END:VCARD")

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from introducer.book.knowledge import TriggerEvents
-from introducer.book.normalise import LEGAL_FORMS, fold_plural, fold_text, has_run, tokens
+from introducer.book.normalise import (
+    fold_plural,
+    fold_text,
+    has_run,
+    tokens,
+    without_legal_form,
+)
 
 # Leading phrases that say how to reach someone, not who they are, and praise that
 # says nothing about who ("a good dentist"). Applied to the case-folded text *before*
@@ -82,10 +88,7 @@ def strip_want(text: str) -> str:
 
 def company_key(normalised: str) -> str:
     """A normalised company name less legal suffixes, so `Acme` finds `Acme Inc` (or `N.V.`)."""
-    words = normalised.split()
-    while len(words) > 1 and words[-1].replace(".", "") in LEGAL_FORMS:
-        words.pop()
-    return " ".join(words)
+    return " ".join(without_legal_form(normalised.split()))
 
 
 class BusinessMatcher:

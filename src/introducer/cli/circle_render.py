@@ -48,8 +48,9 @@ def circle_notes(circle: Circle, user: str) -> list[str]:
     notes = []
     size = len(circle.members)
     if size == 1:
-        notes.append("a circle of one: no other member can make the introduction, so it is "
-                     f"{user}'s to make")
+        whose = "yours" if user == "you" else f"{user}'s"
+        notes.append(f"a circle of one: no other member can make the introduction, so it is "
+                     f"{whose} to make")
     elif size == 2:
         notes.append("a circle of two: each member can only make the other's introduction")
     elif size > 8:
@@ -95,8 +96,10 @@ def agenda_markdown(circle: Circle, title: str, day: dt.date, user: str,
     lines += ["| member | meets | score | why | introduced by |", "|---|---|---|---|---|"]
     lines += ["| " + " | ".join(markdown_text(cell) for cell in _row(m, user)) + " |"
               for m in circle.matches]
-    lines += ["", "## Who makes which introduction", ""]
-    for introducer, matches in _by_introducer(circle, user):
+    makers = _by_introducer(circle, user)
+    if makers:
+        lines += ["", "## Who makes which introduction", ""]
+    for introducer, matches in makers:
         made = "; ".join(f"{markdown_text(m.member.name)} to {markdown_text(m.meets.name)}"
                          for m in matches if m.meets is not None)
         lines.append(f"- **{markdown_text(introducer)}** introduces {made}")

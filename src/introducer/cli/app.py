@@ -12,12 +12,14 @@ from typer.core import TyperGroup
 from introducer import __version__
 from introducer.cli import (
     commands_book,
+    commands_circle,
     commands_draft,
     commands_gaps,
     commands_history,
     commands_import,
     commands_ledger,
     commands_match,
+    commands_meeting,
     commands_plan,
     commands_today,
 )
@@ -106,6 +108,8 @@ app.command("suggest", epilog=DATED)(commands_match.suggest)
 app.command("explain", epilog=DATED)(commands_match.explain)
 app.command("gaps", epilog=DATED)(commands_gaps.gaps_command)
 app.command("plan", epilog=DATED)(commands_plan.plan)
+app.command("circle", epilog=DATED)(commands_circle.circle)
+app.command("meeting", epilog=DATED)(commands_meeting.meeting)
 app.command("draft", epilog=DATED)(commands_draft.draft)
 app.command("record", epilog=DATED)(commands_ledger.record)
 app.command("outcome", epilog=DATED)(commands_ledger.outcome)

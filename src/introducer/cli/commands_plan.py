@@ -10,7 +10,14 @@ import typer
 
 from introducer.cli.commands_match import _person, _reason_record
 from introducer.cli.console import printable, say
-from introducer.cli.options import BookOption, FormatOption, StateOption
+from introducer.cli.options import (
+    BookOption,
+    FormatOption,
+    OptInOption,
+    OutOption,
+    StateOption,
+)
+from introducer.cli.pair_drafts import refuse_opt_in_alone
 from introducer.cli.render import (
     OutputFormat,
     emit_csv,
@@ -32,13 +39,10 @@ from introducer.cli.session import (
 from introducer.plan import TIME_LIMIT
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from introducer.book.model import Book
-    from introducer.drafts.build import Drafter, DraftKind
+    from introducer.drafts.build import DraftKind
     from introducer.ledger.agenda import GoalProgress
     from introducer.ledger.entries import Entry
-    from introducer.match.score import Suggestion
     from introducer.plan.build import Plan
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -57,12 +61,8 @@ def plan(
     output: FormatOption = OutputFormat.table,
     draft: Annotated[bool, typer.Option(
         "--draft", help="Draft every introduction of the plan as .eml files in --out.")] = False,
-    opt_in: Annotated[bool, typer.Option(
-        "--opt-in", help="With --draft: two private asks per pair, not the joint intro.")
-    ] = False,
-    out: Annotated[Path, typer.Option(
-        "--out", "-o", help="Folder for the --draft files (created if missing).")
-    ] = Path("drafts"),
+    opt_in: OptInOption = False,
+    out: OutOption = Path("drafts"),
     record: Annotated[bool, typer.Option(
         "--record", help="Record the plan's introductions (with --opt-in: the asks) in the "
         "history as made today. Use it once you have sent them; a pair already recorded is "
@@ -79,10 +79,7 @@ def plan(
     from introducer.plan.build import make_plan
 
     with user_errors():
-        if opt_in and not draft:
-            from introducer.errors import UsageError
-
-            raise UsageError("--opt-in goes with --draft (it says what to draft)")
+        refuse_opt_in_alone(opt_in, draft)
         loaded = open_book(ctx, book)
         day = today()
         entries = read_entries(ctx, loaded, state)
@@ -103,6 +100,7 @@ def _act(ctx: typer.Context, book: Book, state: Path | None, made: Plan, day: dt
          draft: bool, opt_in: bool, out: Path, record: bool) -> list[list[str]]:
     """Draft and record the plan as asked; the draft files of each introduction."""
     from introducer.cli.ledger_input import confirmation, names_of
+    from introducer.cli.pair_drafts import draft_kind, pair_drafter, write_drafts
     from introducer.ledger.store import Ledger
     from introducer.plan.record import plan_entries
 
@@ -114,14 +112,15 @@ def _act(ctx: typer.Context, book: Book, state: Path | None, made: Plan, day: dt
         # already recorded stops the command before drafts go out unrecorded.
         ledger = open_ledger(ctx, book, state)
     try:
-        drafter = _drafter(book, day) if draft and pairs else None
+        drafter = pair_drafter(book, day) if draft and pairs else None
         fixed: DraftKind = "ask" if opt_in else "intro"
-        chosen = ([_kind(drafter, pair, opt_in) for pair in pairs] if drafter is not None
+        chosen = ([draft_kind(drafter, pair, opt_in) for pair in pairs] if drafter is not None
                   else [fixed] * len(pairs))
         if ledger is not None:
             entries = plan_entries(pairs, ledger.entries(), day,
                                    ["asked" if kind == "ask" else "introduced" for kind in chosen])
-        written = _drafted(book, drafter, made, chosen, day, out) if drafter is not None else []
+        written = (write_drafts(book, drafter, pairs, chosen, day, out)
+                   if drafter is not None else [])
         if ledger is not None:
             ledger.add(*entries)
             names = names_of(book)
@@ -130,41 +129,6 @@ def _act(ctx: typer.Context, book: Book, state: Path | None, made: Plan, day: dt
     finally:
         if ledger is not None:
             ledger.close()
-    return written
-
-
-def _drafter(book: Book, day: dt.date) -> Drafter:
-    from introducer.drafts.build import Drafter
-    from introducer.drafts.context import sender
-    from introducer.drafts.templates import Templates, template_folders
-
-    sender(book)  # no From address: fail before anything is written or recorded
-    return Drafter(book, Templates(template_folders(None, book.path)), day)
-
-
-def _kind(drafter: Drafter, pair: Suggestion, opt_in: bool) -> DraftKind:
-    """The draft `draft` would write for the pair: private asks where one side lives
-    through a sensitive event (the planned pairs are the week's best, so never refused)."""
-    chosen = drafter.plan(pair, "ask" if opt_in else None, force=True)
-    for note in chosen.notes:
-        say(note)
-    return chosen.kind
-
-
-def _drafted(book: Book, drafter: Drafter, made: Plan, kinds: Sequence[DraftKind],
-             day: dt.date, out: Path) -> list[list[str]]:
-    """Every introduction drafted through the drafts machinery, as `draft` does it."""
-    from introducer.cli.commands_draft import warn_missing
-    from introducer.drafts import deliver
-
-    per_pair = [drafter.drafts_for(pair, kind)
-                for pair, kind in zip(made.pairs, kinds, strict=True)]
-    warn_missing(book, [d for drafts in per_pair for d in drafts])
-    written = []
-    for drafts in per_pair:
-        written.append([str(path) for path in deliver.write_eml(drafts, out, day)])
-    files = sum(len(paths) for paths in written)
-    say(f"wrote {files} draft{'s' if files != 1 else ''} to {out}")
     return written
 
 

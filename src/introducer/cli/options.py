@@ -31,3 +31,12 @@ StateOption = Annotated[
         show_default=False,
     ),
 ]
+#: For the commands that draft the pairs they choose (`plan`, `meeting`).
+OptInOption = Annotated[
+    bool,
+    typer.Option("--opt-in", help="With --draft: two private asks per pair, not the joint intro."),
+]
+OutOption = Annotated[
+    Path,
+    typer.Option("--out", "-o", help="Folder for the --draft files (created if missing)."),
+]

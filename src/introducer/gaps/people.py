@@ -56,19 +56,27 @@ def isolated(prepared: PreparedBook, found: Potential, good_score: float) -> lis
         if not contact.introduce or found.best[row] >= good_score:
             continue
         has_match = found.partner[row] >= 0 and found.best[row] > 0
-        fields = _HELPFUL if contact.clients or contact.referral_sources else (
-            *_HELPFUL, *_PERSONAL)
-        empty = tuple(name for name in fields if not getattr(contact, name))
-        unshared = tuple(
-            text for field in SHARED_FIELDS for key, text in profile.shared(field).items()
-            if prepared.holders[field][key] < 2
-        )
-        result.append(Isolated(
-            contact,
+        result.append(isolated_one(
+            prepared, row,
             round(float(found.best[row]), 2) if has_match else None,
-            contacts[int(found.partner[row])] if has_match else None,
-            empty, unshared))
+            contacts[int(found.partner[row])] if has_match else None))
     return result
+
+
+def isolated_one(prepared: PreparedBook, row: int, best: float | None,
+                 best_with: Contact | None) -> Isolated:
+    """The contact at `row` as one with no good match: the fields they lack and the values
+    of theirs nobody else holds (`circle` says the same of a member no one fits)."""
+    profile = prepared.profiles[row]
+    contact = profile.contact
+    fields = _HELPFUL if contact.clients or contact.referral_sources else (
+        *_HELPFUL, *_PERSONAL)
+    empty = tuple(name for name in fields if not getattr(contact, name))
+    unshared = tuple(
+        text for field in SHARED_FIELDS for key, text in profile.shared(field).items()
+        if prepared.holders[field][key] < 2
+    )
+    return Isolated(contact, best, best_with, empty, unshared)
 
 
 def last_touch(contact: Contact, touched: Mapping[str, dt.date]) -> dt.date | None:

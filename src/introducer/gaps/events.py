@@ -72,10 +72,12 @@ def event_voids(prepared: PreparedBook, held: Holders) -> list[EventVoid]:
         absent = _broadest(prepared, absent)
         if not absent:
             continue
-        missing = tuple(
-            Missing(p, role, tuple(contacts[r] for r in held.broader(p)), held.finders(p))
-            for p, role in absent
-        )
+        # What nobody in the book does at all first; a specialty of a line the book
+        # holds ("collaborative attorney" beside a family lawyer) is the lesser void.
+        missing = tuple(sorted(
+            (Missing(p, role, tuple(contacts[r] for r in held.broader(p)), held.finders(p))
+             for p, role in absent),
+            key=lambda m: (m.role != "primary", bool(m.near), m.profession)))
         found.append(EventVoid(events.display_name(event), tuple(contacts[r] for r in rows),
                                tuple(known), missing))
     found.sort(key=lambda v: (not v.missing_primary, -len(v.people), v.event))

@@ -62,7 +62,7 @@ def book(tmp_path: Path) -> Path:
 
 def test_good_pairs_among_attendees_come_first(book: Path) -> None:
     code, out, err = invoke(book, "meeting", "--members", "Maria Lopez,Priya Shah,Sam Patel",
-                            "--format", "json")
+                            "--format", "json", "--no-record")
     assert code == 0, err
     document = json.loads(out)
     first = document["introductions"][0]
@@ -70,7 +70,7 @@ def test_good_pairs_among_attendees_come_first(book: Path) -> None:
         "maria-lopez", "priya-shah", True)
     assert [i["both_there"] for i in document["introductions"]][1:] == [False]
     assert first["draft"] == "introducer draft maria-lopez priya-shah"
-    assert document["recorded"] == [] and "nothing recorded; --record" in err
+    assert document["recorded"] == [] and "nothing recorded (--no-record)" in err
 
 
 def test_a_file_with_unknown_and_ambiguous_names(write_book: BookWriter, tmp_path: Path) -> None:
@@ -96,8 +96,8 @@ def test_a_file_with_unknown_and_ambiguous_names(write_book: BookWriter, tmp_pat
     assert invoke(path, "meeting")[0] == 2
 
 
-def test_record_writes_contacted_once_on_the_meeting_day(book: Path) -> None:
-    args = ("meeting", "--group", "tuesday breakfast", "--date", "2026-11-20", "--record")
+def test_the_attendees_are_recorded_as_met_once_on_the_meeting_day(book: Path) -> None:
+    args = ("meeting", "--group", "tuesday breakfast", "--date", "2026-11-20")
     code, _, err = invoke(book, *args)
     assert code == 0, err
     rows = history_rows(book)
@@ -114,13 +114,13 @@ def test_record_writes_contacted_once_on_the_meeting_day(book: Path) -> None:
 def test_draft_writes_what_draft_would(book: Path, tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
     code, out, err = invoke(book, "meeting", "-m", "Tom Reed,Daniel Okafor", "--draft",
-                            "--out", str(out_dir), "--format", "json")
+                            "--out", str(out_dir), "--format", "json", "--no-record")
     assert code == 0, err
     document = json.loads(out)
     written = [Path(p).name for i in document["introductions"] for p in i["drafts"]]
     assert sorted(p.name for p in out_dir.iterdir()) == sorted(written)
     assert "daniel-okafor--grace-kim-2026-11-23.eml" in written
-    assert history_rows(book) == []  # --draft alone records nothing
+    assert history_rows(book) == []  # --no-record: drafting records nothing
     assert invoke(book, "meeting", "-m", "tom-reed", "--opt-in")[0] == 2
 
 

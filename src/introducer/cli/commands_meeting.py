@@ -65,9 +65,9 @@ def meeting(
     opt_in: OptInOption = False,
     out: OutOption = Path("drafts"),
     record: Annotated[bool, typer.Option(
-        "--record", help="Record that you met each attendee (contacted, on --date), so "
-        "reconnect lists and staleness stay true; an attendee already recorded that day is "
-        "not recorded twice.")] = False,
+        "--record/--no-record", help="Record that you met each attendee (contacted, on "
+        "--date), so reconnect lists and staleness stay true; an attendee already recorded "
+        "that day is not recorded twice. --no-record to only look.")] = True,
     book: BookOption = None,
     state: StateOption = None,
 ) -> None:
@@ -77,7 +77,7 @@ def meeting(
     Names are matched like any contact's (id, name, or a close spelling); a name that
     matches nobody, or several people, is listed with the candidates and left out.
 
-    Example: introducer meeting --file mixer.txt --date 2026-11-30 --draft --record
+    Example: introducer meeting --file mixer.txt --date 2026-11-30 --draft
     """
     from introducer.circle.meeting import follow_up_meeting
     from introducer.cli.ledger_input import past_day
@@ -101,8 +101,8 @@ def meeting(
         say("note: no introduction `draft` would write touches the attendees: add clients, "
             "referral sources or asks to their records")
     if not record:
-        say(f"note: nothing recorded; --record notes that you met the {len(attendees)} "
-            f"attendee{'s' if len(attendees) != 1 else ''} on {met_on}")
+        say(f"note: nothing recorded (--no-record); without it the {len(attendees)} "
+            f"attendee{'s' if len(attendees) != 1 else ''} are noted as met on {met_on}")
 
 
 def _attendees(book: Book, members: str | None, group: str | None, listed: Path | None

@@ -225,15 +225,33 @@ class PairIndex:
         return shortlist.result()
 
     def _score_into(self, shortlist: _Shortlist, found: Candidates, bounds: ExcludedBounds) -> None:
-        """Exact totals for the pairs that could still make the shortlist."""
-        if shortlist.floor > -np.inf:
-            # The ledger's bonus may or may not apply: count it; the penalty always does.
-            best = found.total + bounds(found.first, found.second)
-            if self._has_ledger:
-                best += self._ledger_most(found.first, found.second)
-            hopeless = best < shortlist.floor
-            shortlist.drop(best[hopeless])
-            found = found.subset(~hopeless)
+        """Exact totals for the pairs that could still make the shortlist, likeliest first.
+
+        Pairs are scored in chunks by their upper bound, best first; each chunk raises
+        the shortlist's floor, and pairs whose bound falls below it are dropped unscored.
+        """
+        if shortlist.keep is None:
+            self._exact_into(shortlist, found)
+            return
+        chunk = 2 * shortlist.keep + 1  # enough to fill the shortlist and give it a floor
+        # The ledger's bonus may or may not apply: count it; the penalty always does.
+        best = found.total + bounds(found.first, found.second)
+        if self._has_ledger:
+            best += self._ledger_most(found.first, found.second)
+        remaining = np.arange(len(found), dtype=np.int64)
+        while len(remaining):
+            hopeless = best[remaining] < shortlist.floor
+            shortlist.drop(best[remaining[hopeless]])
+            remaining = remaining[~hopeless]
+            if len(remaining) > chunk:
+                split = np.argpartition(-best[remaining], chunk - 1)
+                head, remaining = np.sort(remaining[split[:chunk]]), remaining[split[chunk:]]
+            else:
+                head, remaining = remaining, remaining[:0]
+            self._exact_into(shortlist, found.subset(head))
+
+    def _exact_into(self, shortlist: _Shortlist, found: Candidates) -> None:
+        """Add pairs to the shortlist with their exact totals."""
         found = self._allowed(found)
         extra = row_dot(self.layout.left_other, self.layout.right_other, found.first, found.second)
         shortlist.add(self._corrected(Candidates(found.first, found.second, found.total + extra)))

@@ -180,28 +180,34 @@ class Profile:
         return self.hobbies
 
 
-def _spellings(normalise: Normaliser, texts: list[str]) -> dict[str, str]:
-    spellings: dict[str, str] = {}
-    for text in texts:
-        key = normalise(text)
-        if key:
-            spellings.setdefault(key, text)
-    return spellings
+def _want(normalise: Normaliser, events: TriggerEvents, text: str) -> Want | None:
+    """One ask as written, or None if nothing is left of it once the filler is gone."""
+    ask = parse_want(text)
+    key = normalise(ask.thing) if ask.thing else ""
+    if not key:
+        return None
+    content = note_words(key)
+    if ask.at_company or not events.asked_professions(key):
+        qualifiers: frozenset[str] = frozenset()
+    else:
+        qualifiers = content - {stem(word) for word in events.asked_words(key)}
+    return Want(key, company_key(key), text, ask.stripped, ask.at_company,
+                content, qualifiers, qualifiers - _FIT_STOP)
 
 
-def _wants(normalise: Normaliser, events: TriggerEvents, texts: list[str]) -> tuple[Want, ...]:
+def _wants(normalise: Normaliser, events: TriggerEvents, texts: list[str],
+           cache: dict[str, Any]) -> tuple[Want, ...]:
+    """A contact's asks, one per thing asked for (the first spelling of it); each distinct
+    text is parsed once per book (`cache`)."""
+    if not texts:
+        return ()
     wants: dict[str, Want] = {}
     for text in texts:
-        ask = parse_want(text)
-        key = normalise(ask.thing) if ask.thing else ""
-        if key and key not in wants:
-            content = note_words(key)
-            if ask.at_company or not events.asked_professions(key):
-                qualifiers: frozenset[str] = frozenset()
-            else:
-                qualifiers = content - {stem(word) for word in events.asked_words(key)}
-            wants[key] = Want(key, company_key(key), text, ask.stripped, ask.at_company,
-                              content, qualifiers, qualifiers - _FIT_STOP)
+        if "want:" + text not in cache:
+            cache["want:" + text] = _want(normalise, events, text)
+        want = cache["want:" + text]
+        if want is not None:
+            wants.setdefault(want.key, want)
     return tuple(wants.values())
 
 
@@ -213,19 +219,21 @@ class _BusinessFacts:
     serving: Mapping[str, float]
     implied: frozenset[str]
     work_words: frozenset[str]
-    fit_words: frozenset[str]
+    fit_words: frozenset[str]  # with the work words, less _FIT_STOP
 
 
 def _business_facts(business: str, events: TriggerEvents) -> _BusinessFacts:
     serves = events.events_served_by(business) if business else frozenset()
     words = tokens(business)
+    work_words = frozenset(stem(word) for word in words - _ROLE_STOP)
+    fit_words = frozenset(stem(word) for word in words | events.vocabulary_of(business))
     return _BusinessFacts(
         serves=serves,
         serving={event: SECONDARY_SHARE if events.role(business, event) == "secondary" else 1.0
                  for event in serves},
         implied=events.implied_events(business) if business else frozenset(),
-        work_words=frozenset(stem(word) for word in words - _ROLE_STOP),
-        fit_words=frozenset(stem(word) for word in words | events.vocabulary_of(business)),
+        work_words=work_words,
+        fit_words=(work_words | fit_words) - _FIT_STOP,
     )
 
 
@@ -235,11 +243,13 @@ def build_profile(
 ) -> Profile:
     """Normalise one contact; `serves` is inferred from the business when absent.
 
-    `cache` keeps what each distinct business and client type says across the contacts
-    of one book (a book of 100k holds far fewer distinct businesses)."""
+    `cache` keeps what each distinct business, company, client type and ask says across
+    the contacts of one book (a book of 100k holds far fewer distinct businesses)."""
     cache = {} if cache is None else cache
     business = normalise(contact.business) if contact.business else ""
-    company = company_key(normalise(contact.company)) if contact.company else ""
+    company: str = cache.get("company:" + contact.company, "") if contact.company else ""
+    if contact.company and not company:
+        company = cache["company:" + contact.company] = company_key(normalise(contact.company))
     facts = cache.get("business:" + business)
     if facts is None:
         facts = cache["business:" + business] = _business_facts(business, events)
@@ -259,30 +269,32 @@ def build_profile(
         # A "retired plant manager" is a retiree, not someone retiring this month.
         living.setdefault(key, IMPLIED_EVENT_SHARE * events.urgency(key))
     notes_words = note_words(contact.notes) if contact.notes else frozenset()
-    clients = _spellings(normalise, contact.clients)
-    work_words = facts.work_words
-    fit_words = notes_words | work_words | facts.fit_words
-    for client in clients:
-        words = cache.get("client:" + client)
-        if words is None:
-            words = cache["client:" + client] = note_words(client)
-        fit_words |= words
+    clients = normalise.spellings(contact.clients)
+    fit_words = facts.fit_words
+    if notes_words or clients:  # else shared by everyone in the same business
+        said = [notes_words - _FIT_STOP]
+        for client in clients:
+            words = cache.get("client:" + client)
+            if words is None:
+                words = cache["client:" + client] = note_words(client) - _FIT_STOP
+            said.append(words)
+        fit_words = fit_words.union(*said)
     serving = dict.fromkeys(serves, 1.0) if contact.serves is not None else facts.serving
     return Profile(
         contact=contact,
         business=business or None,
         company=company or None,
         clients=clients,
-        referral_sources=_spellings(normalise, contact.referral_sources),
-        hobbies=_spellings(normalise, contact.hobbies),
+        referral_sources=normalise.spellings(contact.referral_sources),
+        hobbies=normalise.spellings(contact.hobbies),
         serves=serves,
         living=living,
-        wants=_wants(normalise, events, contact.wants),
+        wants=_wants(normalise, events, contact.wants, cache),
         active=contact.networker == "active",
         notes_words=notes_words,
         serving=serving,
-        fit_words=fit_words - _FIT_STOP,
-        work_words=work_words,
+        fit_words=fit_words,
+        work_words=facts.work_words,
     )
 
 
@@ -327,9 +339,8 @@ class PreparedBook:
         self.display: dict[str, dict[str, str]] = {}
         for shared_field in SHARED_FIELDS:
             spelling: dict[str, str] = {}
-            for profile in self.profiles:
-                for key, text in profile.shared(shared_field).items():
-                    spelling.setdefault(key, text)
+            for profile in reversed(self.profiles):  # so the first contact's spelling stays
+                spelling.update(profile.shared(shared_field))
             self.display[shared_field] = spelling
         self.couples: frozenset[tuple[int, int]] = frozenset(
             separating_couples(book.contacts, [p.living.keys() for p in self.profiles]))

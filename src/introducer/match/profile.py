@@ -91,26 +91,42 @@ def rarity(holders: int) -> float:
     return 1.0 / math.log2(holders) if holders >= 2 else 0.0
 
 
+def _closeness_steps(closeness: int | None) -> int:
+    """Closeness 2 and 3 (know them a little, know them) and none are neutral; 4 and 5 are
+    one and two steps up, 1 (met once) a step down."""
+    if closeness is None or closeness in (2, 3):
+        return 0
+    return closeness - 3 if closeness > 3 else closeness - 2
+
+
+def _stale(contact: Contact, today: dt.date, stale_days: int) -> bool:
+    return contact.last_contact is not None and (today - contact.last_contact).days > stale_days
+
+
+def vouch_points(contact: Contact, today: dt.date, stale_days: int, weight: float) -> float:
+    """The points of `vouch` alone, for every contact (the reason is written only for the
+    pairs that are scored)."""
+    steps = _closeness_steps(contact.closeness) - _stale(contact, today, stale_days)
+    return steps * weight if steps and weight else 0.0
+
+
 def vouch(contact: Contact, today: dt.date, stale_days: int, weight: float
           ) -> tuple[float, str | None]:
     """How far the user can vouch for a contact: points (+ or -) and why, or (0, None).
 
-    Closeness 2 and 3 (know them a little, know them) are neutral; 4 and 5 are
-    one and two steps up, 1 (met once) a step down; each step is `weight`. Not
-    having spoken for longer than `stale_days` costs one step more: an
-    introduction from someone you have not talked to in years lands cold.
+    Each step of closeness (`_closeness_steps`) is `weight`. Not having spoken for
+    longer than `stale_days` costs one step more: an introduction from someone you
+    have not talked to in years lands cold.
     """
     if not weight:
         return 0.0, None
-    steps, why = 0, []
-    closeness = contact.closeness
-    if closeness is not None and closeness not in (2, 3):
-        steps = closeness - 3 if closeness > 3 else closeness - 2
+    steps, why = _closeness_steps(contact.closeness), []
+    if steps:
         why.append("you know {} well" if steps > 0 else "you barely know {}")
-        why[-1] += f" (closeness {closeness})"
-    if contact.last_contact is not None and (today - contact.last_contact).days > stale_days:
+        why[-1] += f" (closeness {contact.closeness})"
+    if _stale(contact, today, stale_days):
         steps -= 1
-        why.append(f"you have not spoken with {{}} since {contact.last_contact.isoformat()}")
+        why.append(f"you have not spoken with {{}} since {contact.last_contact}")
     if not steps:
         return 0.0, None
     return steps * weight, "; ".join(why)
@@ -349,16 +365,14 @@ class PreparedBook:
         self.penalty: npt.NDArray[np.float64] = np.array(
             [cooldown_penalty(history.recent.get(c.id), weights.recently_introduced)
              for c in book.contacts], dtype=np.float64,
-        )
+        ) if history.recent else np.zeros(len(book.contacts), dtype=np.float64)
         self.bonus: npt.NDArray[np.float64] = np.array(
             [reciprocity_bonus(history.reciprocity.get(c.id), weights.reciprocity)
              for c in book.contacts], dtype=np.float64,
-        )
-        self.vouching: tuple[tuple[float, str | None], ...] = tuple(
-            vouch(c, today, settings.stale_days, weights.closeness) for c in book.contacts
-        )
+        ) if history.reciprocity else np.zeros(len(book.contacts), dtype=np.float64)
         self.vouch: npt.NDArray[np.float64] = np.array(
-            [points for points, _ in self.vouching], dtype=np.float64
+            [vouch_points(c, today, settings.stale_days, weights.closeness)
+             for c in book.contacts], dtype=np.float64,
         )
         self.acquaintance = Acquaintance(book.contacts, settings.groups)
         self._answering: dict[tuple[str, bool], frozenset[int]] = {}
@@ -379,6 +393,12 @@ class PreparedBook:
                 if other is not None and other != index:
                     pairs.append((min(index, other), max(index, other)))
         return pairs
+
+    def vouching(self, position: int) -> tuple[float, str | None]:
+        """How far the user can vouch for the contact at `position`, and why (`vouch`)."""
+        settings = self.book.settings
+        return vouch(self.book.contacts[position], self.today, settings.stale_days,
+                     settings.weights.closeness)
 
     def partners_of(self, contact_id: str) -> list[str]:
         """The other side of a divorce someone is living through, if the book holds them."""

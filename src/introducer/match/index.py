@@ -193,6 +193,13 @@ class PairIndex:
         self._avoided_keys = np.array(
             sorted(a * self.size + b for a, b in prepared.avoided), dtype=np.int64
         )
+        avoiding: dict[int, list[int]] = {}
+        for a, b in prepared.avoided:
+            avoiding.setdefault(a, []).append(b)
+            avoiding.setdefault(b, []).append(a)
+        # Whom each person must never be paired with: a row of partners checks only its own.
+        self._avoided_with = {person: np.array(sorted(others), dtype=np.int64)
+                              for person, others in avoiding.items()}
         self._right_t: Matrix | None = None
         self._rough: dict[int, Candidates] = {}
         self._has_ledger = bool(
@@ -298,10 +305,11 @@ class PairIndex:
             row = sp.coo_array(layout.left[[focus]] @ self._right_t)
             others = row.col.astype(np.int64)
             keep = others != focus
+            if focus in self._avoided_with:
+                keep &= ~np.isin(others, self._avoided_with[focus])
             others = others[keep]
-            cached = self._allowed(Candidates(
-                np.minimum(others, focus), np.maximum(others, focus),
-                np.asarray(row.data, dtype=np.float64)[keep]))
+            cached = Candidates(np.minimum(others, focus), np.maximum(others, focus),
+                                np.asarray(row.data, dtype=np.float64)[keep])
             self._rough[focus] = cached
         return cached
 

@@ -96,6 +96,19 @@ class Normaliser:
             self._cache[text] = cached
         return cached
 
+    def spellings(self, texts: Iterable[str]) -> dict[str, str]:
+        """Each non-empty normalised value of a list field -> its first spelling there
+        (called for every list of every contact, so the cache is read inline)."""
+        cache = self._cache
+        spellings: dict[str, str] = {}
+        for text in texts:
+            key = cache.get(text)
+            if key is None:
+                key = self(text)
+            if key:
+                spellings.setdefault(key, text)
+        return spellings
+
     def values(self, texts: Iterable[str]) -> frozenset[str]:
         """The set of normalised, non-empty values of a list field."""
         return frozenset(v for v in map(self, texts) if v)

@@ -371,20 +371,22 @@ class Contact(BaseModel):
     email: OptionalText = None
     company: OptionalVisibleText = None
     business: OptionalVisibleText = None
-    clients: TextList = []
-    referral_sources: TextList = []
-    hobbies: TextList = []
+    # Lists default through a factory: a literal [] is deep-copied for every contact.
+    clients: TextList = Field(default_factory=list)
+    referral_sources: TextList = Field(default_factory=list)
+    hobbies: TextList = Field(default_factory=list)
     serves: TextList | None = None
-    events: Annotated[list[LifeEvent], BeforeValidator(_as_text_list)] = []
-    wants: TextList = []
+    events: Annotated[list[LifeEvent], BeforeValidator(_as_text_list)] = Field(default_factory=list)
+    wants: TextList = Field(default_factory=list)
     networker: OptionalValue[Networker] = None
     closeness: OptionalValue[Closeness] = None
     last_contact: OptionalDate = None
-    groups: TextList = []
-    knows: TextList = []
-    network: Annotated[list[NetworkKind], BeforeValidator(_as_text_list)] = []
+    groups: TextList = Field(default_factory=list)
+    knows: TextList = Field(default_factory=list)
+    network: Annotated[list[NetworkKind], BeforeValidator(_as_text_list)] = Field(
+        default_factory=list)
     introduce: Annotated[bool, BeforeValidator(lambda v: True if v is None else v)] = True
-    avoid: TextList = []
+    avoid: TextList = Field(default_factory=list)
     notes: Notes = None
 
     @model_validator(mode="before")

@@ -68,6 +68,23 @@ def acquainted_groups(
     return chosen
 
 
+def _known_pairs(contacts: Sequence[Contact]) -> set[tuple[int, int]]:
+    """Pairs (positions, smaller first) where either side lists the other under `knows:`."""
+    knowing = [index for index, contact in enumerate(contacts) if contact.knows]
+    if not knowing:  # the usual case: no position map to build
+        return set()
+    position: dict[str, int] = {}
+    for index, contact in enumerate(contacts):
+        position.setdefault(contact.id, index)
+    known: set[tuple[int, int]] = set()
+    for index in knowing:
+        for other_id in contacts[index].knows:
+            other = position.get(other_id)
+            if other is not None and other != index:
+                known.add((min(index, other), max(index, other)))
+    return known
+
+
 class Acquaintance:
     """Answers "do these two already know each other, and why?" for positions in a book."""
 
@@ -77,18 +94,10 @@ class Acquaintance:
     ) -> None:
         self.groups = acquainted_groups(contacts, settings, rules)
         self.member_of: tuple[tuple[str, ...], ...] = tuple(
-            tuple(sorted({fold_text(g) for g in c.groups} & self.groups.keys()))
+            tuple(sorted({fold_text(g) for g in c.groups} & self.groups.keys())) if c.groups else ()
             for c in contacts
         )
-        position: dict[str, int] = {}
-        for index, contact in enumerate(contacts):
-            position.setdefault(contact.id, index)
-        self.known: set[tuple[int, int]] = set()
-        for index, contact in enumerate(contacts):
-            for other_id in contact.knows:
-                other = position.get(other_id)
-                if other is not None and other != index:
-                    self.known.add((min(index, other), max(index, other)))
+        self.known: set[tuple[int, int]] = _known_pairs(contacts)
 
     def pairs(self, limit: int) -> set[tuple[int, int]] | None:
         """Every acquainted pair (positions, smaller first), or None if there would be more

@@ -13,8 +13,10 @@ must agree with `score.PairScorer`; the property tests hold them to it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +33,7 @@ from introducer.match.profile import (
 )
 
 FloatArray = npt.NDArray[np.float64]
+Key = TypeVar("Key", bound=Hashable)
 Matrix = sp.csr_array
 
 
@@ -50,8 +53,8 @@ class Block:
 
 
 def incidence(
-    keys: Sequence[str],
-    held: Sequence[Collection[str]],
+    keys: Sequence[Key],
+    held: Sequence[Collection[Key]],
     values: Sequence[Collection[float]] | None = None,
     column_weight: FloatArray | None = None,
 ) -> Matrix:
@@ -60,12 +63,13 @@ def incidence(
     Keys not in `keys` are ignored; repeated (row, key) entries add up.
     """
     index = {key: column for column, key in enumerate(keys)}
-    counts = np.fromiter((len(row) for row in held), dtype=np.int64, count=len(held))
+    counts = np.fromiter(map(len, held), dtype=np.int64, count=len(held))
     total = int(counts.sum())
     rows = np.repeat(np.arange(len(held), dtype=np.int64), counts)
-    cols = np.fromiter((index.get(key, -1) for row in held for key in row), np.int64, total)
+    # map and chain keep the loop over every (row, key) in C: this runs for every column family.
+    cols = np.fromiter(map(index.get, chain.from_iterable(held), repeat(-1)), np.int64, total)
     data = (np.ones(total) if values is None else
-            np.fromiter((value for row in values for value in row), np.float64, total))
+            np.fromiter(chain.from_iterable(values), np.float64, total))
     known = cols >= 0
     rows, cols, data = rows[known], cols[known], data[known]
     if column_weight is not None:
@@ -159,18 +163,17 @@ def _business_terms(prepared: PreparedBook) -> Iterable[Block]:
     # (term, head noun?, never the user's line?): an ask or a referral source never names
     # the user's own line of work (that is the user; their competitor is not what is meant).
     term_ids: dict[tuple[str, bool, bool], int] = {}
-    asked: list[list[str]] = []
+    asked: list[list[int]] = []
     worth: list[list[float]] = []
+    wanted, sourced, served = weights.wants, weights.referral_source, weights.potential_client
     for profile in prepared.profiles:
-        terms = [((want.key, False, True), weights.wants) for want in profile.wants
-                 if not want.at_company]
-        terms += [((key, True, True), weights.referral_source)
-                  for key in profile.referral_sources]
-        terms += [((key, True, False), weights.potential_client) for key in profile.clients]
-        terms = [(term, weight) for term, weight in terms if weight]
-        asked.append([str(term_ids.setdefault(term, len(term_ids))) for term, _ in terms])
-        worth.append([weight for _, weight in terms])
-    per_term = incidence([str(i) for i in range(len(term_ids))], asked, worth)
+        wants = [(w.key, False, True) for w in profile.wants if not w.at_company] if wanted else []
+        sources = [(key, True, True) for key in profile.referral_sources] if sourced else []
+        clients = [(key, True, False) for key in profile.clients] if served else []
+        asked.append([term_ids.setdefault(term, len(term_ids))
+                      for term in (*wants, *sources, *clients)])
+        worth.append([wanted] * len(wants) + [sourced] * len(sources) + [served] * len(clients))
+    per_term = incidence(range(len(term_ids)), asked, worth)
     names = [
         [matcher.keys[column] for column in matcher.matching(term, head_noun=head_noun)
          if not (source and prepared.in_users_line(matcher.keys[column]))]

@@ -20,6 +20,7 @@ thousand contacts, and any `focus`) are searched exhaustively.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ from introducer.match.profile import PreparedBook
 PAIR_BUDGET_PER_CONTACT = 800
 PAIR_BUDGET_RANGE = (4_000_000, 100_000_000)
 _BLOCK_PRODUCTS = 1_000_000  # partial products per row block of L Rᵀ
+_COLUMN_PIECES = 8  # column pieces of L Rᵀ: a row block computes those right of its first row
 _ROWDOT_CHUNK = 400_000  # candidate pairs per chunk of row-wise dot products
 
 
@@ -108,11 +110,7 @@ class _Shortlist:
             self._compact(self.keep)
 
     def _compact(self, keep: int) -> None:
-        found = Candidates(
-            np.concatenate([part.first for part in self.parts]),
-            np.concatenate([part.second for part in self.parts]),
-            np.concatenate([part.total for part in self.parts]),
-        )
+        found = _joined(self.parts)
         if len(found) > keep:
             order = np.argpartition(-found.total, keep - 1)
             self.drop(found.total[order[keep:]])
@@ -127,6 +125,34 @@ class _Shortlist:
         self._compact(self.keep if self.keep is not None else self.size)
         found = self.parts[0]
         return Candidates(found.first, found.second, found.total, self.ceiling)
+
+
+def _joined(parts: list[Candidates]) -> Candidates:
+    return Candidates(
+        np.concatenate([part.first for part in parts]),
+        np.concatenate([part.second for part in parts]),
+        np.concatenate([part.total for part in parts]),
+    )
+
+
+def _upper_pairs(rows: Matrix, first_row: int, piece: Matrix, first_column: int) -> Candidates:
+    """The pairs i < j of `rows @ piece` (rows from `first_row`, columns from `first_column`
+    of the whole product)."""
+    block = sp.coo_array(rows @ piece)
+    first = block.row.astype(np.int64) + first_row
+    second = block.col.astype(np.int64) + first_column
+    upper = second > first
+    return Candidates(first[upper], second[upper], block.data[upper].astype(np.float64))
+
+
+def _among(values: IntArray, keys: IntArray) -> BoolArray:
+    """Which `values` are in `keys` (sorted): a binary search each, quicker than np.isin's
+    sort when the values come nearly in order, as pairs from a row block do."""
+    if not len(keys):
+        return np.zeros(len(values), dtype=np.bool_)
+    found = np.searchsorted(keys, values)
+    held: BoolArray = keys[np.minimum(found, len(keys) - 1)] == values
+    return held
 
 
 def row_dot(left: Matrix, right: Matrix, first: IntArray, second: IntArray) -> FloatArray:
@@ -167,11 +193,22 @@ class PairIndex:
         self._avoided_keys = np.array(
             sorted(a * self.size + b for a, b in prepared.avoided), dtype=np.int64
         )
+        avoiding: dict[int, list[int]] = {}
+        for a, b in prepared.avoided:
+            avoiding.setdefault(a, []).append(b)
+            avoiding.setdefault(b, []).append(a)
+        # Whom each person must never be paired with: a row of partners checks only its own.
+        self._avoided_with = {person: np.array(sorted(others), dtype=np.int64)
+                              for person, others in avoiding.items()}
         self._right_t: Matrix | None = None
         self._rough: dict[int, Candidates] = {}
         self._has_ledger = bool(
             prepared.penalty.any() or prepared.bonus.any() or prepared.vouch.any()
         )
+        # Per person, the most their ledger points can add to a pair of theirs (the bonus and
+        # vouching may or may not apply, so they count; the penalty always does).
+        self._ledger_most = (prepared.bonus + np.maximum(prepared.vouch, 0.0)
+                             - prepared.penalty)
         acquaintance = prepared.acquaintance
         # Acquainted pairs as sorted keys when there are few enough (the usual case:
         # acquainted groups are small), else group columns compared pair by pair.
@@ -227,7 +264,10 @@ class PairIndex:
         layout = self.layout
         left = sp.csr_array(layout.left[:, layout.proposing])
         right = sp.csr_array(layout.right[:, layout.proposing])
-        right_t = sp.csr_array(right.T.tocsr())
+        # Rᵀ cut by column (by the row of R), so a row block skips the pairs below the diagonal.
+        edges = np.linspace(0, self.size, _COLUMN_PIECES + 1).astype(np.int64)
+        pieces = [(int(low), sp.csr_array(right[low:high].T.tocsr()))
+                  for low, high in itertools.pairwise(edges) if high > low]
         per_row = np.diff(left.indptr)
         owner = np.repeat(np.arange(self.size, dtype=np.int64), per_row)
         products = np.bincount(owner, weights=column_nnz(right)[left.indices], minlength=self.size)
@@ -236,27 +276,40 @@ class PairIndex:
         while start < self.size:
             goal = reached[start] - products[start] + _BLOCK_PRODUCTS
             stop = int(min(self.size, max(start + 1, np.searchsorted(reached, goal))))
-            block = sp.coo_array(left[start:stop] @ right_t)
-            rows = block.row.astype(np.int64) + start
-            cols = block.col.astype(np.int64)
-            upper = cols > rows
-            yield Candidates(rows[upper], cols[upper], block.data[upper].astype(np.float64))
+            parts = [_upper_pairs(left[start:stop], start, piece, low)
+                     for low, piece in pieces if low + piece.shape[1] > start + 1]
+            if parts:  # else no pair of these rows is above the diagonal
+                yield _joined(parts)
             start = stop
 
     def _score_into(self, shortlist: _Shortlist, found: Candidates) -> None:
-        """Exact totals for the pairs that could still make the shortlist."""
-        if shortlist.floor > -np.inf:
-            best = self._upper_bound(found)
-            hopeless = best < shortlist.floor
-            shortlist.drop(best[hopeless])
-            found = found.subset(~hopeless)
-        shortlist.add(self._exact(found))
+        """Exact totals for the pairs that could still make the shortlist, likeliest first.
+
+        Pairs are scored in chunks by their upper bound, best first; each chunk raises
+        the shortlist's floor, and pairs whose bound falls below it are dropped unscored.
+        """
+        if shortlist.keep is None:
+            shortlist.add(self._exact(found))
+            return
+        chunk = 2 * shortlist.keep + 1  # enough to fill the shortlist and give it a floor
+        best = self._upper_bound(found)
+        remaining = np.arange(len(found), dtype=np.int64)
+        while len(remaining):
+            hopeless = best[remaining] < shortlist.floor
+            shortlist.drop(best[remaining[hopeless]])
+            remaining = remaining[~hopeless]
+            if len(remaining) > chunk:
+                split = np.argpartition(-best[remaining], chunk - 1)
+                head, remaining = np.sort(remaining[split[:chunk]]), remaining[split[chunk:]]
+            else:
+                head, remaining = remaining, remaining[:0]
+            shortlist.add(self._exact(found.subset(head)))
 
     def _upper_bound(self, found: Candidates) -> FloatArray:
         """The most each proposed pair's exact total can be."""
         best = found.total + self.layout.bounds(found.first, found.second)
         if self._has_ledger:  # the bonus may or may not apply: count it; the penalty always does
-            best += self._ledger_most(found.first, found.second)
+            best += self._ledger_most[found.first] + self._ledger_most[found.second]
         return best
 
     def _exact(self, found: Candidates) -> Candidates:
@@ -277,10 +330,11 @@ class PairIndex:
             row = sp.coo_array(layout.left[[focus]] @ self._right_t)
             others = row.col.astype(np.int64)
             keep = others != focus
+            if focus in self._avoided_with:
+                keep &= ~np.isin(others, self._avoided_with[focus])
             others = others[keep]
-            cached = self._allowed(Candidates(
-                np.minimum(others, focus), np.maximum(others, focus),
-                np.asarray(row.data, dtype=np.float64)[keep]))
+            cached = Candidates(np.minimum(others, focus), np.maximum(others, focus),
+                                np.asarray(row.data, dtype=np.float64)[keep])
             self._rough[focus] = cached
         return cached
 
@@ -299,14 +353,7 @@ class PairIndex:
     def _allowed(self, found: Candidates) -> Candidates:
         if len(self._avoided_keys) == 0 or len(found) == 0:
             return found
-        return found.subset(~np.isin(found.first * self.size + found.second, self._avoided_keys))
-
-    def _ledger_most(self, first: IntArray, second: IntArray) -> FloatArray:
-        """The most the per-person points can add to each pair (bonus and vouching - penalty)."""
-        bonus, penalty = self.prepared.bonus, self.prepared.penalty
-        vouch = np.maximum(self.prepared.vouch, 0.0)
-        return (bonus[first] + bonus[second] + vouch[first] + vouch[second]
-                - penalty[first] - penalty[second])
+        return found.subset(~_among(found.first * self.size + found.second, self._avoided_keys))
 
     def _corrected(self, found: Candidates) -> Candidates:
         """Exact totals: competitors, pairs who already know each other, per-person points."""
@@ -319,7 +366,7 @@ class PairIndex:
             return found
         known = np.zeros(len(found), dtype=np.bool_)
         if len(self._known_keys):
-            known |= np.isin(found.first * self.size + found.second, self._known_keys)
+            known |= _among(found.first * self.size + found.second, self._known_keys)
         if self._groups is not None:
             known |= row_dot(self._groups, self._groups, found.first, found.second) > 0
         known &= found.total > SHARES_SOMETHING
@@ -350,7 +397,7 @@ class PairIndex:
         same = known & (a == b)
         if len(self._competing_keys):
             width = len(self.prepared.matcher.keys)
-            same |= known & np.isin(a * width + b, self._competing_keys)
+            same |= known & _among(a * width + b, self._competing_keys)
         if not same.any():
             return found
         total = found.total.copy()

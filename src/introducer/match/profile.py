@@ -97,26 +97,42 @@ def rarity(holders: int) -> float:
     return 1.0 / math.log2(holders) if holders >= 2 else 0.0
 
 
+def _closeness_steps(closeness: int | None) -> int:
+    """Closeness 2 and 3 (know them a little, know them) and none are neutral; 4 and 5 are
+    one and two steps up, 1 (met once) a step down."""
+    if closeness is None or closeness in (2, 3):
+        return 0
+    return closeness - 3 if closeness > 3 else closeness - 2
+
+
+def _stale(contact: Contact, today: dt.date, stale_days: int) -> bool:
+    return contact.last_contact is not None and (today - contact.last_contact).days > stale_days
+
+
+def vouch_points(contact: Contact, today: dt.date, stale_days: int, weight: float) -> float:
+    """The points of `vouch` alone, for every contact (the reason is written only for the
+    pairs that are scored)."""
+    steps = _closeness_steps(contact.closeness) - _stale(contact, today, stale_days)
+    return steps * weight if steps and weight else 0.0
+
+
 def vouch(contact: Contact, today: dt.date, stale_days: int, weight: float
           ) -> tuple[float, str | None]:
     """How far the user can vouch for a contact: points (+ or -) and why, or (0, None).
 
-    Closeness 2 and 3 (know them a little, know them) are neutral; 4 and 5 are
-    one and two steps up, 1 (met once) a step down; each step is `weight`. Not
-    having spoken for longer than `stale_days` costs one step more: an
-    introduction from someone you have not talked to in years lands cold.
+    Each step of closeness (`_closeness_steps`) is `weight`. Not having spoken for
+    longer than `stale_days` costs one step more: an introduction from someone you
+    have not talked to in years lands cold.
     """
     if not weight:
         return 0.0, None
-    steps, why = 0, []
-    closeness = contact.closeness
-    if closeness is not None and closeness not in (2, 3):
-        steps = closeness - 3 if closeness > 3 else closeness - 2
+    steps, why = _closeness_steps(contact.closeness), []
+    if steps:
         why.append("you know {} well" if steps > 0 else "you barely know {}")
-        why[-1] += f" (closeness {closeness})"
-    if contact.last_contact is not None and (today - contact.last_contact).days > stale_days:
+        why[-1] += f" (closeness {contact.closeness})"
+    if _stale(contact, today, stale_days):
         steps -= 1
-        why.append(f"you have not spoken with {{}} since {contact.last_contact.isoformat()}")
+        why.append(f"you have not spoken with {{}} since {contact.last_contact}")
     if not steps:
         return 0.0, None
     return steps * weight, "; ".join(why)
@@ -190,28 +206,34 @@ class Profile:
         return self.hobbies
 
 
-def _spellings(normalise: Normaliser, texts: list[str]) -> dict[str, str]:
-    spellings: dict[str, str] = {}
-    for text in texts:
-        key = normalise(text)
-        if key:
-            spellings.setdefault(key, text)
-    return spellings
+def _want(normalise: Normaliser, events: TriggerEvents, text: str) -> Want | None:
+    """One ask as written, or None if nothing is left of it once the filler is gone."""
+    ask = parse_want(text)
+    key = normalise(ask.thing) if ask.thing else ""
+    if not key:
+        return None
+    content = note_words(key)
+    if ask.at_company or not events.asked_professions(key):
+        qualifiers: frozenset[str] = frozenset()
+    else:
+        qualifiers = content - {stem(word) for word in events.asked_words(key)}
+    return Want(key, company_key(key), text, ask.stripped, ask.at_company,
+                content, qualifiers, qualifiers - _FIT_STOP)
 
 
-def _wants(normalise: Normaliser, events: TriggerEvents, texts: list[str]) -> tuple[Want, ...]:
+def _wants(normalise: Normaliser, events: TriggerEvents, texts: list[str],
+           cache: dict[str, Any]) -> tuple[Want, ...]:
+    """A contact's asks, one per thing asked for (the first spelling of it); each distinct
+    text is parsed once per book (`cache`)."""
+    if not texts:
+        return ()
     wants: dict[str, Want] = {}
     for text in texts:
-        ask = parse_want(text)
-        key = normalise(ask.thing) if ask.thing else ""
-        if key and key not in wants:
-            content = note_words(key)
-            if ask.at_company or not events.asked_professions(key):
-                qualifiers: frozenset[str] = frozenset()
-            else:
-                qualifiers = content - {stem(word) for word in events.asked_words(key)}
-            wants[key] = Want(key, company_key(key), text, ask.stripped, ask.at_company,
-                              content, qualifiers, qualifiers - _FIT_STOP)
+        if "want:" + text not in cache:
+            cache["want:" + text] = _want(normalise, events, text)
+        want = cache["want:" + text]
+        if want is not None:
+            wants.setdefault(want.key, want)
     return tuple(wants.values())
 
 
@@ -231,20 +253,22 @@ class _BusinessFacts:
     serving: Mapping[str, float]
     implied: frozenset[str]
     work_words: frozenset[str]
-    fit_words: frozenset[str]
+    fit_words: frozenset[str]  # with the work words, less _FIT_STOP
 
 
 def _business_facts(business: str, events: TriggerEvents) -> _BusinessFacts:
     serves = events.events_served_by(business) if business else frozenset()
     words = tokens(business)
+    work_words = frozenset(stem(word) for word in tokens(line_of_work(business)) - _ROLE_STOP)
+    fit_words = frozenset(stem(word) for word in words | events.vocabulary_of(business))
     return _BusinessFacts(
         serves=serves,
         serving={event: (SECONDARY_SHARE if events.role(business, event) == "secondary"
                          else 1.0) * specialism(len(serves))
                  for event in serves},
         implied=events.implied_events(business) if business else frozenset(),
-        work_words=frozenset(stem(word) for word in tokens(line_of_work(business)) - _ROLE_STOP),
-        fit_words=frozenset(stem(word) for word in words | events.vocabulary_of(business)),
+        work_words=work_words,
+        fit_words=(work_words | fit_words) - _FIT_STOP,
     )
 
 
@@ -254,11 +278,13 @@ def build_profile(
 ) -> Profile:
     """Normalise one contact; `serves` is inferred from the business when absent.
 
-    `cache` keeps what each distinct business and client type says across the contacts
-    of one book (a book of 100k holds far fewer distinct businesses)."""
+    `cache` keeps what each distinct business, company, client type and ask says across
+    the contacts of one book (a book of 100k holds far fewer distinct businesses)."""
     cache = {} if cache is None else cache
     business = normalise(contact.business) if contact.business else ""
-    company = company_key(normalise(contact.company)) if contact.company else ""
+    company: str = cache.get("company:" + contact.company, "") if contact.company else ""
+    if contact.company and not company:
+        company = cache["company:" + contact.company] = company_key(normalise(contact.company))
     facts = cache.get("business:" + business)
     if facts is None:
         facts = cache["business:" + business] = _business_facts(business, events)
@@ -279,20 +305,22 @@ def build_profile(
         # A "retired plant manager" is a retiree, not someone retiring this month.
         living.setdefault(key, IMPLIED_EVENT_SHARE * events.urgency(key))
     notes_words = note_words(contact.notes) if contact.notes else frozenset()
-    clients = _spellings(normalise, contact.clients)
-    work_words = facts.work_words
-    fit_words = notes_words | work_words | facts.fit_words
+    clients = normalise.spellings(contact.clients)
+    fit_words = facts.fit_words
     client_events: dict[str, str] = {}
-    for client, written in clients.items():
-        words = cache.get("client:" + client)
-        if words is None:
-            words = cache["client:" + client] = note_words(client)
-        fit_words |= words
-        named = cache.get("client events:" + client)
-        if named is None:
-            named = cache["client events:" + client] = events.events_of_clients(client)
-        for event in named:
-            client_events.setdefault(event, written)
+    if notes_words or clients:  # else shared by everyone in the same business
+        said = [notes_words - _FIT_STOP]
+        for client, written in clients.items():
+            words = cache.get("client:" + client)
+            if words is None:
+                words = cache["client:" + client] = note_words(client) - _FIT_STOP
+            said.append(words)
+            named = cache.get("client events:" + client)
+            if named is None:
+                named = cache["client events:" + client] = events.events_of_clients(client)
+            for event in named:
+                client_events.setdefault(event, written)
+        fit_words = fit_words.union(*said)
     serving: Mapping[str, float] = (
         dict.fromkeys(serves, specialism(len(serves))) if contact.serves is not None
         else facts.serving
@@ -302,18 +330,18 @@ def build_profile(
         business=business or None,
         company=company or None,
         clients=clients,
-        referral_sources=_spellings(normalise, contact.referral_sources),
-        hobbies=_spellings(normalise, contact.hobbies),
+        referral_sources=normalise.spellings(contact.referral_sources),
+        hobbies=normalise.spellings(contact.hobbies),
         serves=serves,
         living=living,
         told=told,
         client_events=client_events or _NOTHING,
-        wants=_wants(normalise, events, contact.wants),
+        wants=_wants(normalise, events, contact.wants, cache),
         active=contact.networker == "active",
         notes_words=notes_words,
         serving=serving,
-        fit_words=fit_words - _FIT_STOP,
-        work_words=work_words,
+        fit_words=fit_words,
+        work_words=facts.work_words,
     )
 
 
@@ -358,9 +386,8 @@ class PreparedBook:
         self.display: dict[str, dict[str, str]] = {}
         for shared_field in SHARED_FIELDS:
             spelling: dict[str, str] = {}
-            for profile in self.profiles:
-                for key, text in profile.shared(shared_field).items():
-                    spelling.setdefault(key, text)
+            for profile in reversed(self.profiles):  # so the first contact's spelling stays
+                spelling.update(profile.shared(shared_field))
             self.display[shared_field] = spelling
         self.couples: frozenset[tuple[int, int]] = frozenset(
             separating_couples(book.contacts, [p.living.keys() for p in self.profiles]))
@@ -369,16 +396,14 @@ class PreparedBook:
         self.penalty: npt.NDArray[np.float64] = np.array(
             [cooldown_penalty(history.recent.get(c.id), weights.recently_introduced)
              for c in book.contacts], dtype=np.float64,
-        )
+        ) if history.recent else np.zeros(len(book.contacts), dtype=np.float64)
         self.bonus: npt.NDArray[np.float64] = np.array(
             [reciprocity_bonus(history.reciprocity.get(c.id), weights.reciprocity)
              for c in book.contacts], dtype=np.float64,
-        )
-        self.vouching: tuple[tuple[float, str | None], ...] = tuple(
-            vouch(c, today, settings.stale_days, weights.closeness) for c in book.contacts
-        )
+        ) if history.reciprocity else np.zeros(len(book.contacts), dtype=np.float64)
         self.vouch: npt.NDArray[np.float64] = np.array(
-            [points for points, _ in self.vouching], dtype=np.float64
+            [vouch_points(c, today, settings.stale_days, weights.closeness)
+             for c in book.contacts], dtype=np.float64,
         )
         self.acquaintance = Acquaintance(book.contacts, settings.groups)
         self._answering: dict[tuple[str, bool], frozenset[int]] = {}
@@ -399,6 +424,12 @@ class PreparedBook:
                 if other is not None and other != index:
                     pairs.append((min(index, other), max(index, other)))
         return pairs
+
+    def vouching(self, position: int) -> tuple[float, str | None]:
+        """How far the user can vouch for the contact at `position`, and why (`vouch`)."""
+        settings = self.book.settings
+        return vouch(self.book.contacts[position], self.today, settings.stale_days,
+                     settings.weights.closeness)
 
     def partners_of(self, contact_id: str) -> list[str]:
         """The other side of a divorce someone is living through, if the book holds them."""

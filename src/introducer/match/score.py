@@ -234,7 +234,7 @@ class PairScorer:
     ) -> Iterator[tuple[Reason, float]]:
         """How well the user knows each side: an introduction is only as good as the vouching."""
         for position, x, name in sides:
-            points, why = self.prepared.vouching[position]
+            points, why = self.prepared.vouching(position)
             if why is not None and points:
                 yield Reason("closeness", (), 0.0, why.replace("{}", name), x.contact.id), points
 

@@ -192,6 +192,8 @@ class Matchmaker:
             first, second = int(partners.first[k]), int(partners.second[k])
             if not include_history and self.prepared.hidden(first, second) is not None:
                 continue
+            if not self._may_answer_alike(key, subject, second if first == subject else first):
+                continue  # could never have this answer key: not worth scoring exactly
             other = self.scorer.score_pair(first, second)
             if ((other.a.id, other.b.id) in listed or other.score <= 0 or other.excluded
                     or other.score > suggestion.score):
@@ -234,10 +236,26 @@ class Matchmaker:
             return (answer.kind, answer.subject, answer.values, ""), self.prepared.index_of[
                 answer.subject]
         other = suggestion.other(answer.subject)
-        profile = self.prepared.profiles[self.prepared.index_of[other.id]]
+        return (answer.kind, answer.subject, answer.values,
+                self._line(self.prepared.index_of[other.id])), -1
+
+    def _line(self, position: int) -> str:
+        """One profession that names a person's line of work (two realtors share one)."""
+        profile = self.prepared.profiles[position]
         professions = self.prepared.matcher.professions(profile.business or "")
-        line = min(professions) if professions else (profile.business or other.id)
-        return (answer.kind, answer.subject, answer.values, line), -1
+        return min(professions) if professions else (profile.business or profile.contact.id)
+
+    def _may_answer_alike(self, key: AnswerKey, subject: int, other: int) -> bool:
+        """Whether the pair of `subject` and `other` could have answer key `key` (a cheap
+        necessary condition, checked before a runner-up is scored exactly): for an ask,
+        `other` answers each of its wants by business or company; for a need, `other` is
+        in the same line of work."""
+        kind, _, values, line = key
+        prepared = self.prepared
+        if kind == "wants":
+            return all(other in prepared.answering(want)
+                       for want in prepared.profiles[subject].wants if want.text in values)
+        return self._line(other) == line
 
     def _best(
         self, found: Candidates, *, top: int, cap: int, exempt: int, floor: float, hiding: bool

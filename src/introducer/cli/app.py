@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from introducer import __version__
 from introducer.cli import (
@@ -45,12 +45,31 @@ class _Group(TyperGroup):
             raise _ReaderGoneError from error
 
 
+class _Command(TyperCommand):
+    """A command whose usage line reads naturally: `draft [OPTIONS] [A] [B]`, `explain A B`.
+
+    Typer writes a required argument as `{A}` and an optional one as `[[A]]` when its
+    metavar already has brackets; this writes NAME when it is required, [NAME] when not.
+    """
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:  # click.Context, inside Typer
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = (param.metavar or param.name or "").strip("[]{}").upper()
+                name = name if param.required else f"[{name}]"
+                pieces.append(name + ("..." if param.nargs != 1 else ""))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+
 app = typer.Typer(
     name="introducer",
     cls=_Group,
     help="Proactive introductions: who in your contact book should meet, and why.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Panels and colour for a person at a terminal; plain click help when piped.
     rich_markup_mode="rich" if sys.stdout.isatty() and not no_color_requested() else None,
@@ -100,31 +119,31 @@ DATED = ("Dates follow $INTRODUCER_TODAY (YYYY-MM-DD) when it is set, else today
          "date (TZ is honoured).")
 
 # In the order of a day's work: the book, the daily screen, matching, the lifecycle, the books.
-app.command("init")(commands_book.init)
-app.command("check")(commands_book.check)
-app.command("contacts")(commands_book.contacts)
-app.command("today", epilog=DATED)(commands_today.today_command)
-app.command("suggest", epilog=DATED)(commands_match.suggest)
-app.command("explain", epilog=DATED)(commands_match.explain)
-app.command("gaps", epilog=DATED)(commands_gaps.gaps_command)
-app.command("plan", epilog=DATED)(commands_plan.plan)
-app.command("circle", epilog=DATED)(commands_circle.circle)
-app.command("meeting", epilog=DATED)(commands_meeting.meeting)
-app.command("draft", epilog=DATED)(commands_draft.draft)
-app.command("record", epilog=DATED)(commands_ledger.record)
-app.command("outcome", epilog=DATED)(commands_ledger.outcome)
-app.command("followups", epilog=DATED)(commands_today.followups_command)
-app.command("snooze", epilog=DATED)(commands_ledger.snooze)
-app.command("never", epilog=DATED)(commands_ledger.never)
-app.command("received", epilog=DATED)(commands_ledger.received)
-app.command("contacted", epilog=DATED)(commands_ledger.contacted)
-app.command("undo", epilog=DATED)(commands_ledger.undo)
-app.command("history", epilog=DATED)(commands_history.history)
-app.command("stats", epilog=DATED)(commands_today.stats_command)
-app.command("rename", epilog=DATED)(commands_history.rename)
-app.command("import-history")(commands_history.import_history)
-app.command("import")(commands_import.import_contacts)
-app.command("paths")(commands_history.paths)
+app.command("init", cls=_Command)(commands_book.init)
+app.command("check", cls=_Command)(commands_book.check)
+app.command("contacts", cls=_Command)(commands_book.contacts)
+app.command("today", epilog=DATED, cls=_Command)(commands_today.today_command)
+app.command("suggest", epilog=DATED, cls=_Command)(commands_match.suggest)
+app.command("explain", epilog=DATED, cls=_Command)(commands_match.explain)
+app.command("gaps", epilog=DATED, cls=_Command)(commands_gaps.gaps_command)
+app.command("plan", epilog=DATED, cls=_Command)(commands_plan.plan)
+app.command("circle", epilog=DATED, cls=_Command)(commands_circle.circle)
+app.command("meeting", epilog=DATED, cls=_Command)(commands_meeting.meeting)
+app.command("draft", epilog=DATED, cls=_Command)(commands_draft.draft)
+app.command("record", epilog=DATED, cls=_Command)(commands_ledger.record)
+app.command("outcome", epilog=DATED, cls=_Command)(commands_ledger.outcome)
+app.command("followups", epilog=DATED, cls=_Command)(commands_today.followups_command)
+app.command("snooze", epilog=DATED, cls=_Command)(commands_ledger.snooze)
+app.command("never", epilog=DATED, cls=_Command)(commands_ledger.never)
+app.command("received", epilog=DATED, cls=_Command)(commands_ledger.received)
+app.command("contacted", epilog=DATED, cls=_Command)(commands_ledger.contacted)
+app.command("undo", epilog=DATED, cls=_Command)(commands_ledger.undo)
+app.command("history", epilog=DATED, cls=_Command)(commands_history.history)
+app.command("stats", epilog=DATED, cls=_Command)(commands_today.stats_command)
+app.command("rename", epilog=DATED, cls=_Command)(commands_history.rename)
+app.command("import-history", cls=_Command)(commands_history.import_history)
+app.command("import", cls=_Command)(commands_import.import_contacts)
+app.command("paths", cls=_Command)(commands_history.paths)
 
 
 def run(args: list[str]) -> int:

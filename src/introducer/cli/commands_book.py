@@ -30,10 +30,18 @@ def init(
     ctx: typer.Context,
     path: Annotated[
         str,
-        typer.Argument(help="Where to write the starter book (a file or a folder)."),
+        typer.Argument(metavar="PATH",
+                       help="Where to write the starter book (a file or a folder)."),
     ] = "contacts.yaml",
 ) -> None:
-    """Write a starter contact book to edit; never overwrites an existing file."""
+    """Write a starter contact book to edit; never overwrites an existing file.
+
+    Examples:
+
+    \b
+      introducer init
+      introducer init ~/.config/introducer/contacts.yaml
+    """
     from introducer.book.starter import starter_text
     from introducer.errors import UsageError
     from introducer.fileio import write_new
@@ -74,6 +82,12 @@ def check(
     """Validate the book: list every error and warning; exit 1 if there is any error.
 
     With a history, also warns about ids it names that the book no longer has.
+
+    Examples:
+
+    \b
+      introducer check
+      introducer --book broken.yaml check --format json
     """
     from introducer.book.check import check_book
     from introducer.book.load import load_book
@@ -138,8 +152,9 @@ def _plural(count: int, noun: str) -> str:
 def contacts(
     ctx: typer.Context,
     query: Annotated[
-        str | None, typer.Argument(help="Find by name, id, company, email or business (fuzzy), "
-                                   "or by a line of work and its other names (realtor).")
+        str | None, typer.Argument(
+            metavar="QUERY", help="Find by name, id, company, email or business (fuzzy), "
+            "or by a line of work and its other names (realtor).")
     ] = None,
     group: Annotated[
         str | None, typer.Option("--group", "-g", help="Only the members of this group.",
@@ -148,7 +163,14 @@ def contacts(
     output: FormatOption = OutputFormat.table,
     book: BookOption = None,
 ) -> None:
-    """List contacts, or find them by a (fuzzy) query; nothing found: a message, exit 1."""
+    """List contacts, or find them by a (fuzzy) query; nothing found: a message, exit 1.
+
+    Examples:
+
+    \b
+      introducer contacts realtor
+      introducer contacts --group "tuesday breakfast" --format csv
+    """
     from introducer.book.search import find_contacts
 
     with user_errors():

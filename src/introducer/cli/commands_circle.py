@@ -20,7 +20,7 @@ YOU = "you"
 def circle(
     ctx: typer.Context,
     group: Annotated[str | None, typer.Argument(
-        metavar="[GROUP]", help="A group as the book writes it in groups: (any case).",
+        metavar="GROUP", help="A group as the book writes it in groups: (any case).",
         show_default=False)] = None,
     members: Annotated[str | None, typer.Option(
         "--members", "-m", help="The members instead of a group: ids or names, "

@@ -97,9 +97,9 @@ def warn_missing(book: Book, drafts: list[Draft]) -> None:
 
 def draft(
     ctx: typer.Context,
-    first: Annotated[str | None, typer.Argument(metavar="[A]", help="A contact (id or name).",
+    first: Annotated[str | None, typer.Argument(metavar="A", help="A contact (id or name).",
                                                 show_default=False)] = None,
-    second: Annotated[str | None, typer.Argument(metavar="[B]", help="Another contact.",
+    second: Annotated[str | None, typer.Argument(metavar="B", help="Another contact.",
                                                  show_default=False)] = None,
     opt_in: Annotated[bool, typer.Option(
         "--opt-in", help="Two private asks, one to each side, not the joint intro.")] = False,
@@ -147,7 +147,15 @@ def draft(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Draft the introduction email for two contacts (or opt-in asks, or a follow-up)."""
+    """Draft the introduction email for two contacts (or opt-in asks, or a follow-up).
+
+    Examples:
+
+    \b
+      introducer draft maria tom
+      introducer draft maria jorge --opt-in --stdout
+      introducer draft --top 3 --dry-run
+    """
     from introducer.drafts.build import Drafter, personal_line
     from introducer.drafts.context import sender
     from introducer.drafts.templates import Templates, template_folders

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 def history(
     ctx: typer.Context,
     contact: Annotated[str | None, typer.Argument(
-        metavar="[CONTACT]", help="Only entries involving this contact (id or name; an id no "
+        metavar="CONTACT", help="Only entries involving this contact (id or name; an id no "
         "longer in the book works too).", show_default=False)] = None,
     show_all: Annotated[bool, typer.Option(
         "--all", help="Also show suggestions made and entries taken back with undo.")] = False,
@@ -51,7 +51,14 @@ def history(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """The timeline of what you did; --format json|csv exports everything (the backup)."""
+    """The timeline of what you did; --format json|csv exports everything (the backup).
+
+    Examples:
+
+    \b
+      introducer history maria
+      introducer history --format json > backup.json
+    """
     from introducer.ledger.store import Ledger
 
     with user_errors():
@@ -145,7 +152,10 @@ def import_history(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Add the entries of a history export to the state file (entries already there are skipped)."""
+    """Add the entries of a history export to the state file (entries already there are skipped).
+
+    Example: introducer import-history backup.json
+    """
     from introducer.ledger.exchange import read_export
 
     with user_errors():
@@ -168,7 +178,10 @@ def rename(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Move a contact's history from an old id to their id in the book (after editing ids)."""
+    """Move a contact's history from an old id to their id in the book (after editing ids).
+
+    Example: introducer rename maria maria-lopez
+    """
     from introducer.ledger.store import Ledger
 
     with user_errors():
@@ -225,7 +238,14 @@ def paths(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Where the book, the state file and the drafts live, and why (handy when cron misbehaves)."""
+    """Where the book, the state file and the drafts live, and why (handy when cron misbehaves).
+
+    Examples:
+
+    \b
+      introducer paths
+      introducer --book ~/contacts.yaml paths
+    """
     from introducer.places import locations
 
     with user_errors():

@@ -46,7 +46,7 @@ def import_contacts(
             help="vcard, google, linkedin, outlook, or auto to tell from the content.",
         ),
     ],
-    file: Annotated[Path, typer.Argument(help="The exported file to import.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The exported file to import.")],
     into: Annotated[
         Path | None,
         typer.Option("--into", help="Merge into this book (read only; the result is a new file).",
@@ -65,7 +65,15 @@ def import_contacts(
         bool, typer.Option("--dry-run", help="Print the report only; write nothing.")
     ] = False,
 ) -> None:
-    """Import contacts from a vCard, Google, LinkedIn or Outlook export as book YAML."""
+    """Import contacts from a vCard, Google, LinkedIn or Outlook export as book YAML.
+
+    Examples:
+
+    \b
+      introducer import auto phone.vcf
+      introducer import google contacts.csv --into contacts.yaml
+      introducer import auto phone.vcf --into contacts.yaml --patch > merge.diff
+    """
     from introducer.book.load import load_book
     from introducer.importers.merge import describe, merge_contacts
     from introducer.importers.write import render_book

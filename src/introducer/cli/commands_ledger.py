@@ -73,7 +73,14 @@ def record(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Record that you introduced two contacts (or, with --asked, asked each of them first)."""
+    """Record that you introduced two contacts (or, with --asked, asked each of them first).
+
+    Examples:
+
+    \b
+      introducer record chloe ethan --note "coffee at Luigi's"
+      introducer record maria tom --asked
+    """
     with user_errors():
         partial = open_book_for_ledger(ctx, book)
         loaded = partial.book
@@ -99,7 +106,14 @@ def outcome(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Record how an introduction (or an opt-in ask) turned out."""
+    """Record how an introduction (or an opt-in ask) turned out.
+
+    Examples:
+
+    \b
+      introducer outcome maria tom accepted
+      introducer outcome maria tom business --value 1500
+    """
     with user_errors():
         if value is not None and result is not ResultChoice.business:
             raise UsageError(f"--value goes with business (the value of the business closed), "
@@ -130,7 +144,14 @@ def snooze(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Hide a pair from suggestions, or put off its follow-up, until a later day."""
+    """Hide a pair from suggestions, or put off its follow-up, until a later day.
+
+    Examples:
+
+    \b
+      introducer snooze maria tom --until 2027-01-15
+      introducer snooze sam ben --for-days 30
+    """
     with user_errors():
         now = today()
         if (until is None) == (for_days is None):
@@ -169,7 +190,10 @@ def never(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Never suggest this pair again (`introducer undo` takes it back)."""
+    """Never suggest this pair again (`introducer undo` takes it back).
+
+    Example: introducer never sam "lena fischer"
+    """
     from introducer.ledger.audit import earlier_steps
 
     with user_errors():
@@ -198,7 +222,10 @@ def received(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Record a referral or introduction someone gave you (it counts toward reciprocity)."""
+    """Record a referral or introduction someone gave you (it counts toward reciprocity).
+
+    Example: introducer received sam --to marcus --note "buyer for the loft"
+    """
     from introducer.book.find import find_loaded
 
     with user_errors():
@@ -222,7 +249,10 @@ def contacted(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Record that you were in touch with someone: `today` stops listing them to reconnect."""
+    """Record that you were in touch with someone: `today` stops listing them to reconnect.
+
+    Example: introducer contacted jorge --date 2026-11-30 --note "lunch"
+    """
     from introducer.book.find import find_loaded
 
     with user_errors():
@@ -239,7 +269,10 @@ def undo(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Take back the newest change to the history (record, outcome, snooze, never, rename...)."""
+    """Take back the newest change to the history (record, outcome, snooze, never, rename...).
+
+    Example: introducer undo
+    """
     from introducer.ledger.store import Ledger
 
     with user_errors():

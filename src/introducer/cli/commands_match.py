@@ -74,7 +74,14 @@ def suggest(
     book: BookOption = None,
     state: StateOption = None,
 ) -> None:
-    """Ranked introduction suggestions, each with the common thread behind it."""
+    """Ranked introduction suggestions, each with the common thread behind it.
+
+    Examples:
+
+    \b
+      introducer suggest --top 6
+      introducer suggest --for sofia --format json
+    """
     from introducer.book.find import find_contact
     from introducer.match.rank import Matchmaker
 
@@ -130,7 +137,14 @@ def explain(
     book: BookOption = None,
     state: StateOption = None,
 ) -> None:
-    """Every reason two contacts should (or should not) meet, with its points."""
+    """Every reason two contacts should (or should not) meet, with its points.
+
+    Examples:
+
+    \b
+      introducer explain maria "tom reed"
+      introducer explain sam lena --format json
+    """
     from introducer.book.find import find_contact
     from introducer.match.rank import Matchmaker
 

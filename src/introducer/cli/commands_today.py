@@ -79,7 +79,14 @@ def followups_command(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Follow-ups due: asks with no answer, yeses to act on, introductions with no outcome."""
+    """Follow-ups due: asks with no answer, yeses to act on, introductions with no outcome.
+
+    Examples:
+
+    \b
+      introducer followups
+      introducer followups --all --format json
+    """
     from introducer.ledger.views import open_followups
 
     with user_errors():
@@ -129,7 +136,14 @@ def stats_command(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """Introductions per week against your goal, the outcome funnel, and give and take."""
+    """Introductions per week against your goal, the outcome funnel, and give and take.
+
+    Examples:
+
+    \b
+      introducer stats
+      introducer stats --weeks 4 --format json
+    """
     from introducer.ledger.stats import stats
 
     with user_errors():
@@ -285,7 +299,15 @@ def today_command(
     state: StateOption = None,
     book: BookOption = None,
 ) -> None:
-    """The daily fifteen minutes: goal, follow-ups, people to reconnect with, suggestions."""
+    """The daily fifteen minutes: goal, follow-ups, people to reconnect with, suggestions.
+
+    Examples:
+
+    \b
+      introducer today
+      introducer today --interactive
+      introducer today --format markdown
+    """
     with user_errors():
         if interactive:
             if not console.stdin_is_terminal():

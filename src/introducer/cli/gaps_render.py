@@ -148,7 +148,7 @@ def relationship_record(item: Relationship) -> dict[str, Any]:
 
 
 def gaps_json(gaps: Gaps, day: str) -> dict[str, Any]:
-    """The `gaps --format json` document (README: "gaps JSON"); fields are only added."""
+    """The `gaps --format json` document (docs/commands/gaps.md); fields are only added."""
     balance = gaps.balance
     return {
         "today": day,

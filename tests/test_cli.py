@@ -306,9 +306,11 @@ def test_version_and_help() -> None:
         assert command in out
 
 
-def test_every_command_is_documented_in_the_readme() -> None:
+def test_every_command_is_named_in_the_readme_table() -> None:
+    """The front door names every command once, with a link into docs/ (test_docs.py checks
+    the pages themselves)."""
     readme = (EXAMPLE_BOOK.parent / "README.md").read_text(encoding="utf-8")
     names = [command.name for command in app.registered_commands]
     assert len(names) >= 7
     for name in names:
-        assert f"`introducer {name}" in readme, f"README does not document `introducer {name}`"
+        assert f"`{name}`" in readme, f"README's command table does not name `{name}`"

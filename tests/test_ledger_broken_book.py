@@ -36,6 +36,8 @@ def invoke(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def book_with_history(tmp_path: Path) -> Path:
     """A good book with a history for Maria and Tom, and for Bob; then Bob's typo."""
@@ -49,11 +51,14 @@ def book_with_history(tmp_path: Path) -> Path:
     return book
 
 
-def test_the_readme_backup_works_on_a_book_with_a_typo(tmp_path: Path) -> None:
+def test_the_documented_backup_works_on_a_book_with_a_typo(tmp_path: Path) -> None:
+    manual = (ROOT / "docs" / "commands" / "ledger.md").read_text(encoding="utf-8")
+    backup = "introducer history --format json > backup.json"
+    assert f"`{backup}`" in manual.split("## Backup", 1)[1], "the Backup section's command"
     book_with_history(tmp_path)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     done = subprocess.run(
-        [sys.executable, "-m", "introducer", "history", "--format", "json"],
+        [sys.executable, "-m", "introducer", *backup.split(" > ")[0].split()[1:]],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
     )
     assert done.returncode == 0, done.stderr

@@ -584,7 +584,7 @@ def test_a_reader_gone_before_the_output_ends_quietly_with_141(
     book: Path, state: Path, tmp_path: Path, args: list[str]
 ) -> None:
     """Before: exit status 1 (click's own broken-pipe handling, inside Typer), which a
-    script reads as a data error; the README promises 141, as a shell gives."""
+    script reads as a data error; docs/scripting.md promises 141, as a shell gives."""
     import subprocess
     import sys
 

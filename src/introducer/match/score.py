@@ -200,6 +200,13 @@ class PairScorer:
         """The unrounded sum of every reason's points (what the vectorised index computes)."""
         return sum(raw for _, raw in self._raw_reasons(first, second))
 
+    def rough_total(self, first: int, second: int) -> float:
+        """What the book's features alone give the pair, as if they were not competitors and
+        before acquaintance and the ledger count (what `PairIndex.rough_partners` holds)."""
+        a, b = self.prepared.profiles[first], self.prepared.profiles[second]
+        names = short_names(a.contact.name, b.contact.name)
+        return sum(raw for _, raw in self._book_reasons(a, b, names, competitors=False))
+
     def shares_something(self, first: int, second: int) -> bool:
         """Whether the book (after what acquaintance takes off) finds anything for the pair:
         only then do reciprocity and vouching add to it."""
@@ -261,9 +268,10 @@ class PairScorer:
                 yield Reason("reciprocity", (), 0.0, text, x.contact.id), bonus
 
     def _book_reasons(
-        self, a: Profile, b: Profile, names: tuple[str, str]
+        self, a: Profile, b: Profile, names: tuple[str, str], competitors: bool | None = None
     ) -> Iterator[tuple[Reason, float]]:
-        competitors = self.prepared.matcher.same_line_of_work(a.business, b.business)
+        if competitors is None:
+            competitors = self.prepared.matcher.same_line_of_work(a.business, b.business)
         # Competitors share a market, which is what they compete for: only hobbies count.
         yield from self._shared(a, b, fields=("hobbies",) if competitors else SHARED_FIELDS)
         if not competitors:

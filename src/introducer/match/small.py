@@ -2,8 +2,8 @@
 
 Up to `SMALL_BOOK` contacts, scoring all pairs one by one in Python costs less than
 importing scipy and building the sparse index, and gives the same pairs: those the
-book's features connect (a non-zero rough total), minus pairs that may never meet,
-each with its exact total (`PairScorer.raw_total`, which the index agrees with).
+book's features connect (a non-zero rough total, `PairScorer.index_totals`), minus
+pairs that may never meet, each with its exact total (which the index agrees with).
 """
 
 from __future__ import annotations
@@ -41,13 +41,13 @@ class ScoredPairs:
             for j in people[k + 1:]:
                 if (i, j) in prepared.avoided:
                     continue
-                book = scorer.rough_total(i, j)
+                book, exact = scorer.index_totals(i, j)
                 if book == 0.0:
                     continue  # nothing in common: no column of the index proposes it
                 rough.append((i, j, book))
                 first.append(i)
                 second.append(j)
-                total.append(scorer.raw_total(i, j))
+                total.append(exact)
         self._all = _candidates(first, second, total)
         self._rough: dict[int, list[tuple[int, int, float]]] = {}
         for pair in rough:

@@ -15,9 +15,9 @@ import numpy as np
 from introducer.match.pairs import Candidates, FloatArray, no_candidates
 from introducer.match.score import PairScorer
 
-# Measured (README, "Speed"): whole `suggest` processes on generated books cost the same
-# either way near 80 contacts; below that scipy's import and the index build dominate.
-SMALL_BOOK = 64
+# Measured on generated books (README, "Speed"): building the pairs and ranking cost the
+# same either way between 80 and 100 contacts (scipy's import included); below, this wins.
+SMALL_BOOK = 80
 
 
 def _candidates(first: list[int], second: list[int], total: list[float]) -> Candidates:

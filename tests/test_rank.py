@@ -145,7 +145,7 @@ def test_a_short_first_shortlist_is_widened(monkeypatch: pytest.MonkeyPatch) -> 
     expected = Matchmaker(book, today=TODAY).suggest(top=2, per_person=1)
     monkeypatch.setattr(rank, "_FIRST_KEEP", 1)
     monkeypatch.setattr(rank, "_FIRST_CHUNK", 1)
-    narrow = Matchmaker(book, today=TODAY)
+    narrow = Matchmaker(book, today=TODAY, small_book=0)  # the index path
     calls: list[int | None] = []
     candidates = narrow.index.candidates
 

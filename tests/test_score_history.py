@@ -341,7 +341,7 @@ def test_many_hidden_top_pairs_widen_the_search_until_it_is_right(
     expected = Matchmaker(book, today=TODAY, history=history).suggest(top=2, per_person=1)
     assert ids(expected) == [("ann", "ben")]  # every other pair is hidden
     monkeypatch.setattr(rank, "_FIRST_KEEP", 1)
-    narrow = Matchmaker(book, today=TODAY, history=history)
+    narrow = Matchmaker(book, today=TODAY, history=history, small_book=0)  # the index path
     calls: list[int | None] = []
     candidates = narrow.index.candidates
 

@@ -19,7 +19,7 @@ from introducer.cli.console import (
     is_terminal,
     printable,
     say,
-    stdout_console,
+    stdout_stream,
 )
 from introducer.cli.ledger_input import names_of, warn_about_unknown_ids
 from introducer.cli.options import BookOption, FormatOption, StateOption
@@ -112,12 +112,12 @@ def _export(entries: list[Entry], output: OutputFormat) -> None:
     if output is OutputFormat.json:
         write_json(export_document(entries))
         return
-    if is_terminal(stdout_console().file):  # no escape codes reach a terminal
+    if is_terminal(stdout_stream()):  # no escape codes reach a terminal
         write_stdout(csv_text([printable(cell, keep="\t\n") for cell in row]  # no lone CR
                               for row in csv_rows(entries)))
         return
     # A file: exact, and UTF-8 whatever the locale (LANG=C in cron must not mangle names).
-    stream = stdout_console().file
+    stream = stdout_stream()
     stream.flush()
     getattr(stream, "buffer", sys.stdout.buffer).write(to_csv(entries).encode("utf-8"))
     stream.flush()

@@ -189,7 +189,7 @@ def _fancy_chart() -> bool:
     """Block characters only for a person at a terminal that can show them."""
     from introducer.cli.chart import FANCY_CHARACTERS
 
-    stream = console.stdout_console().file
+    stream = console.stdout_stream()
     if not console.is_terminal(stream) or console.no_color_requested():
         return False
     try:

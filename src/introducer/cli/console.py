@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import sys
 import unicodedata
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:  # rich costs tens of milliseconds: imported only to draw or to say something
+    from rich.console import Console
 
 PIPE_WIDTH = 200
 
@@ -70,6 +71,8 @@ def stdin_is_terminal() -> bool:
 
 
 def _console(stream: IO[str]) -> Console:
+    from rich.console import Console
+
     _make_safe(stream)
     terminal = is_terminal(stream)
     return Console(
@@ -83,6 +86,13 @@ def _console(stream: IO[str]) -> Console:
     )
 
 
+def stdout_stream() -> IO[str]:
+    """The current stdout, made safe for any name, without building a console: writing
+    plain text (JSON, CSV, a piped table) needs no rich."""
+    _make_safe(sys.stdout)
+    return sys.stdout
+
+
 def stdout_console() -> Console:
     """A console on the current stdout (looked up each time: tests swap the streams)."""
     return _console(sys.stdout)
@@ -93,5 +103,11 @@ def stderr_console() -> Console:
 
 
 def say(message: str) -> None:
-    """A diagnostic for the person (stderr), never mixed into data."""
-    stderr_console().print(printable(message, keep="\n"), markup=False)
+    """A diagnostic for the person (stderr), never mixed into data; rich wraps it only on
+    a terminal, so a log or a pipe gets the line as it is, without importing rich."""
+    if is_terminal(sys.stderr):
+        stderr_console().print(printable(message, keep="\n"), markup=False)
+        return
+    _make_safe(sys.stderr)
+    sys.stderr.write(printable(message, keep="\n") + "\n")
+    sys.stderr.flush()

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.cells import cell_len
-from rich.table import Table
-from rich.text import Text
-
-from introducer.cli.console import bidi_escaped, is_terminal, printable, stdout_console
+from introducer.cli.console import (
+    bidi_escaped,
+    is_terminal,
+    printable,
+    stdout_console,
+    stdout_stream,
+)
 from introducer.csvtext import csv_text
 
 if TYPE_CHECKING:
@@ -43,9 +44,9 @@ def who(contact: Contact) -> str:
 
 
 def write_stdout(text: str) -> None:
-    console = stdout_console()
-    console.file.write(text)
-    console.file.flush()
+    stream = stdout_stream()
+    stream.write(text)
+    stream.flush()
 
 
 def emit_json(payload: dict[str, Any]) -> None:
@@ -61,7 +62,7 @@ def emit_json(payload: dict[str, Any]) -> None:
 def write_json(document: dict[str, Any]) -> None:
     """`document` as `emit_json` writes it, without adding a version (it has its own)."""
     text = bidi_escaped(json.dumps(document, ensure_ascii=False, indent=2))
-    encoding = getattr(stdout_console().file, "encoding", None) or "utf-8"
+    encoding = getattr(stdout_stream(), "encoding", None) or "utf-8"
     try:
         text.encode(encoding)
     except (UnicodeEncodeError, LookupError):
@@ -72,7 +73,7 @@ def write_json(document: dict[str, Any]) -> None:
 def emit_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     # A lone carriage return in a file is data; on a terminal it moves the cursor back
     # over what was printed, so there it is shown as `\r` like any other control.
-    keep = "\t\n" if is_terminal(stdout_console().file) else "\t\n\r"
+    keep = "\t\n" if is_terminal(stdout_stream()) else "\t\n\r"
     write_stdout(csv_text([header, *([_csv_cell(cell, keep) for cell in row] for row in rows)]))
 
 
@@ -143,7 +144,11 @@ def _plain_table(
 
 def _width(cell: str) -> int:
     """Terminal cells `cell` takes: a CJK letter or an emoji takes two."""
-    return len(cell) if cell.isascii() else cell_len(cell)
+    if cell.isascii():
+        return len(cell)
+    from rich.cells import cell_len
+
+    return cell_len(cell)
 
 
 def _pad(cell: str, width: int, *, right: bool) -> str:
@@ -161,10 +166,14 @@ def emit_table(
 ) -> None:
     """A rich table on a terminal; plain aligned columns (no box drawing) when piped."""
     cells = [[_cell(cell) for cell in row] for row in rows]
-    console = stdout_console()
-    if not is_terminal(console.file):
+    if not is_terminal(stdout_stream()):
         write_stdout(_plain_table(header, cells, numeric))
         return
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    console = stdout_console()
     table = Table(
         title=Text(printable(title)) if title else None,
         box=box.SIMPLE_HEAD,

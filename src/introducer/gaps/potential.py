@@ -1,6 +1,6 @@
 """How much each contact could gain from the book: their best match and their good matches.
 
-Read from the matchmaker's own candidate pairs (`PairIndex.exact_blocks`) in one pass
+Read from the matchmaker's own candidate pairs (`PairSource.exact_blocks`) in one pass
 of row blocks, never by scoring each contact against everyone: at 100k contacts the
 figures cost what one `suggest` costs, in bounded memory.
 """
@@ -12,9 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from introducer.gaps import GOOD_SCORE
-from introducer.match.columns import IntArray
-from introducer.match.features import FloatArray
-from introducer.match.index import PairIndex
+from introducer.match.pairs import FloatArray, IntArray, PairSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +26,7 @@ class Potential:
     worth: FloatArray
 
 
-def potential(index: PairIndex, good_score: float = GOOD_SCORE) -> Potential:
+def potential(index: PairSource, good_score: float = GOOD_SCORE) -> Potential:
     """Each contact's best match and good matches, over every candidate pair of the book."""
     size = index.size
     best = np.full(size, -np.inf, dtype=np.float64)

@@ -43,7 +43,7 @@ def find_gaps(matchmaker: Matchmaker, touched: Mapping[str, dt.date],
     """Every kind of gap; `touched` is the ledger's latest touch per contact id."""
     prepared = matchmaker.prepared
     held = holders(prepared)
-    found = potential(matchmaker.index, good_score)
+    found = potential(matchmaker.pairs, good_score)
     ranked = relationships(prepared, found, prepared.today, touched)
     return Gaps(
         good_score=good_score,
@@ -60,5 +60,5 @@ def find_gaps(matchmaker: Matchmaker, touched: Mapping[str, dt.date],
 def week_focus(matchmaker: Matchmaker, touched: Mapping[str, dt.date]) -> Relationship | None:
     """Only the focus person (what `today` shows), chosen exactly as `gaps` chooses them."""
     prepared = matchmaker.prepared
-    found = potential(matchmaker.index, GOOD_SCORE)
+    found = potential(matchmaker.pairs, GOOD_SCORE)
     return focus(relationships(prepared, found, prepared.today, touched))

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,6 +34,7 @@ from introducer.match.columns import (
 )
 from introducer.match.features import FloatArray, Matrix, feature_blocks, incidence
 from introducer.match.history import SHARES_SOMETHING
+from introducer.match.pairs import Candidates, no_candidates
 from introducer.match.profile import PreparedBook
 
 # Partial products L Rᵀ may take, per contact, with a floor and a cap: under a
@@ -58,30 +58,6 @@ def default_pair_budget(size: int) -> int:
     """Partial products the candidate search may spend: grows with the book, within limits."""
     low, high = PAIR_BUDGET_RANGE
     return min(max(low, PAIR_BUDGET_PER_CONTACT * size), high)
-
-
-@dataclass(frozen=True, slots=True)
-class Candidates:
-    """Pairs (first < second, by position in the book) and their exact, unrounded totals.
-
-    `ceiling` bounds the total of every proposed pair left out to save memory
-    (-inf when none was), so a ranking can tell whether the list reaches deep enough.
-    """
-
-    first: IntArray
-    second: IntArray
-    total: FloatArray
-    ceiling: float = -np.inf
-
-    def __len__(self) -> int:
-        return len(self.total)
-
-    def subset(self, mask: BoolArray | IntArray) -> Candidates:
-        return Candidates(self.first[mask], self.second[mask], self.total[mask], self.ceiling)
-
-
-def _empty() -> Candidates:
-    return Candidates(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64))
 
 
 class _Shortlist:
@@ -121,7 +97,7 @@ class _Shortlist:
 
     def result(self) -> Candidates:
         if not self.parts:
-            return _empty()
+            return no_candidates()
         self._compact(self.keep if self.keep is not None else self.size)
         found = self.parts[0]
         return Candidates(found.first, found.second, found.total, self.ceiling)
@@ -341,7 +317,7 @@ class PairIndex:
     def partners(self, focus: int) -> Candidates:
         """Every pair including `focus` that shares anything at all (exhaustive, exact)."""
         if not self.introducible[focus]:
-            return _empty()
+            return no_candidates()
         return self._corrected(self.rough_partners(focus))
 
     def totals(self, first: IntArray, second: IntArray) -> FloatArray:

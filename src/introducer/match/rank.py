@@ -19,6 +19,7 @@ import datetime as dt
 import heapq
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,11 +27,11 @@ from introducer.book.model import Book
 from introducer.book.schema import Contact
 from introducer.collector import collector_paused
 from introducer.errors import ContactLookupError, UsageError
-from introducer.match.columns import IntArray
 from introducer.match.history import NO_HISTORY, HistoryView
-from introducer.match.index import Candidates, PairIndex
+from introducer.match.pairs import Candidates, IntArray, PairSource
 from introducer.match.profile import PreparedBook
 from introducer.match.score import PairScorer, Suggestion
+from introducer.match.small import SMALL_BOOK, ScoredPairs
 
 # Largest gap between a pair's unrounded total and its shown score: half a hundredth
 # per reason (at most 18 reasons: 14 from the book, 4 from the ledger) plus the final
@@ -43,6 +44,9 @@ _FIRST_KEEP = 5_000
 # found among the asker's best-scoring partners.
 ALTERNATIVES_NAMED = 3
 _ALTERNATIVES_SCORED = 6
+
+if TYPE_CHECKING:  # the index needs scipy: explain and a small book never build it
+    from introducer.match.index import PairIndex
 
 AnswerKey = tuple[str, str, tuple[str, ...], str]
 
@@ -57,6 +61,7 @@ class Matchmaker:
         today: dt.date,
         history: HistoryView = NO_HISTORY,
         pair_budget: int | None = None,
+        small_book: int = SMALL_BOOK,
     ) -> None:
         self.book = book
         self.history = history
@@ -65,6 +70,8 @@ class Matchmaker:
         self.scorer = PairScorer(self.prepared)
         self._pair_budget = pair_budget
         self._index: PairIndex | None = None
+        self._small_book = small_book
+        self._pairs: PairSource | None = None
         order = sorted(range(len(book.contacts)), key=lambda i: (book.contacts[i].id, i))
         self._rank: IntArray = np.empty(len(order), dtype=np.int64)
         self._rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
@@ -73,9 +80,23 @@ class Matchmaker:
     def index(self) -> PairIndex:
         """The candidate index, built on first use (explain does not need it)."""
         if self._index is None:
+            from introducer.match.index import PairIndex
+
             with collector_paused():
                 self._index = PairIndex(self.prepared, pair_budget=self._pair_budget)
         return self._index
+
+    @property
+    def pairs(self) -> PairSource:
+        """Where candidate pairs come from: the index, or for a book of at most `small_book`
+        contacts every pair scored one by one (same pairs and totals, no scipy)."""
+        if self._pairs is None:
+            if len(self.book.contacts) <= self._small_book:
+                with collector_paused():
+                    self._pairs = ScoredPairs(self.scorer)
+            else:
+                self._pairs = self.index
+        return self._pairs
 
     def suggestable(self, pairs: Iterable[tuple[str, str]]) -> list[Suggestion]:
         """These pairs (by id) scored as they stand, whatever the caps, leaving out any the
@@ -119,7 +140,7 @@ class Matchmaker:
         exempt = -1 if focus is None else self._position(focus)
         hiding = not include_history and bool(self.history.hidden)
         for keep in self._widening(top, per_person, hiding):
-            found = self.index.candidates(keep) if exempt < 0 else self.index.partners(exempt)
+            found = self.pairs.candidates(keep) if exempt < 0 else self.pairs.partners(exempt)
             chosen = self._best(
                 found, top=top, cap=per_person, exempt=exempt, floor=min_score, hiding=hiding
             )
@@ -179,7 +200,7 @@ class Matchmaker:
             return suggestion
         key, subject = keyed[0], self.prepared.index_of[keyed[0][1]]
         listed = {(s.a.id, s.b.id) for s in chosen}
-        partners = self.index.rough_partners(subject)
+        partners = self.pairs.rough_partners(subject)
         # Another answer to the same ask (or need) earns the same points for it, and the
         # rough total never misses what a pair earns from the book.
         answer = suggestion.answer

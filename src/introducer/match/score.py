@@ -200,6 +200,20 @@ class PairScorer:
         """The unrounded sum of every reason's points (what the vectorised index computes)."""
         return sum(raw for _, raw in self._raw_reasons(first, second))
 
+    def index_totals(self, first: int, second: int) -> tuple[float, float]:
+        """(rough, exact): what the book's features alone give the pair, as if they were not
+        competitors and before acquaintance and the ledger count (what
+        `PairIndex.rough_partners` holds), and `raw_total`; (0, 0) if they share nothing."""
+        a, b = self.prepared.profiles[first], self.prepared.profiles[second]
+        names = short_names(a.contact.name, b.contact.name)
+        book = list(self._book_reasons(a, b, names, competitors=False))
+        rough = sum(raw for _, raw in book)
+        if rough == 0.0:
+            return 0.0, 0.0
+        if self.prepared.matcher.same_line_of_work(a.business, b.business):
+            return rough, self.raw_total(first, second)
+        return rough, sum(raw for _, raw in self._raw_reasons(first, second, book))
+
     def shares_something(self, first: int, second: int) -> bool:
         """Whether the book (after what acquaintance takes off) finds anything for the pair:
         only then do reciprocity and vouching add to it."""
@@ -212,10 +226,13 @@ class PairScorer:
                 reason.kind, reason.values, round_points(raw), reason.text, reason.subject
             )
 
-    def _raw_reasons(self, first: int, second: int) -> Iterator[tuple[Reason, float]]:
+    def _raw_reasons(self, first: int, second: int,
+                     book: list[tuple[Reason, float]] | None = None
+                     ) -> Iterator[tuple[Reason, float]]:
         a, b = self.prepared.profiles[first], self.prepared.profiles[second]
         names = short_names(a.contact.name, b.contact.name)
-        book = list(self._book_reasons(a, b, names))
+        if book is None:
+            book = list(self._book_reasons(a, b, names))
         yield from book
         total = sum(raw for _, raw in book)
         known = self.prepared.acquaintance.why(first, second, names)
@@ -261,9 +278,10 @@ class PairScorer:
                 yield Reason("reciprocity", (), 0.0, text, x.contact.id), bonus
 
     def _book_reasons(
-        self, a: Profile, b: Profile, names: tuple[str, str]
+        self, a: Profile, b: Profile, names: tuple[str, str], competitors: bool | None = None
     ) -> Iterator[tuple[Reason, float]]:
-        competitors = self.prepared.matcher.same_line_of_work(a.business, b.business)
+        if competitors is None:
+            competitors = self.prepared.matcher.same_line_of_work(a.business, b.business)
         # Competitors share a market, which is what they compete for: only hobbies count.
         yield from self._shared(a, b, fields=("hobbies",) if competitors else SHARED_FIELDS)
         if not competitors:

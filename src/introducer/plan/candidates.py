@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from introducer.match.index import Candidates
+from introducer.match.pairs import Candidates
 from introducer.match.rank import SCORE_MARGIN, Matchmaker
 from introducer.match.score import Suggestion
 

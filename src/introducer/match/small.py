@@ -1,0 +1,85 @@
+"""Candidate pairs for a small book: every pair scored with the exact scorer, no scipy.
+
+Up to `SMALL_BOOK` contacts, scoring all pairs one by one in Python costs less than
+importing scipy and building the sparse index, and gives the same pairs: those the
+book's features connect (a non-zero rough total, `PairScorer.index_totals`), minus
+pairs that may never meet, each with its exact total (which the index agrees with).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from introducer.match.pairs import Candidates, FloatArray, no_candidates
+from introducer.match.score import PairScorer
+
+# Measured on generated books (README, "Speed"): building the pairs and ranking cost the
+# same either way between 80 and 100 contacts (scipy's import included); below, this wins.
+SMALL_BOOK = 80
+
+
+def _candidates(first: list[int], second: list[int], total: list[float]) -> Candidates:
+    return Candidates(np.array(first, dtype=np.int64), np.array(second, dtype=np.int64),
+                      np.array(total, dtype=np.float64))
+
+
+class ScoredPairs:
+    """Every connected pair of a small book with its exact total; a `PairSource`."""
+
+    def __init__(self, scorer: PairScorer) -> None:
+        prepared = scorer.prepared
+        self.size = len(prepared.profiles)
+        introducible = [p.contact.introduce for p in prepared.profiles]
+        people = [i for i in range(self.size) if introducible[i]]
+        first: list[int] = []
+        second: list[int] = []
+        total: list[float] = []
+        rough: list[tuple[int, int, float]] = []
+        for k, i in enumerate(people):
+            for j in people[k + 1:]:
+                if (i, j) in prepared.avoided:
+                    continue
+                book, exact = scorer.index_totals(i, j)
+                if book == 0.0:
+                    continue  # nothing in common: no column of the index proposes it
+                rough.append((i, j, book))
+                first.append(i)
+                second.append(j)
+                total.append(exact)
+        self._all = _candidates(first, second, total)
+        self._rough: dict[int, list[tuple[int, int, float]]] = {}
+        for pair in rough:
+            self._rough.setdefault(pair[0], []).append(pair)
+            self._rough.setdefault(pair[1], []).append(pair)
+
+    def candidates(self, keep: int | None = None) -> Candidates:
+        """Every connected pair, or with `keep` the `keep` best (`ceiling` bounds the rest)."""
+        found = self._all
+        if keep is None or len(found) <= keep:
+            return found
+        order = np.argpartition(-found.total, keep - 1)
+        kept = found.subset(order[:keep])
+        ceiling = float(found.total[order[keep:]].max())
+        return Candidates(kept.first, kept.second, kept.total, ceiling)
+
+    def partners(self, focus: int) -> Candidates:
+        """Every connected pair including `focus`, with its exact total."""
+        return self._all.subset((self._all.first == focus) | (self._all.second == focus))
+
+    def rough_partners(self, focus: int) -> Candidates:
+        """Every connected pair including `focus`, with its rough total (`rough_total`)."""
+        pairs = self._rough.get(focus)
+        if not pairs:
+            return no_candidates()
+        return _candidates([a for a, _, _ in pairs], [b for _, b, _ in pairs],
+                           [total for _, _, total in pairs])
+
+    def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
+        """All candidates in one block, less those below both their contacts' floors."""
+        found = self._all
+        if floor is not None and len(found):
+            found = found.subset((found.total >= floor[found.first])
+                                 | (found.total >= floor[found.second]))
+        yield found

@@ -1,0 +1,59 @@
+"""Light commands import only what they use: a personal book's `suggest` never pays for scipy.
+
+Each command runs in its own process (`-X importtime` lists every module it imported),
+on the example book, with its output piped as a script would read it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "contacts.yaml.example"
+BOOK_FREE = ["typer", "rich", "pydantic", "numpy", "scipy", "jinja2", "yaml"]
+# The example book is small: no sparse index. rich's console and tables are for a terminal
+# (a piped table measures non-ASCII names with `rich.cells` alone).
+MATCHING = ["scipy", "jinja2", "rich.console", "rich.table"]
+
+
+def imported(args: list[str], tmp_path: Path) -> set[str]:
+    """Every module a whole `introducer` process imports for `args`."""
+    env = dict(os.environ, INTRODUCER_TODAY="2026-12-01", NO_COLOR="1")
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "introducer", *args],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
+             if line.startswith("import time:")]
+    return set(lines)
+
+
+def heavy(modules: set[str], forbidden: list[str]) -> list[str]:
+    return sorted(name for name in forbidden
+                  if any(m == name or m.startswith(name + ".") for m in modules))
+
+
+def on_example(tmp_path: Path, *args: str) -> list[str]:
+    return ["--book", str(EXAMPLE), "--state", str(tmp_path / "state.sqlite3"), *args]
+
+
+@pytest.mark.parametrize(("args", "forbidden"), [
+    (["--version"], BOOK_FREE),
+    (["--help"], ["rich", "pydantic", "numpy", "scipy", "jinja2", "yaml"]),
+    (["suggest"], MATCHING),
+    (["suggest", "--format", "json"], MATCHING),
+    (["today"], MATCHING),
+    (["explain", "maria-lopez", "lucy-tran", "--format", "json"], MATCHING),
+    (["record", "maria-lopez", "lucy-tran"], ["numpy", *MATCHING]),
+])
+def test_a_light_command_imports_no_heavy_module_it_does_not_need(
+    tmp_path: Path, args: list[str], forbidden: list[str]
+) -> None:
+    full = args if args[0].startswith("--") else on_example(tmp_path, *args)
+    assert heavy(imported(full, tmp_path), forbidden) == []

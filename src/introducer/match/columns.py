@@ -100,6 +100,17 @@ class ExcludedBounds:
     asks: tuple[FloatArray, ...]
     provides: tuple[FloatArray, ...]
 
+    def per_contact(self) -> FloatArray:
+        """The most the non-proposing columns can add to any pair of each contact's.
+
+        min(a_i, p_j) + min(a_j, p_i) <= a_i + p_i, and likewise for j, so the bound
+        of pair (i, j) is at most the smaller of the two contacts' figures.
+        """
+        most = self.shared.copy()
+        for asks, provides in zip(self.asks, self.provides, strict=True):
+            most += asks + provides
+        return most
+
     def __call__(self, first: IntArray, second: IntArray) -> FloatArray:
         bound = np.minimum(self.shared[first], self.shared[second])
         for asks, provides in zip(self.asks, self.provides, strict=True):

@@ -8,20 +8,31 @@ the same-business penalty and their shared-event points, and the ledger's
 per-person points are applied (`PreparedBook.penalty` always, `bonus` only to a
 pair whose book-based total is above zero).
 
-The approximation, and the only one: a column (a value, an event, an ask) held
-by many contacts would put a huge number of pairs through the product, so in a
-big book the costliest columns per point do not *propose* pairs. A pair is
-missed only if everything it shares is such a very common column: a value half
-the book holds (worth 1/log2 of its holders), "both active", or an ask that
-thousands make of thousands (a common event or profession) when neither side
-is among the book's strongest askers. Books within the pair budget (about a
-thousand contacts, and any `focus`) are searched exhaustively.
+A column (a value, an event, an ask) held by many contacts would put a huge
+number of pairs through the product, so in a big book the costliest columns per
+point do not *propose* pairs. Nothing is missed for that: a pair that shares only
+such columns totals at most min(reach_i, reach_j) (`ExcludedBounds.per_contact`,
+plus the ledger's most), so every candidate list carries `unreached`, the most
+any pair it never looked at can total. When that bound could still beat the
+ranking's answer, `candidates(reach=m)` also searches every pair among the m
+contacts of highest reach over all columns, in row blocks (the bound of a pair
+with anyone else is then the (m+1)-th highest reach), and the ranking widens m
+until the bound is beaten (MaxScore, per contact). A book where every value is
+common (all contacts hold the same few) is then searched exhaustively, in
+bounded memory; one where the common values are worth little stops early.
+
+The approximation left: when the pairs among every contact of any reach number
+more than `REACH_PAIR_LIMIT` (minutes of products), `unreached` is not claimed
+(-inf) and pairs sharing only non-proposing columns are missed, as before: 48
+of the top 50 at 100k on the synthetic books (benchmarks/), and nothing at all
+where every value is common in a book of 100k.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,6 +57,9 @@ PAIR_BUDGET_RANGE = (4_000_000, 100_000_000)
 _BLOCK_PRODUCTS = 1_000_000  # partial products per row block of L Rᵀ
 _COLUMN_PIECES = 8  # column pieces of L Rᵀ: a row block computes those right of its first row
 _ROWDOT_CHUNK = 400_000  # candidate pairs per chunk of row-wise dot products
+# Pairs a search by reach may come to (about ten seconds of products on 2 cores): 20k
+# contacts who all hold the same few values.
+REACH_PAIR_LIMIT = 250_000_000
 
 
 # Acquainted pairs listed up front, at most (about 8 bytes each while ranking).
@@ -69,6 +83,8 @@ class _Shortlist:
 
     def __init__(self, keep: int | None) -> None:
         self.keep = keep
+        # Set once the same pair may come twice (proposed, then found again by reach).
+        self.overlapping = False
         self.parts: list[Candidates] = []
         self.size = 0
         self.floor = -np.inf
@@ -85,9 +101,13 @@ class _Shortlist:
         if self.keep is not None and self.size > 2 * self.keep:
             self._compact(self.keep)
 
-    def _compact(self, keep: int) -> None:
+    def _compact(self, keep: int | None) -> None:
         found = _joined(self.parts)
-        if len(found) > keep:
+        if self.overlapping:
+            _, once = np.unique(found.first * (found.second.max(initial=0) + 1) + found.second,
+                                return_index=True)
+            found = found.subset(once)
+        if keep is not None and len(found) > keep:
             order = np.argpartition(-found.total, keep - 1)
             self.drop(found.total[order[keep:]])
             found = found.subset(order[:keep])
@@ -98,7 +118,7 @@ class _Shortlist:
     def result(self) -> Candidates:
         if not self.parts:
             return no_candidates()
-        self._compact(self.keep if self.keep is not None else self.size)
+        self._compact(self.keep)
         found = self.parts[0]
         return Candidates(found.first, found.second, found.total, self.ceiling)
 
@@ -129,6 +149,29 @@ def _among(values: IntArray, keys: IntArray) -> BoolArray:
     found = np.searchsorted(keys, values)
     held: BoolArray = keys[np.minimum(found, len(keys) - 1)] == values
     return held
+
+
+def _product_blocks(left: Matrix, right: Matrix) -> Iterator[Candidates]:
+    """The pairs i < j that `left @ rightᵀ` connects, with their products, in row blocks of
+    about `_BLOCK_PRODUCTS` partial products: memory bounded whatever the pairs number."""
+    size = left.shape[0]
+    # Rᵀ cut by column (by the row of R), so a row block skips the pairs below the diagonal.
+    edges = np.linspace(0, size, _COLUMN_PIECES + 1).astype(np.int64)
+    pieces = [(int(low), sp.csr_array(right[low:high].T.tocsr()))
+              for low, high in itertools.pairwise(edges) if high > low]
+    per_row = np.diff(left.indptr)
+    owner = np.repeat(np.arange(size, dtype=np.int64), per_row)
+    products = np.bincount(owner, weights=column_nnz(right)[left.indices], minlength=size)
+    reached = np.cumsum(products)
+    start = 0
+    while start < size:
+        goal = reached[start] - products[start] + _BLOCK_PRODUCTS
+        stop = int(min(size, max(start + 1, np.searchsorted(reached, goal))))
+        parts = [_upper_pairs(left[start:stop], start, piece, low)
+                 for low, piece in pieces if low + piece.shape[1] > start + 1]
+        if parts:  # else no pair of these rows is above the diagonal
+            yield _joined(parts)
+        start = stop
 
 
 def row_dot(left: Matrix, right: Matrix, first: IntArray, second: IntArray) -> FloatArray:
@@ -196,6 +239,35 @@ class PairIndex:
             self._groups = incidence(groups, acquaintance.member_of) if groups else None
         self._known_keys = np.array(sorted(a * self.size + b for a, b in listed),
                                     dtype=np.int64)
+        self._strongest, self._reach = self._by_reach()
+
+    def _by_reach(self) -> tuple[IntArray, FloatArray]:
+        """Contacts whose pairs the non-proposing columns can make worth anything, by
+        falling reach: the most those columns and their ledger points can add to a pair
+        of theirs, counting the best ledger points any partner could bring. None if
+        their pairs are too many ever to search (`REACH_PAIR_LIMIT`)."""
+        most = self.layout.bounds.per_contact()
+        reaching = np.flatnonzero(self.introducible & (most > 0))
+        reach = most[reaching]
+        if self._has_ledger and len(reaching):
+            ledger = self._ledger_most[reaching]
+            reach = reach + ledger + ledger.max()
+        if len(reaching) * (len(reaching) - 1) // 2 > REACH_PAIR_LIMIT:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty.astype(np.float64)  # too many to search: unclaimed
+        order = np.argsort(-reach, kind="stable")
+        return reaching[order], reach[order]
+
+    @property
+    def reachable(self) -> int:
+        """How many contacts a search by reach may have to take in."""
+        return len(self._strongest)
+
+    def _unreached(self, reach: int) -> float:
+        """The most a pair never proposed totals when the `reach` strongest are searched:
+        one of its contacts is outside them (or it is the second strongest's best)."""
+        beyond = max(reach, 1)
+        return float(self._reach[beyond]) if len(self._reach) > beyond else -np.inf
 
     def _competing_businesses(self) -> IntArray:
         """Keys (b1 * B + b2) of distinct businesses that share a canonical profession."""
@@ -210,15 +282,25 @@ class PairIndex:
             keys.update(a * width + b for a in columns for b in columns if a != b)
         return np.array(sorted(keys), dtype=np.int64)
 
-    def candidates(self, keep: int | None = None) -> Candidates:
-        """Pairs the proposing columns connect, minus exclusions, with exact totals.
+    def candidates(self, keep: int | None = None, *, reach: int = 0) -> Candidates:
+        """Pairs the proposing columns connect, and every pair among the `reach` contacts
+        of highest reach, minus exclusions, with exact totals.
 
-        With `keep`, only the `keep` best are returned; `ceiling` bounds the rest.
+        With `keep`, only the `keep` best are returned; `ceiling` bounds the rest, and
+        `unreached` every pair neither search looked at.
         """
         shortlist = _Shortlist(keep)
         for found in self._proposed():
-            self._score_into(shortlist, found)
-        return shortlist.result()
+            self._score_into(shortlist, found, self._upper_bound, self._exact)
+        if reach > 0:
+            shortlist.overlapping = True
+            strongest = np.sort(self._strongest[:reach])
+            layout = self.layout
+            for found in _product_blocks(layout.left[strongest], layout.right[strongest]):
+                found = Candidates(strongest[found.first], strongest[found.second], found.total)
+                self._score_into(shortlist, found, self._ledger_bound, self._complete)
+        found = shortlist.result()
+        return dataclasses.replace(found, unreached=self._unreached(reach))
 
     def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
         """Every pair `candidates` could return, minus exclusions, with its exact total, one
@@ -235,40 +317,28 @@ class PairIndex:
             yield self._exact(found)
 
     def _proposed(self) -> Iterator[Candidates]:
-        """The pairs the proposing columns connect, in row blocks of about `_BLOCK_PRODUCTS`
-        partial products, with the points of those columns alone."""
+        """The pairs the proposing columns connect, with the points of those columns alone."""
         layout = self.layout
-        left = sp.csr_array(layout.left[:, layout.proposing])
-        right = sp.csr_array(layout.right[:, layout.proposing])
-        # Rᵀ cut by column (by the row of R), so a row block skips the pairs below the diagonal.
-        edges = np.linspace(0, self.size, _COLUMN_PIECES + 1).astype(np.int64)
-        pieces = [(int(low), sp.csr_array(right[low:high].T.tocsr()))
-                  for low, high in itertools.pairwise(edges) if high > low]
-        per_row = np.diff(left.indptr)
-        owner = np.repeat(np.arange(self.size, dtype=np.int64), per_row)
-        products = np.bincount(owner, weights=column_nnz(right)[left.indices], minlength=self.size)
-        reached = np.cumsum(products)
-        start = 0
-        while start < self.size:
-            goal = reached[start] - products[start] + _BLOCK_PRODUCTS
-            stop = int(min(self.size, max(start + 1, np.searchsorted(reached, goal))))
-            parts = [_upper_pairs(left[start:stop], start, piece, low)
-                     for low, piece in pieces if low + piece.shape[1] > start + 1]
-            if parts:  # else no pair of these rows is above the diagonal
-                yield _joined(parts)
-            start = stop
+        return _product_blocks(sp.csr_array(layout.left[:, layout.proposing]),
+                               sp.csr_array(layout.right[:, layout.proposing]))
 
-    def _score_into(self, shortlist: _Shortlist, found: Candidates) -> None:
+    def _score_into(
+        self,
+        shortlist: _Shortlist,
+        found: Candidates,
+        bound: Callable[[Candidates], FloatArray],
+        exact: Callable[[Candidates], Candidates],
+    ) -> None:
         """Exact totals for the pairs that could still make the shortlist, likeliest first.
 
         Pairs are scored in chunks by their upper bound, best first; each chunk raises
         the shortlist's floor, and pairs whose bound falls below it are dropped unscored.
         """
         if shortlist.keep is None:
-            shortlist.add(self._exact(found))
+            shortlist.add(exact(found))
             return
         chunk = 2 * shortlist.keep + 1  # enough to fill the shortlist and give it a floor
-        best = self._upper_bound(found)
+        best = bound(found)
         remaining = np.arange(len(found), dtype=np.int64)
         while len(remaining):
             hopeless = best[remaining] < shortlist.floor
@@ -279,7 +349,7 @@ class PairIndex:
                 head, remaining = np.sort(remaining[split[:chunk]]), remaining[split[chunk:]]
             else:
                 head, remaining = remaining, remaining[:0]
-            shortlist.add(self._exact(found.subset(head)))
+            shortlist.add(exact(found.subset(head)))
 
     def _upper_bound(self, found: Candidates) -> FloatArray:
         """The most each proposed pair's exact total can be."""
@@ -287,6 +357,16 @@ class PairIndex:
         if self._has_ledger:  # the bonus may or may not apply: count it; the penalty always does
             best += self._ledger_most[found.first] + self._ledger_most[found.second]
         return best
+
+    def _ledger_bound(self, found: Candidates) -> FloatArray:
+        """The most pairs whose totals count every column can total with their ledger."""
+        if not self._has_ledger:
+            return found.total
+        return found.total + self._ledger_most[found.first] + self._ledger_most[found.second]
+
+    def _complete(self, found: Candidates) -> Candidates:
+        """Pairs with the points of every column, with their exact totals."""
+        return self._corrected(self._allowed(found))
 
     def _exact(self, found: Candidates) -> Candidates:
         """Proposed pairs (points of the proposing columns) with their exact totals."""

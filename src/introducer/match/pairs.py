@@ -23,19 +23,28 @@ class Candidates:
     """Pairs (first < second, by position in the book) and their exact, unrounded totals.
 
     `ceiling` bounds the total of every proposed pair left out to save memory
-    (-inf when none was), so a ranking can tell whether the list reaches deep enough.
+    (-inf when none was), and `unreached` that of every pair never proposed (sharing
+    only columns that do not propose, outside the contacts searched exhaustively), so
+    a ranking can tell whether the list reaches deep enough.
     """
 
     first: IntArray
     second: IntArray
     total: FloatArray
     ceiling: float = -np.inf
+    unreached: float = -np.inf
 
     def __len__(self) -> int:
         return len(self.total)
 
+    @property
+    def outside(self) -> float:
+        """The most any pair not in the list can total."""
+        return max(self.ceiling, self.unreached)
+
     def subset(self, mask: BoolArray | IntArray) -> Candidates:
-        return Candidates(self.first[mask], self.second[mask], self.total[mask], self.ceiling)
+        return Candidates(self.first[mask], self.second[mask], self.total[mask], self.ceiling,
+                          self.unreached)
 
 
 def no_candidates() -> Candidates:
@@ -48,7 +57,12 @@ class PairSource(Protocol):
 
     size: int
 
-    def candidates(self, keep: int | None = None) -> Candidates: ...
+    @property
+    def reachable(self) -> int:
+        """How many contacts a search by reach could take in (all who can make a pair)."""
+        ...
+
+    def candidates(self, keep: int | None = None, *, reach: int = 0) -> Candidates: ...
 
     def partners(self, focus: int) -> Candidates: ...
 

@@ -40,6 +40,11 @@ SCORE_MARGIN = 0.1
 _FIRST_CHUNK = 256
 # Candidates scored exactly on the first try; more only if the caps reach deeper.
 _FIRST_KEEP = 5_000
+# Contacts of highest reach whose pairs are all searched, once pairs never proposed could
+# still rank (`PairIndex.candidates`): about two million pairs, then four times as many
+# contacts each time.
+_FIRST_REACH = 2_048
+_REACH_GROWTH = 4
 # Runners-up named beside the best answer to one ask ("or: Carla Mendes, Brooke Hanley"),
 # found among the asker's best-scoring partners.
 ALTERNATIVES_NAMED = 3
@@ -139,27 +144,39 @@ class Matchmaker:
     ) -> list[Suggestion]:
         exempt = -1 if focus is None else self._position(focus)
         hiding = not include_history and bool(self.history.hidden)
-        for keep in self._widening(top, per_person, hiding):
-            found = self.pairs.candidates(keep) if exempt < 0 else self.pairs.partners(exempt)
+        keep: int | None = self._first_keep(top, per_person, hiding)
+        reach = 0
+        while True:
+            found = (self.pairs.candidates(keep, reach=reach) if exempt < 0
+                     else self.pairs.partners(exempt))
             chosen = self._best(
                 found, top=top, cap=per_person, exempt=exempt, floor=min_score, hiding=hiding
             )
             if chosen is not None:
                 return [self._with_alternatives(s, chosen, include_history) for s in chosen]
-        raise AssertionError("a complete candidate list always ranks")  # pragma: no cover
+            keep, reach = self._wider(found, keep, reach)
 
-    def _widening(self, top: int, per_person: int, hiding: bool) -> Iterator[int | None]:
-        """How many candidates to rescore: a generous first guess, then more, then all.
+    def _first_keep(self, top: int, per_person: int, hiding: bool) -> int | None:
+        """How many candidates to rescore at first: a generous guess.
 
         Hidden pairs may fill the head of the list, so room is made for all of them.
         """
         keep = max(_FIRST_KEEP, 64 * top * max(per_person, 1))
         if hiding:
             keep += len(self.history.hidden)
-        while keep < len(self.book.contacts) ** 2:
-            yield keep
-            keep *= 16
-        yield None
+        return keep if keep < len(self.book.contacts) ** 2 else None
+
+    def _wider(self, found: Candidates, keep: int | None, reach: int) -> tuple[int | None, int]:
+        """The next, wider search after `found` fell short: more of the strongest contacts
+        searched exhaustively if pairs never proposed could still rank (up to all who
+        could make one), else more candidates kept (up to all)."""
+        if found.unreached > found.ceiling:
+            widest = self.pairs.reachable
+            return keep, widest if reach >= widest // _REACH_GROWTH else max(
+                _FIRST_REACH, reach * _REACH_GROWTH)
+        assert keep is not None, "a complete candidate list always ranks"
+        keep *= 16
+        return (keep if keep < len(self.book.contacts) ** 2 else None), reach
 
     def _position(self, contact: Contact) -> int:
         position = self.prepared.index_of.get(contact.id)
@@ -302,7 +319,7 @@ class Matchmaker:
         while len(chosen) < top:
             ahead = upcoming[0] if upcoming is not None else -np.inf
             # Best shown score anything not yet rescored could have (pairs cut from `found` too).
-            unseen = max(ahead, found.ceiling) + SCORE_MARGIN
+            unseen = max(ahead, found.outside) + SCORE_MARGIN
             settled = unseen <= max(floor, 0.0)
             if waiting and (settled or -waiting[0][0] > unseen):
                 *_, first, second, suggestion = heapq.heappop(waiting)
@@ -322,7 +339,7 @@ class Matchmaker:
                     chosen.append(suggestion)
                     uses.update(counted)
                 continue
-            if upcoming is None or ahead < found.ceiling:
+            if upcoming is None or ahead < found.outside:
                 return chosen if settled else None
             _, first, second = upcoming
             upcoming = next(stream, None)

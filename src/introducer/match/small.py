@@ -54,8 +54,14 @@ class ScoredPairs:
             self._rough.setdefault(pair[0], []).append(pair)
             self._rough.setdefault(pair[1], []).append(pair)
 
-    def candidates(self, keep: int | None = None) -> Candidates:
-        """Every connected pair, or with `keep` the `keep` best (`ceiling` bounds the rest)."""
+    @property
+    def reachable(self) -> int:
+        """Every pair is scored here, so no pair is ever left unreached."""
+        return 0
+
+    def candidates(self, keep: int | None = None, *, reach: int = 0) -> Candidates:
+        """Every connected pair, or with `keep` the `keep` best (`ceiling` bounds the rest;
+        `reach` is the index's and means nothing here: no pair goes unproposed)."""
         found = self._all
         if keep is None or len(found) <= keep:
             return found

@@ -9,14 +9,13 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from introducer.cli.gaps_render import focus_line, relationship_record
-from introducer.cli.render import emit_table, who, write_stdout
+from introducer.cli.render import emit_table, reason_record, who, write_stdout
 from introducer.cli.render import markdown_text as _md
 
 if TYPE_CHECKING:
     from introducer.book.schema import Contact
     from introducer.ledger.agenda import Agenda, GoalProgress, Reconnect, Shown
     from introducer.ledger.views import FollowUp
-    from introducer.match.score import Reason
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -141,11 +140,6 @@ def reconnect_record(item: Reconnect) -> dict[str, Any]:
     }
 
 
-def _reason_record(reason: Reason) -> dict[str, Any]:
-    return {"kind": reason.kind, "values": list(reason.values), "points": reason.points,
-            "text": reason.text}
-
-
 def suggestion_record(shown: Shown) -> dict[str, Any]:
     s = shown.suggestion
     return {
@@ -156,7 +150,7 @@ def suggestion_record(shown: Shown) -> dict[str, Any]:
         "common_thread": s.common_thread,
         "new": shown.new,
         "back": shown.back,
-        "reasons": [_reason_record(r) for r in s.reasons],
+        "reasons": [reason_record(r) for r in s.reasons],
         "urgent": s.urgent,
         "alternatives": [{"id": c.id, "name": c.name} for c in s.alternatives],
     }

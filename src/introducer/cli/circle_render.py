@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from introducer.cli.gaps_render import isolated_action
-from introducer.cli.render import emit_table, markdown_text, who, write_stdout
+from introducer.cli.render import emit_table, markdown_text, person_record, who, write_stdout
 
 if TYPE_CHECKING:
     from introducer.book.schema import Contact
@@ -148,27 +148,23 @@ def agenda_table(circle: Circle, title: str, user: str) -> None:
                     for i in circle.incomplete])
 
 
-def _person(contact: Contact) -> dict[str, str]:
-    return {"id": contact.id, "name": contact.name}
-
-
 def agenda_json(circle: Circle, group: str | None, day: dt.date, user: str,
                 notes: Sequence[str]) -> dict[str, Any]:
-    from introducer.cli.commands_match import _reason_record
+    from introducer.cli.render import reason_record
 
     introductions = []
     for match in circle.matches:
-        record: dict[str, Any] = {"member": _person(match.member), "meets": None}
+        record: dict[str, Any] = {"member": person_record(match.member), "meets": None}
         pair, meets = match.pair, match.meets
         if pair is not None and meets is not None:
             record.update({
-                "meets": _person(meets), "score": pair.score,
+                "meets": person_record(meets), "score": pair.score,
                 "common_thread": pair.common_thread,
-                "reasons": [_reason_record(r) for r in pair.reasons],
-                "shared_with": [_person(c) for c in match.shared_with],
+                "reasons": [reason_record(r) for r in pair.reasons],
+                "shared_with": [person_record(c) for c in match.shared_with],
                 "made_by": "table" if match.fellow else
                            "member" if match.introducer is not None else "you",
-                "introducer": _person(match.introducer) if match.introducer else None,
+                "introducer": person_record(match.introducer) if match.introducer else None,
                 "tie": match.tie.why if match.tie is not None else None,
                 "introduced_by": made_by(match, user),
                 "draft": None if match.fellow else draft_line(pair),
@@ -176,10 +172,10 @@ def agenda_json(circle: Circle, group: str | None, day: dt.date, user: str,
         introductions.append(record)
     return {
         "today": day.isoformat(), "group": group,
-        "members": [_person(c) for c in circle.members],
+        "members": [person_record(c) for c in circle.members],
         "introductions": introductions,
         "incomplete": [{"id": i.contact.id, "name": i.contact.name, "best_score": i.best,
-                        "best_with": _person(i.best_with) if i.best_with else None,
+                        "best_with": person_record(i.best_with) if i.best_with else None,
                         "missing": list(i.empty), "unshared": list(i.unshared),
                         "action": isolated_action(i)} for i in circle.incomplete],
         "min_score": circle.good_score,

@@ -8,21 +8,19 @@ import typer
 
 from introducer.cli.console import printable, say, stdout_console
 from introducer.cli.options import BookOption, FormatOption, StateOption
-from introducer.cli.render import OutputFormat, emit_json, emit_rows, emit_table, who
+from introducer.cli.render import (
+    OutputFormat,
+    emit_json,
+    emit_rows,
+    emit_table,
+    person_record,
+    reason_record,
+    who,
+)
 from introducer.cli.session import current_history, open_book, today, user_errors
 
 if TYPE_CHECKING:
-    from introducer.book.schema import Contact
-    from introducer.match.score import Reason, Suggestion
-
-
-def _person(contact: Contact) -> dict[str, str]:
-    return {"id": contact.id, "name": contact.name}
-
-
-def _reason_record(reason: Reason) -> dict[str, Any]:
-    return {"kind": reason.kind, "values": list(reason.values), "points": reason.points,
-            "text": reason.text}
+    from introducer.match.score import Suggestion
 
 
 def _thread(suggestion: Suggestion) -> str:
@@ -34,10 +32,10 @@ def _thread(suggestion: Suggestion) -> str:
 
 def _suggestion_record(rank: int, suggestion: Suggestion) -> dict[str, Any]:
     record: dict[str, Any] = {
-        "rank": rank, "score": suggestion.score, "a": _person(suggestion.a),
-        "b": _person(suggestion.b), "reasons": [_reason_record(r) for r in suggestion.reasons],
+        "rank": rank, "score": suggestion.score, "a": person_record(suggestion.a),
+        "b": person_record(suggestion.b), "reasons": [reason_record(r) for r in suggestion.reasons],
         "urgent": suggestion.urgent,
-        "alternatives": [_person(c) for c in suggestion.alternatives],
+        "alternatives": [person_record(c) for c in suggestion.alternatives],
     }
     if suggestion.history is not None:
         record["history"] = suggestion.history
@@ -159,9 +157,9 @@ def explain(
         history = current_history(ctx, loaded, state)
         result = Matchmaker(loaded, today=today(), history=history).explain(a, b)
     if output is OutputFormat.json:
-        payload: dict[str, Any] = {"a": _person(result.a), "b": _person(result.b),
+        payload: dict[str, Any] = {"a": person_record(result.a), "b": person_record(result.b),
                                    "score": result.score,
-                                   "reasons": [_reason_record(r) for r in result.reasons]}
+                                   "reasons": [reason_record(r) for r in result.reasons]}
         if result.history is not None:
             payload["history"] = result.history
         if result.excluded:

@@ -218,24 +218,25 @@ def _render(output: OutputFormat, followed: Followed, attendees: list[Contact],
 def _json(followed: Followed, attendees: list[Contact], unresolved: list[tuple[str, str]],
           met_on: dt.date, recorded: list[Contact], written: list[list[str]]
           ) -> dict[str, Any]:
-    from introducer.cli.commands_match import _person, _reason_record
+    from introducer.cli.render import person_record, reason_record
 
     introductions = []
     for rank, intro in enumerate(followed.introductions, 1):
         pair = intro.pair
         item: dict[str, Any] = {
-            "rank": rank, "score": pair.score, "a": _person(pair.a), "b": _person(pair.b),
+            "rank": rank, "score": pair.score,
+            "a": person_record(pair.a), "b": person_record(pair.b),
             "both_there": intro.both_there, "common_thread": pair.common_thread,
-            "reasons": [_reason_record(r) for r in pair.reasons], "draft": _draft_line(intro),
+            "reasons": [reason_record(r) for r in pair.reasons], "draft": _draft_line(intro),
         }
         if written:
             item["drafts"] = written[rank - 1]
         introductions.append(item)
     return {
         "date": met_on.isoformat(),
-        "attendees": [_person(c) for c in attendees],
+        "attendees": [person_record(c) for c in attendees],
         "unresolved": [{"name": name, "problem": problem} for name, problem in unresolved],
         "solver": "optimal" if followed.optimal else "greedy",
         "introductions": introductions,
-        "recorded": [_person(c) for c in recorded],
+        "recorded": [person_record(c) for c in recorded],
     }

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from introducer.cli.commands_match import _person, _reason_record
 from introducer.cli.console import printable, say
 from introducer.cli.options import (
     BookOption,
@@ -24,6 +23,8 @@ from introducer.cli.render import (
     emit_json,
     emit_markdown,
     emit_table,
+    person_record,
+    reason_record,
     who,
     write_stdout,
 )
@@ -208,9 +209,9 @@ def _json(made: Plan, progress: GoalProgress, wanted: int, per_person: int, note
     for rank, p in enumerate(made.introductions, 1):
         record: dict[str, Any] = {
             "rank": rank, "day": p.day.isoformat(), "weekday": _day(p.day),
-            "score": p.pair.score, "a": _person(p.pair.a), "b": _person(p.pair.b),
+            "score": p.pair.score, "a": person_record(p.pair.a), "b": person_record(p.pair.b),
             "common_thread": p.pair.common_thread,
-            "reasons": [_reason_record(r) for r in p.pair.reasons],
+            "reasons": [reason_record(r) for r in p.pair.reasons],
         }
         if written:
             record["drafts"] = written[rank - 1]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from introducer.cli.console import printable
-from introducer.cli.render import emit_table, markdown_text, write_stdout
+from introducer.cli.render import emit_table, markdown_text, person_record, write_stdout
 
 if TYPE_CHECKING:
     from introducer.book.schema import Contact
@@ -48,10 +48,6 @@ def _a(noun: str) -> str:
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def _person(contact: Contact) -> dict[str, str]:
-    return {"id": contact.id, "name": contact.name}
 
 
 # ── what to do ───────────────────────────────────────────────────────────────
@@ -131,15 +127,15 @@ def relationship_action(item: Relationship) -> str:
 
 def _missing_record(missing: Missing) -> dict[str, Any]:
     return {"profession": missing.profession, "role": missing.role,
-            "near": [_person(c) for c in missing.near],
-            "finders": [_person(c) for c in missing.finders]}
+            "near": [person_record(c) for c in missing.near],
+            "finders": [person_record(c) for c in missing.finders]}
 
 
 def relationship_record(item: Relationship) -> dict[str, Any]:
     return {
         "id": item.contact.id, "name": item.contact.name,
         "good_introductions": item.good, "worth": item.worth,
-        "best_with": _person(item.best_with) if item.best_with is not None else None,
+        "best_with": person_record(item.best_with) if item.best_with is not None else None,
         "best_score": item.best, "closeness": item.closeness,
         "last_contact": item.last_touch.isoformat() if item.last_touch else None,
         "days_since": item.days_since, "stale": item.stale,
@@ -153,26 +149,26 @@ def gaps_json(gaps: Gaps, day: str) -> dict[str, Any]:
     return {
         "today": day,
         "min_score": gaps.good_score,
-        "events": [{"event": v.event, "people": [_person(c) for c in v.people],
-                    "known": [{"profession": p, "people": [_person(c) for c in people]}
+        "events": [{"event": v.event, "people": [person_record(c) for c in v.people],
+                    "known": [{"profession": p, "people": [person_record(c) for c in people]}
                               for p, people in v.known],
                     "missing": [_missing_record(m) for m in v.missing],
                     "summary": event_summary(v), "action": event_action(v)}
                    for v in gaps.events],
         "passive_professions": [{"profession": p.profession,
-                                 "people": [_person(c) for c in p.people],
+                                 "people": [person_record(c) for c in p.people],
                                  "action": passive_action(p)} for p in gaps.passive],
-        "open_asks": [{"asker": _person(a.asker), "ask": a.text,
+        "open_asks": [{"asker": person_record(a.asker), "ask": a.text,
                        "professions": list(a.professions),
-                       "finders": [_person(c) for c in a.finders], "action": ask_action(a)}
+                       "finders": [person_record(c) for c in a.finders], "action": ask_action(a)}
                       for a in gaps.asks],
         "isolated": [{"id": i.contact.id, "name": i.contact.name, "best_score": i.best,
-                      "best_with": _person(i.best_with) if i.best_with is not None else None,
+                      "best_with": person_record(i.best_with) if i.best_with is not None else None,
                       "empty_fields": list(i.empty), "unshared": list(i.unshared),
                       "action": isolated_action(i)} for i in gaps.isolated],
         "stale": [relationship_record(r) for r in gaps.stale],
         "network": {"counts": dict(balance.counts), "thin": list(balance.thin),
-                    "untagged": [_person(c) for c in balance.untagged]},
+                    "untagged": [person_record(c) for c in balance.untagged]},
         "focus": relationship_record(gaps.focus) if gaps.focus is not None else None,
     }
 

@@ -19,6 +19,7 @@ from introducer.csvtext import csv_text
 
 if TYPE_CHECKING:
     from introducer.book.schema import Contact
+    from introducer.match.score import Reason
 
 JSON_VERSION = 1
 
@@ -41,6 +42,17 @@ class ReportFormat(StrEnum):
 def who(contact: Contact) -> str:
     """`Maria Lopez (divorce mediator)`: a contact as a table or a prompt names them."""
     return f"{contact.name} ({contact.business})" if contact.business else contact.name
+
+
+def person_record(contact: Contact) -> dict[str, str]:
+    """A contact in JSON, as every command writes one: its id and name."""
+    return {"id": contact.id, "name": contact.name}
+
+
+def reason_record(reason: Reason) -> dict[str, Any]:
+    """A reason in JSON, as `suggest`, `explain`, `today`, `plan` and `meeting` write it."""
+    return {"kind": reason.kind, "values": list(reason.values), "points": reason.points,
+            "text": reason.text}
 
 
 def write_stdout(text: str) -> None:

@@ -8,13 +8,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from introducer.book.load import load_book
 from introducer.cli.app import app
 from introducer.gaps.professions import holders
-from introducer.gaps.report import find_gaps
+from introducer.gaps.report import find_gaps, week_focus
 from introducer.match.rank import Matchmaker
 from tests.conftest import EXAMPLE_BOOK, TODAY, BookWriter, make_book
 
@@ -303,3 +305,16 @@ def test_every_missing_profession_is_absent_from_the_book(
             assert all(book.contacts[r].introduce for r in held.of(missing.profession))
     for passive in found.passive:
         assert all(c.networker == "passive" for c in passive.people)
+
+
+EVAL_BOOKS = Path(__file__).parent.parent / "eval" / "books"
+
+
+@pytest.mark.parametrize("path", [EXAMPLE_BOOK, *(EVAL_BOOKS / f"{name}.yaml" for name in
+                                                  ("cpa-bni", "mediator-family",
+                                                   "planner-heldout"))])
+def test_todays_focus_is_the_one_gaps_chooses(path: Path) -> None:
+    # `today` scores only the pairs that can be good; the choice must not change.
+    book = load_book(path)
+    matchmaker = Matchmaker(book, today=dt.date(2026, 12, 1))
+    assert week_focus(matchmaker, {}) == find_gaps(matchmaker, {}).focus

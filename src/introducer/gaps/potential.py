@@ -26,15 +26,21 @@ class Potential:
     worth: FloatArray
 
 
-def potential(index: PairSource, good_score: float = GOOD_SCORE) -> Potential:
-    """Each contact's best match and good matches, over every candidate pair of the book."""
+def potential(index: PairSource, good_score: float = GOOD_SCORE, *,
+              good_only: bool = False) -> Potential:
+    """Each contact's best match and good matches, over every candidate pair of the book.
+
+    With `good_only` (the week's focus person needs no more), pairs that cannot be good
+    are never scored: the good counts, worth, and the best match of anyone with a good
+    one are the same; a contact with none keeps best -inf and no partner.
+    """
     size = index.size
     best = np.full(size, -np.inf, dtype=np.float64)
     partner = np.full(size, -1, dtype=np.int64)
     good = np.zeros(size, dtype=np.int64)
     worth = np.zeros(size, dtype=np.float64)
     # A pair matters if it is good, or could raise a contact's best while that is not.
-    floor = np.full(size, -np.inf, dtype=np.float64)
+    floor = np.full(size, good_score if good_only else -np.inf, dtype=np.float64)
     for block in index.exact_blocks(floor):
         for mine, theirs in ((block.first, block.second), (block.second, block.first)):
             _keep_best(best, partner, mine, theirs, block.total)
@@ -42,7 +48,8 @@ def potential(index: PairSource, good_score: float = GOOD_SCORE) -> Potential:
         for side in (block.first[kept], block.second[kept]):
             good += np.bincount(side, minlength=size)
             worth += np.bincount(side, weights=block.total[kept], minlength=size)
-        np.minimum(best, good_score, out=floor)
+        if not good_only:
+            np.minimum(best, good_score, out=floor)
     return Potential(best, partner, good, worth)
 
 

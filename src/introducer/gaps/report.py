@@ -60,5 +60,5 @@ def find_gaps(matchmaker: Matchmaker, touched: Mapping[str, dt.date],
 def week_focus(matchmaker: Matchmaker, touched: Mapping[str, dt.date]) -> Relationship | None:
     """Only the focus person (what `today` shows), chosen exactly as `gaps` chooses them."""
     prepared = matchmaker.prepared
-    found = potential(matchmaker.pairs, GOOD_SCORE)
+    found = potential(matchmaker.pairs, GOOD_SCORE, good_only=True)
     return focus(relationships(prepared, found, prepared.today, touched))

@@ -15,8 +15,9 @@ import numpy as np
 from introducer.match.pairs import Candidates, FloatArray, no_candidates
 from introducer.match.score import PairScorer
 
-# Measured on generated books (README, "Speed"): building the pairs and ranking cost the
-# same either way between 80 and 100 contacts (scipy's import included); below, this wins.
+# Measured on generated books (docs/benchmarks.md, "A personal book"): building the pairs
+# and ranking cost the same either way between 80 and 100 contacts (scipy's import
+# included); below, this wins.
 SMALL_BOOK = 80
 
 

@@ -149,9 +149,9 @@ def test_a_short_first_shortlist_is_widened(monkeypatch: pytest.MonkeyPatch) -> 
     calls: list[int | None] = []
     candidates = narrow.index.candidates
 
-    def spy(keep: int | None = None, *, reach: int = 0) -> Any:
+    def spy(keep: int | None = None, *, reach: int = 0, after: Any = None) -> Any:
         calls.append(keep)
-        return candidates(None if keep is None else 1, reach=reach)
+        return candidates(None if keep is None else 1, reach=reach, after=after)
 
     monkeypatch.setattr(narrow.index, "candidates", spy)
     assert narrow.suggest(top=2, per_person=1) == expected

@@ -345,9 +345,9 @@ def test_many_hidden_top_pairs_widen_the_search_until_it_is_right(
     calls: list[int | None] = []
     candidates = narrow.index.candidates
 
-    def spy(keep: int | None = None, *, reach: int = 0) -> Any:
-        calls.append(keep)
-        return candidates(None if keep is None else 1, reach=reach)  # only the best, a hidden pair
+    def spy(keep: int | None = None, *, reach: int = 0, after: Any = None) -> Any:
+        calls.append(keep)  # only the best, a hidden pair:
+        return candidates(None if keep is None else 1, reach=reach, after=after)
 
     monkeypatch.setattr(narrow.index, "candidates", spy)
     assert narrow.suggest(top=2, per_person=1) == expected

@@ -282,16 +282,23 @@ class PairIndex:
             keys.update(a * width + b for a in columns for b in columns if a != b)
         return np.array(sorted(keys), dtype=np.int64)
 
-    def candidates(self, keep: int | None = None, *, reach: int = 0) -> Candidates:
+    def candidates(self, keep: int | None = None, *, reach: int = 0,
+                   after: Candidates | None = None) -> Candidates:
         """Pairs the proposing columns connect, and every pair among the `reach` contacts
         of highest reach, minus exclusions, with exact totals.
 
         With `keep`, only the `keep` best are returned; `ceiling` bounds the rest, and
-        `unreached` every pair neither search looked at.
+        `unreached` every pair neither search looked at. `after` is an earlier result for
+        the same `keep` and a smaller reach: its pairs and its ceiling stand, so only the
+        wider search by reach is run again, not the whole pass over the proposing columns.
         """
         shortlist = _Shortlist(keep)
-        for found in self._proposed():
-            self._score_into(shortlist, found, self._upper_bound, self._exact)
+        if after is None:
+            for found in self._proposed():
+                self._score_into(shortlist, found, self._upper_bound, self._exact)
+        else:
+            shortlist.ceiling = after.ceiling
+            shortlist.add(dataclasses.replace(after, unreached=-np.inf))
         if reach > 0:
             shortlist.overlapping = True
             strongest = np.sort(self._strongest[:reach])

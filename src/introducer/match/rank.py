@@ -146,15 +146,18 @@ class Matchmaker:
         hiding = not include_history and bool(self.history.hidden)
         keep: int | None = self._first_keep(top, per_person, hiding)
         reach = 0
+        earlier: Candidates | None = None  # the last pass, when only the reach widens
         while True:
-            found = (self.pairs.candidates(keep, reach=reach) if exempt < 0
+            found = (self.pairs.candidates(keep, reach=reach, after=earlier) if exempt < 0
                      else self.pairs.partners(exempt))
             chosen = self._best(
                 found, top=top, cap=per_person, exempt=exempt, floor=min_score, hiding=hiding
             )
             if chosen is not None:
                 return [self._with_alternatives(s, chosen, include_history) for s in chosen]
-            keep, reach = self._wider(found, keep, reach)
+            wider_keep, reach = self._wider(found, keep, reach)
+            earlier = found if wider_keep == keep else None
+            keep = wider_keep
 
     def _first_keep(self, top: int, per_person: int, hiding: bool) -> int | None:
         """How many candidates to rescore at first: a generous guess.

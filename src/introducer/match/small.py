@@ -60,9 +60,11 @@ class ScoredPairs:
         """Every pair is scored here, so no pair is ever left unreached."""
         return 0
 
-    def candidates(self, keep: int | None = None, *, reach: int = 0) -> Candidates:
+    def candidates(self, keep: int | None = None, *, reach: int = 0,
+                   after: Candidates | None = None) -> Candidates:
         """Every connected pair, or with `keep` the `keep` best (`ceiling` bounds the rest;
-        `reach` is the index's and means nothing here: no pair goes unproposed)."""
+        `reach` and `after` are the index's and mean nothing here: no pair goes
+        unproposed)."""
         found = self._all
         if keep is None or len(found) <= keep:
             return found

@@ -10,16 +10,20 @@ scorers, `check` and the ranking read one table.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
 from introducer.book.normalise import fold_text, has_run, is_kind_of, tokens
+
+if TYPE_CHECKING:
+    from introducer.book.schema import Settings
 
 Role = Literal["primary", "secondary"]
 _ROLES: tuple[Role, ...] = ("primary", "secondary")
@@ -586,3 +590,23 @@ def _most_specific(found: list[tuple[str, frozenset[str]]]) -> list[tuple[str, f
     """Drop every match whose words are a strict part of another match's words."""
     unique = list(dict.fromkeys(found))
     return [(p, toks) for p, toks in unique if not any(toks < other for _, other in unique)]
+
+
+# Tables built for the settings of the books read in this process (a few at most; the
+# test suite reads hundreds, so the oldest are let go).
+_TABLES: dict[str, TriggerEvents] = {}
+_TABLES_KEPT = 8
+
+
+def tables_for(settings: Settings) -> TriggerEvents:
+    """The events and professions tables as a book's settings extend them, built once per
+    process for the same settings: the ranking, the drafts' tact and the contact search
+    read the same tables, and building them costs some 25 ms."""
+    key = json.dumps(settings.model_dump(mode="json", include={"events", "professions"}),
+                     sort_keys=True)
+    found = _TABLES.get(key)
+    if found is None:
+        if len(_TABLES) >= _TABLES_KEPT:
+            del _TABLES[next(iter(_TABLES))]
+        found = _TABLES[key] = TriggerEvents(settings.events, settings.professions)
+    return found

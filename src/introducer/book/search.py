@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from introducer.book.find import search_contacts
-from introducer.book.knowledge import TriggerEvents
+from introducer.book.knowledge import tables_for
 from introducer.book.model import Book
 from introducer.book.normalise import Normaliser
 from introducer.book.schema import Contact
@@ -40,7 +40,7 @@ def _in_line_of_work(book: Book, contacts: Sequence[Contact], query: str,
     meant = normalise(query)
     if not meant:
         return []
-    table = TriggerEvents(book.settings.events, book.settings.professions)
+    table = tables_for(book.settings)
     professions = table.professions_of(meant)
     wanted = frozenset().union(*(table.kinds(p) for p in professions))
     return [

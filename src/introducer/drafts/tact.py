@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from introducer.book.knowledge import TriggerEvents
+from introducer.book.knowledge import tables_for
 from introducer.book.model import Book
 from introducer.book.normalise import Normaliser
 from introducer.book.schema import Contact
@@ -40,7 +40,7 @@ class Tact:
     def __init__(self, book: Book) -> None:
         settings = book.settings
         self.normalise = Normaliser(settings.aliases)
-        self.table = TriggerEvents(settings.events, settings.professions)
+        self.table = tables_for(settings)
 
     def privacy(self, pair: Suggestion) -> Privacy:
         """What each side of `pair` lives through that no joint email may name."""

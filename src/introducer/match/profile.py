@@ -19,7 +19,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from introducer.book.knowledge import TriggerEvents
+from introducer.book.knowledge import TriggerEvents, tables_for
 from introducer.book.model import Book
 from introducer.book.normalise import Normaliser, tokens
 from introducer.book.schema import Contact, Weights
@@ -362,7 +362,7 @@ class PreparedBook:
         self.history = history
         self.weights: Weights = settings.weights
         self.normalise = Normaliser(settings.aliases)
-        self.events = TriggerEvents(settings.events, settings.professions)
+        self.events = tables_for(settings)
         cache: dict[str, Any] = {}
         self.profiles: tuple[Profile, ...] = tuple(
             build_profile(contact, self.normalise, self.events, today, cache)

@@ -15,7 +15,12 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from introducer.book.identity import fold_company, given_names_agree, name_key
+from introducer.book.identity import (
+    fold_company,
+    given_names_agree,
+    name_key,
+    one_company_or_none,
+)
 from introducer.book.model import Book
 from introducer.book.yamlsafe import contact_label
 from introducer.errors import Problem
@@ -60,8 +65,8 @@ def probable_duplicates(book: Book) -> Iterator[Problem]:
 
 def _may_be_one(book: Book, first: int, second: int) -> bool:
     """Namesakes at two different companies are two people (the import's rule too)."""
-    a, b = (fold_company(book.contacts[i].company) for i in (first, second))
-    return not a or not b or a == b
+    contacts = book.contacts
+    return one_company_or_none(fold_company(contacts[first].company), contacts[second].company)
 
 
 def _groups(book: Book) -> dict[str, list[int]]:

@@ -73,6 +73,14 @@ def fold_company(text: str | None) -> str:
     return " ".join(without_legal_form(plain_words(text.replace("&", " and ")).split()))
 
 
+def one_company_or_none(folded: str, other: str | None) -> bool:
+    """Whether namesakes can be one person by where they work: at one company (`folded`
+    already through `fold_company`), or where either names none. Namesakes at two
+    companies are two people, for the import's merge and `check` alike."""
+    theirs = fold_company(other)
+    return not folded or not theirs or folded == theirs
+
+
 def given_names_agree(first: str, second: str) -> bool:
     """Whether two folded names can be one person's: the same first word ("Maria Lopez",
     "Maria Lopes"), or the same words in another order ("Reed Tom"). Daniel is not

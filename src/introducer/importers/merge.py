@@ -22,7 +22,13 @@ from typing import Any, Literal
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
-from introducer.book.identity import fold_company, given_names_agree, name_key, split_name
+from introducer.book.identity import (
+    fold_company,
+    given_names_agree,
+    name_key,
+    one_company_or_none,
+    split_name,
+)
 from introducer.book.model import Book
 from introducer.book.schema import Contact, slugify
 from introducer.importers.record import ImportedContact
@@ -246,7 +252,7 @@ class _Merger:
         company or where either has none; then fuzzily at the same company, best first."""
         seen: set[int] = set()
         for index in self.by_name.get(name, ()):
-            if _may_be_one_company(company, self.entries[index].contact.company):
+            if one_company_or_none(company, self.entries[index].contact.company):
                 seen.add(index)
                 yield index, name
         if company:
@@ -353,12 +359,6 @@ def _generation_of(contact: Contact) -> str | None:
         if line.startswith(EXPORTED_NAME_PREFIX):
             return split_name(line.removeprefix(EXPORTED_NAME_PREFIX)).generation
     return None
-
-
-def _may_be_one_company(folded: str, other: str | None) -> bool:
-    """An exact name is one person at one company, or where either names none."""
-    theirs = fold_company(other)
-    return not folded or not theirs or folded == theirs
 
 
 def _unique(values: Iterable[str]) -> list[str]:

@@ -253,6 +253,7 @@ def _planned(drafter: Drafter, pairs: list[Suggestion], asked: DraftKind | None,
              entries: list[Entry], say_text: str | None) -> list[tuple[Suggestion, list[Draft]]]:
     """Each pair with its drafts, of the kind the core's rules choose (notes on stderr);
     follow-ups fit where the ledger says each pair stands."""
+    from introducer.cli.pair_drafts import draft_kind
     from introducer.drafts.plan import follow_up_stage
     from introducer.ledger.views import pair_stories
 
@@ -264,10 +265,8 @@ def _planned(drafter: Drafter, pairs: list[Suggestion], asked: DraftKind | None,
             stage = follow_up_stage(story.stage if story else None)
             planned.append((pair, drafter.follow_up_for(pair, stage, say=say_text)))
             continue
-        plan = drafter.plan(pair, asked, force=force)
-        for note in plan.notes:
-            say(note)
-        planned.append((pair, drafter.drafts_for(pair, plan.kind, say=say_text)))
+        kind = draft_kind(drafter, pair, asked, force=force)
+        planned.append((pair, drafter.drafts_for(pair, kind, say=say_text)))
     return planned
 
 
@@ -295,10 +294,11 @@ def _edited(drafter: Drafter, planned: list[tuple[Suggestion, list[Draft]]]
 
 
 def _entries(planned: list[tuple[Suggestion, list[Draft]]]) -> list[Entry]:
+    from introducer.drafts.plan import recorded_as
     from introducer.ledger.entries import Entry
 
-    return [Entry(kind="asked" if batch[0].kind == "ask" else "introduced", a=pair.a.id,
-                  b=pair.b.id, date=today()) for pair, batch in planned]
+    return [Entry(kind=recorded_as(batch[0].kind), a=pair.a.id, b=pair.b.id, date=today())
+            for pair, batch in planned]
 
 
 def _record(ledger: Ledger, entries: list[Entry], book: Book) -> None:

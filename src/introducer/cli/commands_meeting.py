@@ -156,7 +156,8 @@ def _act(ctx: typer.Context, book: Book, state: Path | None, followed: Followed,
         written: list[list[str]] = []
         if draft and pairs:
             drafter = pair_drafter(book, today())
-            kinds: list[DraftKind] = [draft_kind(drafter, p, opt_in) for p in pairs]
+            asked: DraftKind | None = "ask" if opt_in else None
+            kinds: list[DraftKind] = [draft_kind(drafter, p, asked) for p in pairs]
             written = write_drafts(book, drafter, pairs, kinds, today(), out)
         if ledger is None:
             return [], written

@@ -102,6 +102,7 @@ def _act(ctx: typer.Context, book: Book, state: Path | None, made: Plan, day: dt
     """Draft and record the plan as asked; the draft files of each introduction."""
     from introducer.cli.ledger_input import confirmation, names_of
     from introducer.cli.pair_drafts import draft_kind, pair_drafter, write_drafts
+    from introducer.drafts.plan import recorded_as
     from introducer.ledger.store import Ledger
     from introducer.plan.record import plan_entries
 
@@ -115,11 +116,12 @@ def _act(ctx: typer.Context, book: Book, state: Path | None, made: Plan, day: dt
     try:
         drafter = pair_drafter(book, day) if draft and pairs else None
         fixed: DraftKind = "ask" if opt_in else "intro"
-        chosen = ([draft_kind(drafter, pair, opt_in) for pair in pairs] if drafter is not None
+        asked: DraftKind | None = "ask" if opt_in else None
+        chosen = ([draft_kind(drafter, pair, asked) for pair in pairs] if drafter is not None
                   else [fixed] * len(pairs))
         if ledger is not None:
             entries = plan_entries(pairs, ledger.entries(), day,
-                                   ["asked" if kind == "ask" else "introduced" for kind in chosen])
+                                   [recorded_as(kind) for kind in chosen])
         written = (write_drafts(book, drafter, pairs, chosen, day, out)
                    if drafter is not None else [])
         if ledger is not None:

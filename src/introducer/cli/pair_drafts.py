@@ -34,10 +34,12 @@ def pair_drafter(book: Book, day: dt.date) -> Drafter:
     return Drafter(book, Templates(template_folders(None, book.path)), day)
 
 
-def draft_kind(drafter: Drafter, pair: Suggestion, opt_in: bool) -> DraftKind:
-    """The draft `draft` would write for the pair: private asks where one side lives
-    through a sensitive event (the chosen pairs are the best, so never refused)."""
-    chosen = drafter.plan(pair, "ask" if opt_in else None, force=True)
+def draft_kind(drafter: Drafter, pair: Suggestion, asked: DraftKind | None = None, *,
+               force: bool = True) -> DraftKind:
+    """The draft `draft` writes for the pair, its notes said on stderr: private asks where
+    one side lives through a sensitive event. `force` by default: pairs a plan or a
+    meeting chose are the best there are, so never refused as weak."""
+    chosen = drafter.plan(pair, asked, force=force)
     for note in chosen.notes:
         say(note)
     return chosen.kind

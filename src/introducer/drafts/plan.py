@@ -34,6 +34,11 @@ _NOT_A_FOLLOW_UP = {
 WEAK_SCORE = 2.0
 
 
+def recorded_as(kind: DraftKind) -> Literal["asked", "introduced"]:
+    """What sending a draft of `kind` records: private asks are asks, the rest introduce."""
+    return "asked" if kind == "ask" else "introduced"
+
+
 class DraftRefusedError(IntroducerError):
     """A pair that should not be drafted as asked (nothing in common, too weak)."""
 

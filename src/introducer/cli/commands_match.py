@@ -93,6 +93,8 @@ def suggest(
             top=top, per_person=per_person, focus=focus_contact, min_score=min_score,
             include_history=include_history,
         )
+    if matchmaker.approximate is not None:
+        say(f"approximate: {matchmaker.approximate}")
     header = ["rank", "score", "a", "b", "common thread"]
     # For people, `--for X` reads best with X first; JSON and CSV keep a.id < b.id.
     ordered = [

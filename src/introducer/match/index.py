@@ -21,11 +21,11 @@ until the bound is beaten (MaxScore, per contact). A book where every value is
 common (all contacts hold the same few) is then searched exhaustively, in
 bounded memory; one where the common values are worth little stops early.
 
-The approximation left: when the pairs among every contact of any reach number
-more than `REACH_PAIR_LIMIT` (minutes of products), `unreached` is not claimed
-(-inf) and pairs sharing only non-proposing columns are missed, as before: 48
-of the top 50 at 100k on the synthetic books (benchmarks/), and nothing at all
-where every value is common in a book of 100k.
+What is left approximate: when the search by reach would have to take in more
+contacts than `REACH_PAIR_LIMIT` pairs allow (minutes of products), `unreached`
+still bounds what it left out, but the ranking can no longer prove its list and
+says so (`Matchmaker.approximate`): on the synthetic 100k book (benchmarks/) the
+reach bound stays above the 50th score, and the list is 48 of the exhaustive top 50.
 """
 
 from __future__ import annotations
@@ -244,26 +244,29 @@ class PairIndex:
     def _by_reach(self) -> tuple[IntArray, FloatArray]:
         """Contacts whose pairs the non-proposing columns can make worth anything, by
         falling reach: the most those columns and their ledger points can add to a pair
-        of theirs, counting the best ledger points any partner could bring. None if
-        their pairs are too many ever to search (`REACH_PAIR_LIMIT`)."""
+        of theirs, counting the best ledger points any partner could bring."""
         most = self.layout.bounds.per_contact()
         reaching = np.flatnonzero(self.introducible & (most > 0))
         reach = most[reaching]
         if self._has_ledger and len(reaching):
             ledger = self._ledger_most[reaching]
             reach = reach + ledger + ledger.max()
-        if len(reaching) * (len(reaching) - 1) // 2 > REACH_PAIR_LIMIT:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty.astype(np.float64)  # too many to search: unclaimed
         order = np.argsort(-reach, kind="stable")
         return reaching[order], reach[order]
 
     @property
     def reachable(self) -> int:
-        """How many contacts a search by reach may have to take in."""
+        """How many contacts a search by reach may take in: all who could make a pair from
+        the non-proposing columns, or as many as `REACH_PAIR_LIMIT` pairs allow."""
+        most = int((1 + np.sqrt(1 + 8 * REACH_PAIR_LIMIT)) // 2)
+        return min(len(self._strongest), most)
+
+    @property
+    def could_reach(self) -> int:
+        """How many contacts could make a pair from the non-proposing columns alone."""
         return len(self._strongest)
 
-    def _unreached(self, reach: int) -> float:
+    def unreached_at(self, reach: int) -> float:
         """The most a pair never proposed totals when the `reach` strongest are searched:
         one of its contacts is outside them (or it is the second strongest's best)."""
         beyond = max(reach, 1)
@@ -307,7 +310,7 @@ class PairIndex:
                 found = Candidates(strongest[found.first], strongest[found.second], found.total)
                 self._score_into(shortlist, found, self._ledger_bound, self._complete)
         found = shortlist.result()
-        return dataclasses.replace(found, unreached=self._unreached(reach))
+        return dataclasses.replace(found, unreached=self.unreached_at(reach))
 
     def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
         """Every pair `candidates` could return, minus exclusions, with its exact total, one
@@ -412,6 +415,12 @@ class PairIndex:
         layout = self.layout
         raw = Candidates(first, second, row_dot(layout.left, layout.right, first, second))
         return self._corrected(raw).total
+
+    def allowed(self, first: IntArray, second: IntArray) -> BoolArray:
+        """Which pairs (first < second) no avoid list or divorce keeps apart."""
+        if len(self._avoided_keys) == 0:
+            return np.ones(len(first), dtype=np.bool_)
+        return ~_among(first * self.size + second, self._avoided_keys)
 
     def _allowed(self, found: Candidates) -> Candidates:
         if len(self._avoided_keys) == 0 or len(found) == 0:

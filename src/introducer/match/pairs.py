@@ -62,6 +62,11 @@ class PairSource(Protocol):
         """How many contacts a search by reach could take in (all who can make a pair)."""
         ...
 
+    def unreached_at(self, reach: int) -> float:
+        """The most a pair left unproposed can total once the `reach` strongest contacts
+        are searched (-inf when none is left)."""
+        ...
+
     def candidates(self, keep: int | None = None, *, reach: int = 0,
                    after: Candidates | None = None) -> Candidates: ...
 

@@ -18,8 +18,8 @@ import dataclasses
 import datetime as dt
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -45,6 +45,17 @@ _FIRST_KEEP = 5_000
 # contacts each time.
 _FIRST_REACH = 2_048
 _REACH_GROWTH = 4
+# Most candidates one pass keeps, and most pairs it rescores exactly (a few seconds): a
+# book where tens of thousands of pairs tie at the top within rounding (every value
+# common, twins by the thousand) would otherwise be walked pair by pair, without end.
+_KEEP_LIMIT = 2_000_000
+_RESCORE_LIMIT = 40_000
+# Pairs of twins (`twins.py`) the ranking may walk past, and class pairs it may score,
+# before it gives up on them.
+_WALK_LIMIT = 2_000_000
+_CLASS_PAIRS_SCORED = 200_000
+# Contacts per class of twins from which a failed pass goes straight to ranking classes.
+_TWINS_PER_CLASS = 10
 # Runners-up named beside the best answer to one ask ("or: Carla Mendes, Brooke Hanley"),
 # found among the asker's best-scoring partners.
 ALTERNATIVES_NAMED = 3
@@ -52,12 +63,26 @@ _ALTERNATIVES_SCORED = 6
 
 if TYPE_CHECKING:  # the index needs scipy: explain and a small book never build it
     from introducer.match.index import PairIndex
+    from introducer.match.twins import TwinClasses
 
 AnswerKey = tuple[str, str, tuple[str, ...], str]
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Pass:
+    """One ranking pass: the list if it could be proven, and whether it ran out of rescores."""
+
+    chosen: list[Suggestion] | None
+    spent: bool = False
+
+
 class Matchmaker:
-    """Suggests and explains introductions for one book, as of `today`, given its `history`."""
+    """Suggests and explains introductions for one book, as of `today`, given its `history`.
+
+    `approximate` says why, when the last `suggest` could not prove its list the exact
+    best (the book's pairs too many to compare, or too many alike at the top); None
+    when it is exactly what ranking every pair would give.
+    """
 
     def __init__(
         self,
@@ -80,6 +105,8 @@ class Matchmaker:
         order = sorted(range(len(book.contacts)), key=lambda i: (book.contacts[i].id, i))
         self._rank: IntArray = np.empty(len(order), dtype=np.int64)
         self._rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+        self.approximate: str | None = None
+        self._twins: TwinClasses | Literal[False] | None = False  # False: not looked for
 
     @property
     def index(self) -> PairIndex:
@@ -147,17 +174,191 @@ class Matchmaker:
         keep: int | None = self._first_keep(top, per_person, hiding)
         reach = 0
         earlier: Candidates | None = None  # the last pass, when only the reach widens
+        self.approximate = None
         while True:
             found = (self.pairs.candidates(keep, reach=reach, after=earlier) if exempt < 0
                      else self.pairs.partners(exempt))
-            chosen = self._best(
-                found, top=top, cap=per_person, exempt=exempt, floor=min_score, hiding=hiding
-            )
-            if chosen is not None:
-                return [self._with_alternatives(s, chosen, include_history) for s in chosen]
-            wider_keep, reach = self._wider(found, keep, reach)
+            tried = self._best(found, top=top, cap=per_person, exempt=exempt, floor=min_score,
+                               hiding=hiding)
+            wider = None if tried.chosen is not None or tried.spent else self._wider(
+                found, keep, reach)
+            if tried.chosen is None and exempt < 0 and (wider is None or self._mostly_twins()):
+                tried = _Pass(self._by_twins(top=top, cap=per_person, floor=min_score,
+                                             hiding=hiding))
+            if tried.chosen is None and wider is None:
+                self.approximate = self._why_approximate(found, tried)
+                tried = self._best(
+                    dataclasses.replace(found, ceiling=-np.inf, unreached=-np.inf), top=top,
+                    cap=per_person, exempt=exempt, floor=min_score, hiding=hiding, settle=True,
+                )
+            if tried.chosen is not None:
+                return [self._with_alternatives(s, tried.chosen, include_history)
+                        for s in tried.chosen]
+            assert wider is not None
+            wider_keep, reach = wider
             earlier = found if wider_keep == keep else None
             keep = wider_keep
+
+    def _why_approximate(self, found: Candidates, tried: _Pass) -> str:
+        """What the user is told when the list is the best found, not proven the best."""
+        if tried.spent or found.unreached <= found.ceiling:
+            return ("more pairs score alike at the top than can be ranked one by one: these "
+                    "are the best of those ranked, not always the first of them by id")
+        index = self._index
+        could = index.could_reach if index is not None else 0
+        return (f"{could:,} contacts could make a pair from common values alone, too many to "
+                "compare every such pair: these are the best of the pairs among the "
+                f"{self.pairs.reachable:,} likeliest")
+
+    def _by_twins(self, *, top: int, cap: int, floor: float, hiding: bool
+                  ) -> list[Suggestion] | None:
+        """The exact list for a book whose contacts fall into few classes of twins, where
+        the pairs that tie at the top are too many to rescore one by one; None if the
+        book is not like that, or the walk grows past `_WALK_LIMIT`.
+
+        The greedy of `_best`, over class pairs: each is scored once, by a pair of its
+        own, and its pairs are taken in the ranking's order (score, then ids), all
+        sharing that score; an ask or a need is keyed by the person of the pair in the
+        asker's class. Each pair chosen is scored for itself, and if it is not what its
+        class pair said, the book is not one of twins after all (None).
+        """
+        from introducer.match.twins import PairWalk, class_totals
+
+        twins = self._twin_classes()
+        if twins is None or self._index is None:
+            return None
+        index = self._index
+        reps, first_class, second_class = class_totals(index, twins)
+        lowest = max(floor, 0.0) - SCORE_MARGIN
+        chosen: list[Suggestion] = []
+        answered: set[AnswerKey] = set()
+        helped: set[tuple[str, str]] = set()
+        uses: Counter[int] = Counter()
+        ids = [contact.id for contact in self.book.contacts]
+        # Per class pair walked: its walk, its score, its representative's answer key and
+        # the class of the one the answer is about (-1: none; -2: a class with itself).
+        walks: list[tuple[Iterator[tuple[int, int, int, int]], float, tuple[AnswerKey, int]
+                          | None, int]] = []
+        heap: list[tuple[float, int, int, int, int, int]] = []
+        rescored = walked = 0
+        scored = 0  # class pairs looked at, best total first
+
+        def full(person: int) -> bool:
+            return bool(cap) and uses[person] >= cap
+
+        def push(number: int) -> None:
+            walk, score, _, _ = walks[number]
+            step = next(walk, None)
+            if step is not None:
+                heapq.heappush(heap, (-score, step[0], step[1], number, step[2], step[3]))
+
+        while len(chosen) < top:
+            ahead = float(reps.total[scored]) if scored < len(reps) else -np.inf
+            if ahead <= lowest:
+                ahead = -np.inf
+            unseen = ahead + SCORE_MARGIN
+            settled = unseen <= max(floor, 0.0)
+            if heap and (settled or -heap[0][0] > unseen):
+                score, *_, number, first, second = heapq.heappop(heap)
+                score = -score
+                walked += 1
+                if walked > _WALK_LIMIT:
+                    return None
+                push(number)
+                if score <= 0 or score < floor:
+                    break
+                _, _, template, subject_class = walks[number]
+                if template is not None and subject_class == -2:
+                    keyed = self.answer_key(self.scorer.score_pair(first, second))
+                    rescored += 1
+                else:
+                    keyed = self._twin_key(template, subject_class, twins.class_of, first,
+                                           second)
+                if keyed is not None and keyed[0] in answered:
+                    continue
+                if keyed is not None and self.prepared.couples and any(
+                    (partner, ids[second if ids[first] == keyed[0][1] else first]) in helped
+                    for partner in self.prepared.partners_of(keyed[0][1])
+                ):
+                    continue
+                counted = [p for p in (first, second) if p != keyed[1]] if keyed else [
+                    first, second]
+                if any(full(p) for p in counted):
+                    continue
+                suggestion = self.scorer.score_pair(first, second)
+                if suggestion.score != score or self.answer_key(suggestion) != keyed:
+                    return None  # not twins after all: let the ranking say it is approximate
+                if keyed is not None:
+                    answered.add(keyed[0])
+                    helped.add(self.helper_of(suggestion))
+                chosen.append(suggestion)
+                uses.update(counted)
+                continue
+            if ahead == -np.inf:
+                break
+            low, high = int(reps.first[scored]), int(reps.second[scored])
+            pair = int(first_class[scored]), int(second_class[scored])
+            scored += 1
+            if hiding and self.prepared.hidden(low, high) is not None:
+                continue  # only a class of one has a history: this is the pair itself
+            representative = self.scorer.score_pair(low, high)
+            rescored += 1
+            if rescored > _CLASS_PAIRS_SCORED:
+                return None
+            if representative.excluded is not None:
+                continue
+            template = self.answer_key(representative)
+            subject_class = -1
+            if template is not None:
+                subject = self.prepared.index_of[template[0][1]]
+                subject_class = -2 if pair[0] == pair[1] else int(twins.class_of[subject])
+            exempt_class = subject_class if template is not None and template[1] >= 0 else -1
+            walk = PairWalk(twins, *pair).pairs(self._done_with(twins.class_of, exempt_class,
+                                                                full))
+            walks.append((walk, representative.score, template, subject_class))
+            push(len(walks) - 1)
+        return chosen
+
+    def _twin_classes(self) -> TwinClasses | None:
+        """The book's classes of twins (found once), None for a small book or one with
+        too few twins to group (`twins.find_twins`)."""
+        if self._twins is False:
+            from introducer.match.twins import find_twins
+
+            self._twins = (find_twins(self._index, self._rank)
+                           if self._index is not None and self.pairs is self._index else None)
+        return self._twins
+
+    def _mostly_twins(self) -> bool:
+        """Whether twins are most of the book (ten to a class or more): then ranking them as
+        classes is quicker than widening a search that only finds more of them."""
+        twins = self._twin_classes()
+        return twins is not None and len(twins.members) * _TWINS_PER_CLASS <= len(
+            self.book.contacts)
+
+    @staticmethod
+    def _done_with(class_of: IntArray, exempt_class: int, full: Callable[[int], bool]
+                   ) -> Callable[[int], bool]:
+        """Who a class pair's walk can pass over: anyone full, but the class of one who
+        asked (not held to the cap), and nobody in a class paired with itself that answers
+        something (which of the two asked depends on the pair)."""
+        if exempt_class == -2:
+            return lambda person: False
+        return lambda person: int(class_of[person]) != exempt_class and full(person)
+
+    def _twin_key(self, template: tuple[AnswerKey, int] | None, subject_class: int,
+                  class_of: IntArray, first: int, second: int) -> tuple[AnswerKey, int] | None:
+        """A pair's answer key from its class pair's: the same ask or need, about the
+        person of this pair in the class of the one it was about."""
+        if template is None:
+            return None
+        (kind, _, values, _), _ = template
+        subject, other = (first, second) if int(class_of[first]) == subject_class else (
+            second, first)
+        contact_id = self.book.contacts[subject].id
+        if kind == "wants":
+            return (kind, contact_id, values, ""), subject
+        return (kind, contact_id, values, self._line(other)), -1
 
     def _first_keep(self, top: int, per_person: int, hiding: bool) -> int | None:
         """How many candidates to rescore at first: a generous guess.
@@ -169,15 +370,22 @@ class Matchmaker:
             keep += len(self.history.hidden)
         return keep if keep < len(self.book.contacts) ** 2 else None
 
-    def _wider(self, found: Candidates, keep: int | None, reach: int) -> tuple[int | None, int]:
+    def _wider(self, found: Candidates, keep: int | None, reach: int
+               ) -> tuple[int | None, int] | None:
         """The next, wider search after `found` fell short: more of the strongest contacts
         searched exhaustively if pairs never proposed could still rank (up to all who
-        could make one), else more candidates kept (up to all)."""
+        could make one, within `REACH_PAIR_LIMIT`), else more candidates kept (up to all,
+        within `_KEEP_LIMIT`). None when no wider search could settle the list."""
         if found.unreached > found.ceiling:
             widest = self.pairs.reachable
-            return keep, widest if reach >= widest // _REACH_GROWTH else max(
-                _FIRST_REACH, reach * _REACH_GROWTH)
+            if reach >= widest or (len(found) == keep
+                                   and self.pairs.unreached_at(widest) > found.ceiling):
+                return None  # even the widest search would leave pairs that could rank
+            return keep, widest if reach >= widest // _REACH_GROWTH else min(
+                widest, max(_FIRST_REACH, reach * _REACH_GROWTH))
         assert keep is not None, "a complete candidate list always ranks"
+        if keep >= _KEEP_LIMIT:
+            return None
         keep *= 16
         return (keep if keep < len(self.book.contacts) ** 2 else None), reach
 
@@ -299,9 +507,12 @@ class Matchmaker:
         return self._line(other) == line
 
     def _best(
-        self, found: Candidates, *, top: int, cap: int, exempt: int, floor: float, hiding: bool
-    ) -> list[Suggestion] | None:
-        """Greedy by shown score with per-person caps; None if `found` was cut too short.
+        self, found: Candidates, *, top: int, cap: int, exempt: int, floor: float, hiding: bool,
+        settle: bool = False,
+    ) -> _Pass:
+        """Greedy by shown score with per-person caps; no list if `found` was cut too short,
+        or if `_RESCORE_LIMIT` pairs were rescored before it could be proven (`spent`).
+        With `settle`, the best list those rescored pairs make, whatever lies beyond.
 
         With `hiding`, pairs the history hides are passed over before they are scored.
         The best answer to an ask (or a live event's need) is suggested once, the
@@ -319,6 +530,7 @@ class Matchmaker:
         waiting: list[tuple[float, int, int, int, int, Suggestion]] = []
         stream = self._stream(found, floor)
         upcoming = next(stream, None)
+        rescored = 0
         while len(chosen) < top:
             ahead = upcoming[0] if upcoming is not None else -np.inf
             # Best shown score anything not yet rescored could have (pairs cut from `found` too).
@@ -343,7 +555,12 @@ class Matchmaker:
                     uses.update(counted)
                 continue
             if upcoming is None or ahead < found.outside:
-                return chosen if settled else None
+                return _Pass(chosen if settled else None)
+            if rescored >= _RESCORE_LIMIT:
+                if not settle:
+                    return _Pass(None, spent=True)
+                upcoming = None  # the rest goes unseen: settle for those rescored
+                continue
             _, first, second = upcoming
             upcoming = next(stream, None)
             if full(first) and full(second):
@@ -351,6 +568,7 @@ class Matchmaker:
             if hiding and self.prepared.hidden(first, second) is not None:
                 continue  # never taken, so it uses up nobody's cap
             suggestion = self.scorer.score_pair(first, second)
+            rescored += 1
             low, high = sorted((int(self._rank[first]), int(self._rank[second])))
             heapq.heappush(waiting, (-suggestion.score, low, high, first, second, suggestion))
-        return chosen
+        return _Pass(chosen)

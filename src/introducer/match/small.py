@@ -60,6 +60,10 @@ class ScoredPairs:
         """Every pair is scored here, so no pair is ever left unreached."""
         return 0
 
+    def unreached_at(self, reach: int) -> float:
+        """No pair goes unproposed here, whatever the reach."""
+        return -np.inf
+
     def candidates(self, keep: int | None = None, *, reach: int = 0,
                    after: Candidates | None = None) -> Candidates:
         """Every connected pair, or with `keep` the `keep` best (`ceiling` bounds the rest;

@@ -124,7 +124,7 @@ def test_a_list_it_cannot_prove_is_said_to_be_approximate(tmp_path: Path) -> Non
     scores = [s["score"] for s in json.loads(out)["suggestions"]]
     assert len(scores) == 5 and scores == sorted(scores, reverse=True)
     assert err.startswith("approximate: 100 contacts could make a pair")
-    assert err.rstrip().endswith("the best of the pairs among the 45 likeliest")
+    assert err.rstrip().endswith("and of every pair among the 45 likeliest")
 
 
 def test_a_list_it_can_prove_says_nothing_more(tmp_path: Path) -> None:

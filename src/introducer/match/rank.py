@@ -186,7 +186,7 @@ class Matchmaker:
                 tried = _Pass(self._by_twins(top=top, cap=per_person, floor=min_score,
                                              hiding=hiding))
             if tried.chosen is None and wider is None:
-                self.approximate = self._why_approximate(found, tried)
+                self.approximate = self._why_approximate(found, tried, reach)
                 tried = self._best(
                     dataclasses.replace(found, ceiling=-np.inf, unreached=-np.inf), top=top,
                     cap=per_person, exempt=exempt, floor=min_score, hiding=hiding, settle=True,
@@ -199,16 +199,17 @@ class Matchmaker:
             earlier = found if wider_keep == keep else None
             keep = wider_keep
 
-    def _why_approximate(self, found: Candidates, tried: _Pass) -> str:
+    def _why_approximate(self, found: Candidates, tried: _Pass, reach: int) -> str:
         """What the user is told when the list is the best found, not proven the best."""
         if tried.spent or found.unreached <= found.ceiling:
             return ("more pairs score alike at the top than can be ranked one by one: these "
                     "are the best of those ranked, not always the first of them by id")
         index = self._index
         could = index.could_reach if index is not None else 0
+        searched = f", and of every pair among the {reach:,} likeliest" if reach else ""
         return (f"{could:,} contacts could make a pair from common values alone, too many to "
-                "compare every such pair: these are the best of the pairs among the "
-                f"{self.pairs.reachable:,} likeliest")
+                "compare every such pair: these are the best of the pairs that share "
+                f"something rarer{searched}")
 
     def _by_twins(self, *, top: int, cap: int, floor: float, hiding: bool
                   ) -> list[Suggestion] | None:

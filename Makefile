@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import_vcard.py
 	$(BIN)/python benchmarks/bench_ledger.py
 	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_concentrated.py
 
 # Judgment, measured: the ranking of the graded books in eval/books/ (see eval/run.py).
 # EVAL_ARGS=--verbose lists the top 20 with grades and the must-makes missed.

@@ -30,7 +30,7 @@ from introducer.errors import ContactLookupError, UsageError
 from introducer.match.history import NO_HISTORY, HistoryView
 from introducer.match.pairs import Candidates, IntArray, PairSource
 from introducer.match.profile import PreparedBook
-from introducer.match.score import PairScorer, Suggestion
+from introducer.match.score import STANDING_KINDS, PairScorer, Suggestion
 from introducer.match.small import SMALL_BOOK, ScoredPairs
 
 # Largest gap between a pair's unrounded total and its shown score: half a hundredth
@@ -74,6 +74,15 @@ class _Pass:
 
     chosen: list[Suggestion] | None
     spent: bool = False
+
+
+def _tied_answers(suggestion: Suggestion) -> bool:
+    """Whether the reason that makes the pair an answer ties with another but for its text
+    (each asked what the other does): then which of the two it is about follows the
+    names, and differs from one pair of the same two classes to the next."""
+    positive = [r for r in suggestion.reasons if r.points > 0 and r.kind not in STANDING_KINDS]
+    return len(positive) > 1 and (positive[0].points, positive[0].kind, positive[0].values) == (
+        positive[1].points, positive[1].kind, positive[1].values)
 
 
 class Matchmaker:
@@ -312,7 +321,8 @@ class Matchmaker:
             subject_class = -1
             if template is not None:
                 subject = self.prepared.index_of[template[0][1]]
-                subject_class = -2 if pair[0] == pair[1] else int(twins.class_of[subject])
+                subject_class = (-2 if pair[0] == pair[1] or _tied_answers(representative)
+                                 else int(twins.class_of[subject]))
             exempt_class = subject_class if template is not None and template[1] >= 0 else -1
             walk = PairWalk(twins, *pair).pairs(self._done_with(twins.class_of, exempt_class,
                                                                 full))

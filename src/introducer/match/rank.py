@@ -76,6 +76,29 @@ class _Pass:
     spent: bool = False
 
 
+class _Picks:
+    """What one ranking pass has taken so far, and what that rules out next: an ask
+    answered once, nobody past the cap (but `exempt`, and the one who asked)."""
+
+    def __init__(self, cap: int, exempt: int = -1) -> None:
+        self.cap, self.exempt = cap, exempt
+        self.chosen: list[Suggestion] = []
+        self.answered: set[AnswerKey] = set()
+        self.helped: set[tuple[str, str]] = set()  # (who was helped, by whom)
+        self.uses: Counter[int] = Counter()
+
+    def full(self, person: int) -> bool:
+        return bool(self.cap) and person != self.exempt and self.uses[person] >= self.cap
+
+    def take(self, suggestion: Suggestion, keyed: tuple[AnswerKey, int] | None,
+             counted: list[int], helper: tuple[str, str]) -> None:
+        if keyed is not None:
+            self.answered.add(keyed[0])
+            self.helped.add(helper)
+        self.chosen.append(suggestion)
+        self.uses.update(counted)
+
+
 def _tied_answers(suggestion: Suggestion) -> bool:
     """Whether the reason that makes the pair an answer ties with another but for its text
     (each asked what the other does): then which of the two it is about follows the
@@ -240,10 +263,7 @@ class Matchmaker:
         index = self._index
         reps, first_class, second_class = class_totals(index, twins)
         lowest = max(floor, 0.0) - SCORE_MARGIN
-        chosen: list[Suggestion] = []
-        answered: set[AnswerKey] = set()
-        helped: set[tuple[str, str]] = set()
-        uses: Counter[int] = Counter()
+        picks = _Picks(cap)
         ids = [contact.id for contact in self.book.contacts]
         # Per class pair walked: its walk, its score, its representative's answer key and
         # the class of the one the answer is about (-1: none; -2: a class with itself).
@@ -253,16 +273,13 @@ class Matchmaker:
         rescored = walked = 0
         scored = 0  # class pairs looked at, best total first
 
-        def full(person: int) -> bool:
-            return bool(cap) and uses[person] >= cap
-
         def push(number: int) -> None:
             walk, score, _, _ = walks[number]
             step = next(walk, None)
             if step is not None:
                 heapq.heappush(heap, (-score, step[0], step[1], number, step[2], step[3]))
 
-        while len(chosen) < top:
+        while len(picks.chosen) < top:
             ahead = float(reps.total[scored]) if scored < len(reps) else -np.inf
             if ahead <= lowest:
                 ahead = -np.inf
@@ -284,25 +301,21 @@ class Matchmaker:
                 else:
                     keyed = self._twin_key(template, subject_class, twins.class_of, first,
                                            second)
-                if keyed is not None and keyed[0] in answered:
+                if keyed is not None and keyed[0] in picks.answered:
                     continue
                 if keyed is not None and self.prepared.couples and any(
-                    (partner, ids[second if ids[first] == keyed[0][1] else first]) in helped
+                    (partner, ids[second if ids[first] == keyed[0][1] else first]) in picks.helped
                     for partner in self.prepared.partners_of(keyed[0][1])
                 ):
                     continue
                 counted = [p for p in (first, second) if p != keyed[1]] if keyed else [
                     first, second]
-                if any(full(p) for p in counted):
+                if any(picks.full(p) for p in counted):
                     continue
                 suggestion = self.scorer.score_pair(first, second)
                 if suggestion.score != score or self.answer_key(suggestion) != keyed:
                     return None  # not twins after all: let the ranking say it is approximate
-                if keyed is not None:
-                    answered.add(keyed[0])
-                    helped.add(self.helper_of(suggestion))
-                chosen.append(suggestion)
-                uses.update(counted)
+                picks.take(suggestion, keyed, counted, self.helper_of(suggestion))
                 continue
             if ahead == -np.inf:
                 break
@@ -325,10 +338,10 @@ class Matchmaker:
                                  else int(twins.class_of[subject]))
             exempt_class = subject_class if template is not None and template[1] >= 0 else -1
             walk = PairWalk(twins, *pair).pairs(self._done_with(twins.class_of, exempt_class,
-                                                                full))
+                                                                picks.full))
             walks.append((walk, representative.score, template, subject_class))
             push(len(walks) - 1)
-        return chosen
+        return picks.chosen
 
     def _twin_classes(self) -> TwinClasses | None:
         """The book's classes of twins (found once), None for a small book or one with
@@ -530,19 +543,14 @@ class Matchmaker:
         runners-up named beside it; the one who asked is not held to the cap, so every
         ask can be answered.
         """
-        chosen: list[Suggestion] = []
-        answered: set[AnswerKey] = set()
-        helped: set[tuple[str, str]] = set()  # (who was helped, by whom) among those chosen
-        uses: Counter[int] = Counter()
-
-        def full(person: int) -> bool:
-            return bool(cap) and person != exempt and uses[person] >= cap
+        picks = _Picks(cap, exempt)
+        full = picks.full
 
         waiting: list[tuple[float, int, int, int, int, Suggestion]] = []
         stream = self._stream(found, floor)
         upcoming = next(stream, None)
         rescored = 0
-        while len(chosen) < top:
+        while len(picks.chosen) < top:
             ahead = upcoming[0] if upcoming is not None else -np.inf
             # Best shown score anything not yet rescored could have (pairs cut from `found` too).
             unseen = max(ahead, found.outside) + SCORE_MARGIN
@@ -552,21 +560,17 @@ class Matchmaker:
                 if suggestion.score <= 0 or suggestion.score < floor:
                     break
                 keyed = self.answer_key(suggestion)
-                if keyed is not None and keyed[0] in answered:
+                if keyed is not None and keyed[0] in picks.answered:
                     continue  # a runner-up: named beside the best answer, not listed
-                if self.serves_the_other_side(suggestion, helped):
+                if self.serves_the_other_side(suggestion, picks.helped):
                     continue
                 asker = keyed[1] if keyed is not None else -1
                 counted = [p for p in (first, second) if p != asker]
                 if not any(full(p) for p in counted):
-                    if keyed is not None:
-                        answered.add(keyed[0])
-                        helped.add(self.helper_of(suggestion))
-                    chosen.append(suggestion)
-                    uses.update(counted)
+                    picks.take(suggestion, keyed, counted, self.helper_of(suggestion))
                 continue
             if upcoming is None or ahead < found.outside:
-                return _Pass(chosen if settled else None)
+                return _Pass(picks.chosen if settled else None)
             if rescored >= _RESCORE_LIMIT:
                 if not settle:
                     return _Pass(None, spent=True)
@@ -582,4 +586,4 @@ class Matchmaker:
             rescored += 1
             low, high = sorted((int(self._rank[first]), int(self._rank[second])))
             heapq.heappush(waiting, (-suggestion.score, low, high, first, second, suggestion))
-        return _Pass(chosen)
+        return _Pass(picks.chosen)

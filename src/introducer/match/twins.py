@@ -57,16 +57,17 @@ class TwinClasses:
 
 
 def _profile_key(profile: Profile) -> Hashable:
-    """What the scorer reads from a profile, without the contact's name and id."""
+    """What the scorer reads from a profile, without the contact's name and id (sets, so
+    the order a book lists values in does not matter)."""
     return (
-        profile.business, profile.company, tuple(sorted(profile.clients.items())),
-        tuple(sorted(profile.referral_sources.items())), tuple(sorted(profile.hobbies.items())),
-        tuple(sorted(profile.serves)), tuple(sorted(profile.living.items())),
+        profile.business, profile.company, frozenset(profile.clients.items()),
+        frozenset(profile.referral_sources.items()), frozenset(profile.hobbies.items()),
+        profile.serves, frozenset(profile.living.items()),
         tuple((w.key, w.text, w.at_company) for w in profile.wants), profile.active,
-        tuple(sorted(profile.notes_words)), tuple(sorted(profile.fit_words)),
-        tuple(sorted(profile.work_words)), tuple(sorted(profile.told.items())),
-        tuple(sorted(profile.client_events.items())), tuple(sorted(profile.serving.items())),
-        profile.contact.closeness, profile.contact.last_contact,
+        profile.notes_words, profile.fit_words, profile.work_words,
+        frozenset(profile.told.items()), frozenset(profile.client_events.items()),
+        frozenset(profile.serving.items()), profile.contact.closeness,
+        profile.contact.last_contact,
     )
 
 
@@ -88,6 +89,14 @@ def _loners(index: PairIndex) -> set[int]:
     return alone
 
 
+def cut(position: int, starts: list[int], columns: bytes, column_size: int, values: bytes,
+        value_size: int) -> tuple[bytes, bytes]:
+    """One row of a CSR matrix (its columns and values) as bytes."""
+    low, high = starts[position], starts[position + 1]
+    return (columns[low * column_size:high * column_size],
+            values[low * value_size:high * value_size])
+
+
 def find_twins(index: PairIndex, rank: IntArray) -> TwinClasses | None:
     """The book's classes of twins, or None if there are more than `CLASS_LIMIT` (or no
     class holds two people: nothing to gain)."""
@@ -95,19 +104,21 @@ def find_twins(index: PairIndex, rank: IntArray) -> TwinClasses | None:
     left, right = index.layout.left, index.layout.right
     alone = _loners(index)
     acquaintance = prepared.acquaintance
+    # Each row's columns and values as bytes, cut from the whole arrays (quicker than
+    # slicing numpy arrays a hundred thousand times).
+    rows = [(matrix.indptr.tolist(), matrix.indices.tobytes(), matrix.indices.itemsize,
+             matrix.data.tobytes(), matrix.data.itemsize) for matrix in (left, right)]
+    vouch = prepared.vouch.tolist()
+    introducible = index.introducible.tolist()
     classes: dict[Hashable, list[int]] = {}
     for position in range(index.size):
-        if not index.introducible[position]:
+        if not introducible[position]:
             continue
         if position in alone:
             key: Hashable = ("alone", position)
         else:
-            row = slice(left.indptr[position], left.indptr[position + 1])
-            mirror = slice(right.indptr[position], right.indptr[position + 1])
-            key = (left.indices[row].tobytes(), left.data[row].tobytes(),
-                   right.indices[mirror].tobytes(), right.data[mirror].tobytes(),
-                   acquaintance.member_of[position], float(prepared.vouch[position]),
-                   _profile_key(prepared.profiles[position]))
+            key = (*(cut(position, *row) for row in rows), acquaintance.member_of[position],
+                   vouch[position], _profile_key(prepared.profiles[position]))
         classes.setdefault(key, []).append(position)
         if len(classes) > CLASS_LIMIT:
             return None

@@ -33,7 +33,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 def load_book(path: Path) -> Book:
     """Read, validate and return the book at `path`; raise BookError listing every problem."""
-    with collector_paused():
+    with collector_paused(keep=True):
         return _BookReader(str(path)).read(path)
 
 
@@ -42,7 +42,7 @@ def load_what_loads(path: Path) -> PartialBook:
     only some of the book (the ledger's); a file that is not there still raises."""
     reader = _BookReader(str(path), lenient=True)
     try:
-        with collector_paused():
+        with collector_paused(keep=True):
             book = reader.read(path)
     except BookError as error:  # unreadable as a whole: not UTF-8, bad YAML, not a mapping
         if not path.is_file():

@@ -147,3 +147,16 @@ def test_a_child_that_dies_leaves_the_book_to_one_pass(
     assert parallel.read_in_parallel(path.read_bytes(), str(path)) is None
     book, problems = outcome(path)
     assert problems == [] and book == one_pass(path, monkeypatch)[0]
+
+
+def test_no_process_to_be_had_leaves_the_book_to_one_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "contacts.yaml"
+    path.write_text(book_text(30), encoding="utf-8")
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel.os, "fork", refused)
+    book, problems = outcome(path)
+    assert problems == [] and book == one_pass(path, monkeypatch)[0]

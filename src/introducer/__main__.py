@@ -10,7 +10,8 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status instead of exiting deep inside."""
+    """Run the command line; returns the exit status instead of exiting deep inside
+    (after a big book, `lifetime.end` exits here instead, skipping the teardown)."""
     from introducer.streams import output_failed, reopen_closed_streams
 
     reopen_closed_streams()
@@ -27,8 +28,9 @@ def main(argv: list[str] | None = None) -> int:
             return output_failed(error)
         return 0
     from introducer.cli.app import run
+    from introducer.lifetime import end
 
-    return run(args)
+    return end(run(args))
 
 
 if __name__ == "__main__":

@@ -16,13 +16,15 @@ from pydantic import BaseModel, ValidationError
 
 from introducer.book.messages import describe_error, did_you_mean, unknown_key_hint
 from introducer.book.model import Book, BrokenContact, PartialBook
+from introducer.book.parallel import QuickRead, read_in_parallel
 from introducer.book.schema import TOP_LEVEL_FIELDS, Contact, Me, Settings, slugify
 from introducer.book.yamlsafe import (
     LineList,
     LineMap,
     contact_label,
     kind_of,
-    read_yaml,
+    parse_yaml,
+    read_book_bytes,
     shown,
 )
 from introducer.collector import collector_paused
@@ -33,7 +35,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 def load_book(path: Path) -> Book:
     """Read, validate and return the book at `path`; raise BookError listing every problem."""
-    with collector_paused():
+    with collector_paused(keep=True):
         return _BookReader(str(path)).read(path)
 
 
@@ -42,7 +44,7 @@ def load_what_loads(path: Path) -> PartialBook:
     only some of the book (the ledger's); a file that is not there still raises."""
     reader = _BookReader(str(path), lenient=True)
     try:
-        with collector_paused():
+        with collector_paused(keep=True):
             book = reader.read(path)
     except BookError as error:  # unreadable as a whole: not UTF-8, bad YAML, not a mapping
         if not path.is_file():
@@ -63,16 +65,30 @@ class _BookReader:
         self._claimed: list[tuple[str, str, _Origin]] = []
 
     def read(self, path: Path) -> Book:
-        document = read_yaml(path)
+        data = read_book_bytes(path)
+        quick = read_in_parallel(data, self.file)
+        if quick is not None:
+            book = self._book(path, quick.root, self._quick_contacts(quick))
+            if not self.problems:
+                return book
+            # Something to report after all (a duplicate id): the usual way says it exactly.
+            self.problems.clear()
+            self._claimed.clear()
+        document = parse_yaml(data, self.file)
         root = document.root
         if not isinstance(root, LineMap):
             self.problems.extend(document.problems)
             self._fail_on_root(root)
         self.problems.extend(_with_contacts(document.problems, root))
+        return self._book(path, root, None)
+
+    def _book(self, path: Path, root: LineMap,
+              contacts_read: tuple[list[Contact], list[_Origin]] | None) -> Book:
+        """The book from its document; its contacts too unless already `contacts_read`."""
         self._check_top_level_keys(root)
         me = self._section(Me, root, "me") or Me()
         settings = self._section(Settings, root, "settings") or Settings()
-        contacts, origins = self._contacts(root)
+        contacts, origins = self._contacts(root) if contacts_read is None else contacts_read
         self._check_duplicate_ids(contacts, origins)
         if not self.lenient and any(problem.severity == "error" for problem in self.problems):
             raise BookError(sorted(self.problems, key=lambda p: p.line or 0))
@@ -131,6 +147,17 @@ class _BookReader:
                 line, message = describe_error(model, raw, detail, prefix)
                 self._add(line, f"{lead}: {message}" if lead else message, contact)
             return None
+
+    def _quick_contacts(self, quick: QuickRead) -> tuple[list[Contact], list[_Origin]]:
+        """The contacts read in parallel, claiming their ids as `_contacts` does."""
+        contacts: list[Contact] = []
+        origins: list[_Origin] = []
+        for contact, line, key_lines, explicit_id in quick.contacts:
+            origin = _Origin(line, key_lines, explicit_id)
+            contacts.append(contact)
+            origins.append(origin)
+            self._claimed.append((contact.id, contact.name, origin))
+        return contacts, origins
 
     def _contacts(self, root: LineMap) -> tuple[list[Contact], list[_Origin]]:
         raw_list = root.get("contacts")

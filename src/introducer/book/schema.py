@@ -128,7 +128,7 @@ _Value = TypeVar("_Value")
 #: apply them to the None as well and fail with a TypeError instead of a message.
 OptionalValue = Annotated[_Value | None, BeforeValidator(_none_if_blank)]
 
-Text = Annotated[str, BeforeValidator(_strip_text), Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1), BeforeValidator(_strip_text)]
 OptionalText = OptionalValue[Text]
 
 

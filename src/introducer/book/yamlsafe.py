@@ -90,9 +90,14 @@ class _FatalError(Exception):
 
 def read_yaml(path: Path) -> YamlDocument:
     """Read and parse a YAML file; raise BookError when it cannot be read at all."""
+    return parse_yaml(read_book_bytes(path), str(path))
+
+
+def read_book_bytes(path: Path) -> bytes:
+    """The file's bytes; BookError (one problem naming the file) when it cannot be read."""
     file = str(path)
     try:
-        data = read_without_blocking(path)
+        return read_without_blocking(path)
     except FileNotFoundError:
         raise BookError([Problem(file, None, "no such file")]) from None
     except IsADirectoryError:
@@ -102,7 +107,6 @@ def read_yaml(path: Path) -> YamlDocument:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise BookError([Problem(file, None, f"cannot be read: {reason}")]) from None
-    return parse_yaml(data, file)
 
 
 def parse_yaml(data: bytes, file: str) -> YamlDocument:
@@ -133,6 +137,28 @@ def parse_yaml(data: bytes, file: str) -> YamlDocument:
     else:
         return YamlDocument(root, tuple(builder.problems))
     raise BookError(_with_contacts_from_text([*builder.problems, stop], text))
+
+
+def parse_clean(data: bytes, file: str, *, first_line: int = 1, depth: int = 0) -> Any:
+    """A piece of a document (`first_line` is its first line, `depth` how deeply it is
+    nested), built as `parse_yaml` builds it; or `UNCLEAN` if there is anything at all
+    to report, or an alias (whose limits count over the whole document), for the caller
+    to read the whole document the usual way."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return UNCLEAN
+    builder = _Builder(file, first_line=first_line, depth=depth)
+    try:
+        with collector_paused():
+            root = builder.build(_make_parser(data).get_event)
+    except (_FatalError, yaml.YAMLError):
+        return UNCLEAN
+    return UNCLEAN if builder.problems or builder.aliases else root
+
+
+#: What `parse_clean` returns for a piece that must be read the usual way.
+UNCLEAN: Any = object()
 
 
 def _with_contacts_from_text(problems: list[Problem], text: str) -> list[Problem]:
@@ -195,9 +221,12 @@ def _tag_message(tag: str) -> str:
 class _Builder:
     """Turns parser events into LineMap / LineList / str / None, one event at a time."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, *, first_line: int = 1, depth: int = 0) -> None:
         self.file = file
         self.problems: list[Problem] = []
+        self.first_line = first_line  # of the text parsed: a piece of a book starts later
+        self.depth = depth  # containers the text is inside
+        self.aliases = 0  # values taken from aliases
 
     def _problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.file, line, message))
@@ -218,8 +247,12 @@ class _Builder:
         aliased = 0
         documents = 0
 
-        # The open container and its state live in locals; enclosing ones on `stack`.
-        stack: list[tuple[Any, bool, Any, int, str | None, list[Any] | None]] = []
+        # The open container and its state live in locals; enclosing ones on `stack`
+        # (a piece of a book starts inside containers it does not see).
+        stack: list[tuple[Any, bool, Any, int, str | None, list[Any] | None]] = [
+            (None, False, no_key, 0, None, None)
+        ] * self.depth
+        base = self.first_line
         container: Any = None
         is_map = False
         key: Any = no_key
@@ -240,13 +273,13 @@ class _Builder:
                     if tag == _NULL_TAG:
                         value = None
                     else:
-                        self._check_tag(tag, _STR_TAGS, event.start_mark.line + 1)
+                        self._check_tag(tag, _STR_TAGS, event.start_mark.line + base)
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, 1)
                 node_size = 1
             elif kind is alias_event:
                 name = event.anchor
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + base
                 if name in open_anchors:
                     raise _FatalError(line, f"alias refers to its own enclosing node (anchor "
                                       f"at line {open_anchors[name]}); recursive aliases are "
@@ -255,11 +288,12 @@ class _Builder:
                     raise _FatalError(line, "alias to an anchor that is not defined before it")
                 value, node_size = anchors[name]
                 aliased += node_size
+                self.aliases = aliased
                 if aliased > ALIAS_NODE_ALLOWANCE + 2 * event.start_mark.index:
                     raise _FatalError(line, "aliases expand to too many values (a YAML "
                                       "'billion laughs' file?); refusing to read it")
             elif kind is map_start or kind is seq_start:
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + base
                 if is_map and key is no_key:
                     raise _FatalError(line, "a key must be plain text, not a list or mapping")
                 if len(stack) >= MAX_DEPTH:
@@ -288,7 +322,7 @@ class _Builder:
             elif kind is doc_start:
                 documents += 1
                 if documents > 1:
-                    raise _FatalError(event.start_mark.line + 1, "more than one YAML "
+                    raise _FatalError(event.start_mark.line + base, "more than one YAML "
                                       "document ('---') in the file; a book is one document")
                 continue
             else:  # stream start, document end
@@ -299,7 +333,7 @@ class _Builder:
                 root = value
             elif is_map:
                 if key is no_key:
-                    line = event.start_mark.line + 1
+                    line = event.start_mark.line + base
                     if value.__class__ is not str:
                         raise _FatalError(line, "a key must be plain text, not empty or a list")
                     value = intern(value)  # a book repeats the same few keys 100k times
@@ -324,7 +358,7 @@ class _Builder:
                 container.append(value)
                 container.item_lines.append(
                     value.line if kind is map_end or kind is seq_end
-                    else event.start_mark.line + 1
+                    else event.start_mark.line + base
                 )
                 size += node_size
 

@@ -24,6 +24,7 @@ from introducer.cli import (
     commands_today,
 )
 from introducer.cli.console import no_color_requested
+from introducer.lifetime import hold_nothing
 from introducer.streams import output_failed, silence_stdout
 
 
@@ -112,6 +113,7 @@ def main(
 ) -> None:
     """Proactive introductions: who in your contact book should meet, and why."""
     ctx.obj = {"book": book, "state": state}
+    hold_nothing()
 
 
 #: Said under every command whose output or writes depend on the day.

@@ -18,6 +18,7 @@ from introducer.cli.render import (
     who,
 )
 from introducer.cli.session import current_history, open_book, today, user_errors
+from introducer.lifetime import keep_as_well
 
 if TYPE_CHECKING:
     from introducer.match.score import Suggestion
@@ -93,6 +94,7 @@ def suggest(
             top=top, per_person=per_person, focus=focus_contact, min_score=min_score,
             include_history=include_history,
         )
+        keep_as_well(matchmaker)  # a big book's index is left to the end, with the book
     if matchmaker.approximate is not None:
         say(f"approximate: {matchmaker.approximate}")
     header = ["rank", "score", "a", "b", "common thread"]

@@ -41,6 +41,7 @@ from introducer.cli.session import (
     user_errors,
 )
 from introducer.errors import UsageError
+from introducer.lifetime import keep_as_well
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -251,6 +252,7 @@ def _suggestions(book: Book, view: HistoryView, top: int, *, on: dt.date,
     from introducer.match.rank import Matchmaker
 
     matchmaker = Matchmaker(book, today=on, history=view)
+    keep_as_well(matchmaker)  # a big book's index is left to the end, with the book
     return (matchmaker.suggest(top=top, per_person=PER_PERSON),
             matchmaker.suggestable(returning), week_focus(matchmaker, touched or {}))
 

@@ -19,7 +19,7 @@ from introducer.gaps.people import (
     relationships,
     stale,
 )
-from introducer.gaps.potential import potential
+from introducer.gaps.potential import Potential, potential
 from introducer.gaps.professions import PassiveProfession, holders, passive_only
 from introducer.match.rank import Matchmaker
 
@@ -57,8 +57,11 @@ def find_gaps(matchmaker: Matchmaker, touched: Mapping[str, dt.date],
     )
 
 
-def week_focus(matchmaker: Matchmaker, touched: Mapping[str, dt.date]) -> Relationship | None:
-    """Only the focus person (what `today` shows), chosen exactly as `gaps` chooses them."""
+def week_focus(matchmaker: Matchmaker, touched: Mapping[str, dt.date],
+               found: Potential | None = None) -> Relationship | None:
+    """Only the focus person (what `today` shows), chosen exactly as `gaps` chooses them;
+    `found` is the matchmaker's `potential(..., good_only=True)` if already read."""
     prepared = matchmaker.prepared
-    found = potential(matchmaker.pairs, GOOD_SCORE, good_only=True)
+    if found is None:
+        found = potential(matchmaker.pairs, GOOD_SCORE, good_only=True)
     return focus(relationships(prepared, found, prepared.today, touched))

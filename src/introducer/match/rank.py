@@ -103,6 +103,11 @@ class Matchmaker:
                 self._pairs = self.index
         return self._pairs
 
+    def use_pairs(self, pairs: PairSource) -> None:
+        """Read candidate pairs from `pairs` from now on: a view of this matchmaker's own
+        (`pairs` above) that answers two readers from one pass (`gaps.one_pass`)."""
+        self._pairs = pairs
+
     def suggestable(self, pairs: Iterable[tuple[str, str]]) -> list[Suggestion]:
         """These pairs (by id) scored as they stand, whatever the caps, leaving out any the
         ranking could never suggest: gone from the book, excluded, hidden, or worth nothing."""

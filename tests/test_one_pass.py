@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from introducer.book.model import Book
 from introducer.gaps.one_pass import SharedPass, suggest_with_focus
-from introducer.gaps.report import week_focus
+from introducer.gaps.people import week_focus
 from introducer.match.history import HistoryView
 from introducer.match.rank import Matchmaker
 from tests.test_score_properties import TODAY, bare, fast, greedy_by_hand

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from introducer.gaps import GOOD_SCORE
+from introducer.gaps.people import week_focus
 from introducer.gaps.potential import Potential, potential
-from introducer.gaps.report import week_focus
 from introducer.match.pairs import Candidates, FloatArray, PairSource
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ class SharedPass:
 
 def suggest_with_focus(matchmaker: Matchmaker, touched: Mapping[str, dt.date], *, top: int,
                        per_person: int) -> tuple[list[Suggestion], Relationship | None]:
-    """`matchmaker.suggest` and the week's focus person (`report.week_focus`), exactly as
+    """`matchmaker.suggest` and the week's focus person (`people.week_focus`), exactly as
     each gives them alone, from one pass over the book's pairs."""
     shared = SharedPass(matchmaker.pairs)
     matchmaker.use_pairs(shared)

@@ -1,5 +1,6 @@
 """`gaps`: every void in the network at once, from one matchmaker and one pass over its
-candidate pairs. The CLI renders it; `today` takes only the focus person from it."""
+candidate pairs. The CLI renders it; `today` takes only the focus person, the same way
+(`people.week_focus`)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from introducer.gaps.people import (
     relationships,
     stale,
 )
-from introducer.gaps.potential import Potential, potential
+from introducer.gaps.potential import potential
 from introducer.gaps.professions import PassiveProfession, holders, passive_only
 from introducer.match.rank import Matchmaker
 
@@ -55,13 +56,3 @@ def find_gaps(matchmaker: Matchmaker, touched: Mapping[str, dt.date],
         balance=balance(prepared.book),
         focus=focus(ranked),
     )
-
-
-def week_focus(matchmaker: Matchmaker, touched: Mapping[str, dt.date],
-               found: Potential | None = None) -> Relationship | None:
-    """Only the focus person (what `today` shows), chosen exactly as `gaps` chooses them;
-    `found` is the matchmaker's `potential(..., good_only=True)` if already read."""
-    prepared = matchmaker.prepared
-    if found is None:
-        found = potential(matchmaker.pairs, GOOD_SCORE, good_only=True)
-    return focus(relationships(prepared, found, prepared.today, touched))

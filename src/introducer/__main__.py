@@ -13,6 +13,9 @@ import sys
 #: command a third of its time on a 2-core machine; the tool multiplies sparse matrices
 #: (no BLAS), so one thread loses nothing. A value the user set is kept.
 _BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "1")
+#: pydantic looks for plugins (observability hooks for services) by scanning every installed
+#: package's entry points the first time it builds a validator; a command line has none to run.
+_NO_PYDANTIC_PLUGINS = ("PYDANTIC_DISABLE_PLUGINS", "1")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
 
     reopen_closed_streams()
     os.environ.setdefault(*_BLAS_THREADS)
+    os.environ.setdefault(*_NO_PYDANTIC_PLUGINS)
     args = sys.argv[1:] if argv is None else argv
     if args in (["--version"], ["-V"]):
         from introducer import __version__

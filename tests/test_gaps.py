@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 
 from introducer.book.load import load_book
 from introducer.cli.app import app
+from introducer.gaps.people import week_focus
 from introducer.gaps.professions import holders
-from introducer.gaps.report import find_gaps, week_focus
+from introducer.gaps.report import find_gaps
 from introducer.match.rank import Matchmaker
 from tests.conftest import EXAMPLE_BOOK, TODAY, BookWriter, make_book
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz, process, utils
-
 from introducer.book.model import BrokenContact, PartialBook
 from introducer.book.schema import Contact, plain_words
 from introducer.errors import ContactLookupError, UsageError
@@ -97,6 +95,8 @@ def _may_name(broken: BrokenContact, query: str) -> bool:
 
 
 def _fuzzy(contacts: Sequence[Contact], query: str, plain: str) -> Contact:
+    from rapidfuzz import fuzz, process, utils  # not for a contact named exactly
+
     choices = [plain_words(c.name) for c in contacts]
     scored = process.extract(
         plain, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=MAX_CANDIDATES
@@ -138,6 +138,8 @@ def search_contacts(contacts: Sequence[Contact], query: str | None, *,
     exact = [c for c, text in zip(contacts, texts, strict=True) if plain and plain in text]
     if exact or not fuzzy:
         return exact
+    from rapidfuzz import fuzz, process
+
     scored = process.extract(
         plain, texts, scorer=fuzz.partial_ratio, processor=None, limit=None, score_cutoff=75
     )

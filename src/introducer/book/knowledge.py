@@ -15,12 +15,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
-
 from introducer.book.normalise import fold_text, has_run, is_kind_of, tokens
+from introducer.tables import read_table
 
 if TYPE_CHECKING:
     from introducer.book.schema import Settings
@@ -70,8 +68,7 @@ class _Need:
 
 
 def _load(name: str) -> dict[str, Any]:
-    text = files("introducer.book").joinpath(name).read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data: dict[str, Any] = read_table("introducer.book", name)
     return data
 
 

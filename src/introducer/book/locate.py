@@ -8,8 +8,6 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
 from introducer.errors import IntroducerError
 from introducer.fileio import same_file
 
@@ -21,6 +19,8 @@ APP_NAME = "introducer"
 
 def user_book_path() -> Path:
     """The book in the user's config dir, used when nothing nearer is found."""
+    import platformdirs  # here, not above: a named book never pays for the import
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / BOOK_NAME
 
 
@@ -57,9 +57,11 @@ def find_book(explicit: Path | None, environ: Mapping[str, str] | None = None) -
             raise IntroducerError(f"no contact book at {path} (from {source}); create one with "
                                   f"`introducer init {path}`")
         raise IntroducerError(f"{path} (from {source}) {problem}")
-    for path in default_books():
-        if path.is_file():
-            return path
+    nearest = Path(BOOK_NAME)
+    if nearest.is_file():  # before the config dir is even looked up (platformdirs)
+        return nearest
+    if user_book_path().is_file():
+        return user_book_path()
     looked = " and ".join(str(path) for path in default_books())
     raise IntroducerError(
         f"no contact book found (looked for {looked}); create one with `introducer init`, "

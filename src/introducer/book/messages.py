@@ -14,7 +14,6 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
-from rapidfuzz import fuzz, process
 
 from introducer.book.schema import LifeEvent, Settings, Weights
 from introducer.book.yamlsafe import LineList, LineMap, kind_of, shown
@@ -40,6 +39,8 @@ class Suggester:
         self._folded = [choice.casefold() for choice in self._choices]
 
     def __call__(self, word: str) -> str | None:
+        from rapidfuzz import fuzz, process  # only for a book with a mistake in it
+
         found = process.extractOne(
             word.strip().casefold(), self._folded, scorer=fuzz.ratio, score_cutoff=_CUTOFF
         )

@@ -157,7 +157,9 @@ TextList = Annotated[list[Text], BeforeValidator(_as_text_list)]
 Closeness = Annotated[int, Field(ge=1, le=5)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 
-FORBID = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+# Validators are built on first use (`defer_build`), not on import: a run that reads the
+# book from a cache never validates, so never pays for building them.
+FORBID = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class LifeEvent(BaseModel):
@@ -335,7 +337,7 @@ class Settings(BaseModel):
     follow_up_days: Annotated[int, Field(ge=1, le=3650)] = 7
     stale_days: Annotated[int, Field(ge=1, le=36500)] = 365
     cooldown_days: Annotated[int, Field(ge=0, le=3650)] = 14
-    weights: Weights = Weights()
+    weights: Weights = Field(default_factory=Weights)  # no instance (and build) on import
     aliases: dict[Text, Text] = {}
     events: dict[Text, EventSettings] = {}
     groups: dict[Text, Group] = {}

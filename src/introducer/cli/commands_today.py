@@ -248,13 +248,13 @@ def _suggestions(book: Book, view: HistoryView, top: int, *, on: dt.date,
     """Today's ranked suggestions with the history applied (the one place `today` ranks),
     the pairs back from a snooze, scored whatever the caps, and the week's focus person
     (as `gaps` picks them)."""
-    from introducer.gaps.report import week_focus
+    from introducer.gaps.one_pass import suggest_with_focus
     from introducer.match.rank import Matchmaker
 
     matchmaker = Matchmaker(book, today=on, history=view)
     keep_as_well(matchmaker)  # a big book's index is left to the end, with the book
-    return (matchmaker.suggest(top=top, per_person=PER_PERSON),
-            matchmaker.suggestable(returning), week_focus(matchmaker, touched or {}))
+    found, focus = suggest_with_focus(matchmaker, touched or {}, top=top, per_person=PER_PERSON)
+    return found, matchmaker.suggestable(returning), focus
 
 
 def _agenda(ctx: typer.Context, loaded: Book, state: Path | None, top: int) -> Agenda:

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from introducer.book.schema import Contact
+from introducer.gaps import GOOD_SCORE
+from introducer.gaps.potential import Potential, potential
 from introducer.match.profile import SHARED_FIELDS
 
 if TYPE_CHECKING:
-    from introducer.gaps.potential import Potential
     from introducer.match.profile import PreparedBook
+    from introducer.match.rank import Matchmaker
 
 #: At most this many stale relationships are listed: the ones worth a call first.
 STALE_LIMIT = 10
@@ -153,3 +155,13 @@ def focus(ranked: Sequence[Relationship]) -> Relationship | None:
     if not growing:
         return None
     return min(growing, key=lambda r: (-r.worth * room_to_grow(r), r.contact.id))
+
+
+def week_focus(matchmaker: Matchmaker, touched: Mapping[str, dt.date],
+               found: Potential | None = None) -> Relationship | None:
+    """Only the focus person (what `today` shows), chosen exactly as `gaps` chooses them;
+    `found` is the matchmaker's `potential(..., good_only=True)` if already read."""
+    prepared = matchmaker.prepared
+    if found is None:
+        found = potential(matchmaker.pairs, GOOD_SCORE, good_only=True)
+    return focus(relationships(prepared, found, prepared.today, touched))

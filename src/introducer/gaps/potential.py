@@ -7,12 +7,22 @@ figures cost what one `suggest` costs, in bounded memory.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from introducer.gaps import GOOD_SCORE
-from introducer.match.pairs import FloatArray, IntArray, PairSource
+from introducer.match.pairs import Candidates, FloatArray, IntArray
+
+
+class ExactBlocks(Protocol):
+    """What `potential` reads of a pair source (`PairSource` has it)."""
+
+    size: int
+
+    def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +36,7 @@ class Potential:
     worth: FloatArray
 
 
-def potential(index: PairSource, good_score: float = GOOD_SCORE, *,
+def potential(index: ExactBlocks, good_score: float = GOOD_SCORE, *,
               good_only: bool = False) -> Potential:
     """Each contact's best match and good matches, over every candidate pair of the book.
 

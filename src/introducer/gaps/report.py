@@ -1,5 +1,6 @@
 """`gaps`: every void in the network at once, from one matchmaker and one pass over its
-candidate pairs. The CLI renders it; `today` takes only the focus person from it."""
+candidate pairs. The CLI renders it; `today` takes only the focus person, the same way
+(`people.week_focus`)."""
 
 from __future__ import annotations
 
@@ -55,10 +56,3 @@ def find_gaps(matchmaker: Matchmaker, touched: Mapping[str, dt.date],
         balance=balance(prepared.book),
         focus=focus(ranked),
     )
-
-
-def week_focus(matchmaker: Matchmaker, touched: Mapping[str, dt.date]) -> Relationship | None:
-    """Only the focus person (what `today` shows), chosen exactly as `gaps` chooses them."""
-    prepared = matchmaker.prepared
-    found = potential(matchmaker.pairs, GOOD_SCORE, good_only=True)
-    return focus(relationships(prepared, found, prepared.today, touched))

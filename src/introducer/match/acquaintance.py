@@ -14,12 +14,10 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
-
-import yaml
 
 from introducer.book.normalise import fold_text, tokens
 from introducer.book.schema import Contact, Group, plain_words
+from introducer.tables import read_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +31,7 @@ class GroupRules:
 
 @cache
 def builtin_rules() -> GroupRules:
-    text = files("introducer.book").joinpath("groups.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = read_table("introducer.book", "groups.yaml")
     return GroupRules(
         words=tuple(tokens(fold_text(str(word))) for word in data["words"]),
         small_size=int(data["small_size"]),

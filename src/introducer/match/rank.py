@@ -162,6 +162,11 @@ class Matchmaker:
                 self._pairs = self.index
         return self._pairs
 
+    def use_pairs(self, pairs: PairSource) -> None:
+        """Read candidate pairs from `pairs` from now on: a view of this matchmaker's own
+        (`pairs` above) that answers two readers from one pass (`gaps.one_pass`)."""
+        self._pairs = pairs
+
     def suggestable(self, pairs: Iterable[tuple[str, str]]) -> list[Suggestion]:
         """These pairs (by id) scored as they stand, whatever the caps, leaving out any the
         ranking could never suggest: gone from the book, excluded, hidden, or worth nothing."""
@@ -349,8 +354,8 @@ class Matchmaker:
         if self._twins is False:
             from introducer.match.twins import find_twins
 
-            self._twins = (find_twins(self._index, self._rank)
-                           if self._index is not None and self.pairs is self._index else None)
+            small = len(self.book.contacts) <= self._small_book  # every pair scored anyway
+            self._twins = None if small else find_twins(self.index, self._rank)
         return self._twins
 
     def _mostly_twins(self) -> bool:

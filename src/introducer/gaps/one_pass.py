@@ -1,0 +1,137 @@
+"""`today`'s two readings of the book's pairs from one pass: the ranking's first candidate
+list and the week's focus person.
+
+The focus person needs every pair that could be a good introduction (total at least
+`GOOD_SCORE`) with its exact total; the ranking's first try needs the best few
+thousand pairs by exact total. The pass that finds the first finds the second too,
+so `SharedPass` keeps the best pairs while `potential` reads the blocks, and hands
+them to the ranking as its candidate list, where a second pass used to compute them
+again (2,000 contacts: two thirds of the time both took).
+
+The list is exact: every pair left out either scored below the kept ones or could
+not reach `GOOD_SCORE` (its upper bound was below it), so its `ceiling` is the larger
+of the two, and the source adds what it knows of pairs never proposed (`unreached`).
+When the ranking must look deeper than that, it asks again, and the source answers
+as it always did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from introducer.gaps import GOOD_SCORE
+from introducer.gaps.people import week_focus
+from introducer.gaps.potential import Potential, potential
+from introducer.match.pairs import Candidates, FloatArray, PairSource
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Mapping
+
+    from introducer.gaps.people import Relationship
+    from introducer.match.rank import Matchmaker
+    from introducer.match.score import Suggestion
+
+
+class _Best:
+    """The `keep` pairs of highest exact total among the blocks added, and the most any
+    pair it dropped totals."""
+
+    def __init__(self, keep: int) -> None:
+        self.keep = keep
+        self.parts: list[Candidates] = []
+        self.size = 0
+        self.ceiling = -np.inf
+
+    def add(self, block: Candidates) -> None:
+        self.parts.append(block)
+        self.size += len(block)
+        if self.size > 2 * self.keep:
+            self._compact()
+
+    def _compact(self) -> None:
+        parts = self.parts
+        found = Candidates(np.concatenate([p.first for p in parts]),
+                           np.concatenate([p.second for p in parts]),
+                           np.concatenate([p.total for p in parts]))
+        if len(found) > self.keep:
+            order = np.argpartition(-found.total, self.keep - 1)
+            self.ceiling = max(self.ceiling, float(found.total[order[self.keep:]].max()))
+            found = found.subset(order[:self.keep])
+        self.parts = [found]
+        self.size = len(found)
+
+    def result(self, ceiling: float) -> Candidates:
+        """The kept pairs; `ceiling` bounds the pairs never added."""
+        if not self.parts:
+            self.parts = [Candidates(np.zeros(0, np.int64), np.zeros(0, np.int64),
+                                     np.zeros(0, np.float64))]
+        self._compact()
+        found = self.parts[0]
+        return Candidates(found.first, found.second, found.total, max(self.ceiling, ceiling))
+
+
+class _Watched:
+    """A pair source's exact blocks, each also kept by `best` as it is read."""
+
+    def __init__(self, source: PairSource, best: _Best) -> None:
+        self.size = source.size
+        self._source = source
+        self._best = best
+
+    def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
+        for block in self._source.exact_blocks(floor):
+            self._best.add(block)
+            yield block
+
+
+class SharedPass:
+    """A `PairSource` around the matchmaker's own: its first candidate list comes from the
+    pass that also finds each contact's good pairs (`potential`, kept for the focus person).
+    """
+
+    def __init__(self, source: PairSource) -> None:
+        self.source = source
+        self.size = source.size
+        self.potential: Potential | None = None
+
+    @property
+    def reachable(self) -> int:
+        return self.source.reachable
+
+    def unreached_at(self, reach: int) -> float:
+        return self.source.unreached_at(reach)
+
+    def candidates(self, keep: int | None = None, *, reach: int = 0,
+                   after: Candidates | None = None) -> Candidates:
+        """The source's candidates; the first list asked for (the `keep` best, before any
+        search by reach) is taken from the pass that finds the good pairs."""
+        if self.potential is not None or keep is None or reach or after is not None:
+            return self.source.candidates(keep, reach=reach, after=after)
+        best = _Best(keep)
+        self.potential = potential(_Watched(self.source, best), GOOD_SCORE, good_only=True)
+        # What the pass left out could not reach GOOD_SCORE; the source's own answer for
+        # the same `keep` with this list standing adds the bound on pairs never proposed.
+        return self.source.candidates(keep, after=best.result(GOOD_SCORE))
+
+    def partners(self, focus: int) -> Candidates:
+        return self.source.partners(focus)
+
+    def rough_partners(self, focus: int) -> Candidates:
+        return self.source.rough_partners(focus)
+
+    def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
+        return self.source.exact_blocks(floor)
+
+
+def suggest_with_focus(matchmaker: Matchmaker, touched: Mapping[str, dt.date], *, top: int,
+                       per_person: int) -> tuple[list[Suggestion], Relationship | None]:
+    """`matchmaker.suggest` and the week's focus person (`people.week_focus`), exactly as
+    each gives them alone, from one pass over the book's pairs."""
+    shared = SharedPass(matchmaker.pairs)
+    matchmaker.use_pairs(shared)
+    found = matchmaker.suggest(top=top, per_person=per_person)
+    return found, week_focus(matchmaker, touched, shared.potential)

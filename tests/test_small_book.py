@@ -24,6 +24,7 @@ from introducer.match.history import NO_HISTORY, HistoryView
 from introducer.match.rank import Matchmaker
 from introducer.match.score import Suggestion
 from introducer.match.small import ScoredPairs
+from tests.conftest import make_book
 from tests.test_score_properties import TODAY, cases, fast
 
 EVAL_BOOKS = sorted((Path(__file__).resolve().parent.parent / "eval" / "books").glob("*[!s].yaml"))
@@ -77,3 +78,16 @@ def test_the_graded_books_are_the_same_either_way(path: Path) -> None:
     by_index, one_by_one = both(load_book(path), NO_HISTORY, dt.date(2026, 12, 1))
     assert by_index.suggest(top=200) == one_by_one.suggest(top=200)
     same_figures(by_index, one_by_one)
+
+
+def test_two_colleagues_whose_points_cancel_have_no_match_either_way() -> None:
+    """Two bankers at one bank who share hobbies: what they share is taken off again as
+    competitors, which leaves 4e-16 in one order of adding and 0 in the other; neither
+    path may call that a best match (found by hypothesis)."""
+    bankers = [{"name": f"Person {n} Moore", "id": f"p{n}", "company": "Harbor Bank",
+                "business": "banker", "hobbies": ["sailing", "pottery"]} for n in (0, 1)]
+    bankers[0]["last_contact"] = "2026-11-20"
+    book = make_book(bankers, {"weights": {"same_business": 3.0}})
+    by_index, one_by_one = both(book, NO_HISTORY)
+    same_figures(by_index, one_by_one)
+    assert all(gap.best is None for gap in find_gaps(by_index, {}).isolated)

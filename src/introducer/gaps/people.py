@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from introducer.book.schema import Contact
 from introducer.gaps import GOOD_SCORE
 from introducer.gaps.potential import Potential, potential
+from introducer.match.history import SHARES_SOMETHING
 from introducer.match.profile import SHARED_FIELDS
 
 if TYPE_CHECKING:
@@ -57,7 +58,9 @@ def isolated(prepared: PreparedBook, found: Potential, good_score: float) -> lis
         contact = profile.contact
         if not contact.introduce or found.best[row] >= good_score:
             continue
-        has_match = found.partner[row] >= 0 and found.best[row] > 0
+        # Above the rounding of sums that cancel (a competitor's shared points taken off
+        # again leave 4e-16 in one order of adding and 0 in another): a real match.
+        has_match = found.partner[row] >= 0 and found.best[row] > SHARES_SOMETHING
         result.append(isolated_one(
             prepared, row,
             round(float(found.best[row]), 2) if has_match else None,

@@ -46,6 +46,14 @@ def test_the_table_has_a_row_per_book_with_every_column(tmp_path: Path) -> None:
     assert generated[-3].startswith("~") and generated[-2].startswith("~")  # estimated
 
 
+def test_bench_large_reports_both_commands_and_their_peak_memory(tmp_path: Path) -> None:
+    generate.write(120, tmp_path)
+    out = bench("large.py", "--size", "120", "--books", str(tmp_path))
+    assert "contacts-120.yaml" in out and "reused" in out
+    assert "warm suggest --top 50" in out and "warm suggest --for " in out
+    assert out.count("GB peak, target met") == 2
+
+
 def test_the_book_is_written_in_pieces_exactly_as_dumped_whole(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := contacts.yaml.example
 
-.PHONY: demo test lint typecheck pytest bench eval clean
+.PHONY: demo test lint typecheck pytest bench bench-large eval clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "introducer needs Python >= 3.11 (python3.11 or newer on PATH)" >&2; exit 1; }
@@ -45,6 +45,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ledger.py
 	$(BIN)/python benchmarks/bench_plan.py
 	$(BIN)/python benchmarks/bench_concentrated.py
+
+# A million contacts (generated once into benchmarks/books/, ~300 MB): warm suggest and
+# suggest --for as whole processes, with peak memory. Minutes; needs ~10 GB free.
+bench-large: $(STAMP)
+	$(BIN)/python benchmarks/large.py $(BENCH_ARGS)
 
 # Judgment, measured: the ranking of the graded books in eval/books/ (see eval/run.py).
 # EVAL_ARGS=--verbose lists the top 20 with grades and the must-makes missed.

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ import yaml
 BOOKS = Path(__file__).resolve().parent / "books"
 TODAY = dt.date(2026, 11, 23)
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
+SEED = 20261123
 
 def _items(text: str) -> list[str]:
     """A vocabulary written compactly: `|`-separated when items have spaces, else words."""
@@ -161,19 +163,37 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
-def contact(rng: np.random.Generator, vocab: Vocabulary, index: int, ids: dict[str, None],
+def one_of(rng: np.random.Generator, items: Sequence[str]) -> str:
+    """`rng.choice(items)`, the same draw, without copying `items` into an array each time
+    (the list of companies grows with the book: that copy made 1M contacts quadratic)."""
+    return items[int(rng.integers(0, len(items)))]
+
+
+class Ids:
+    """The ids given so far, in order, and a set to tell a repeat."""
+
+    def __init__(self) -> None:
+        self.order: list[str] = []
+        self.seen: set[str] = set()
+
+    def add(self, ident: str) -> None:
+        self.order.append(ident)
+        self.seen.add(ident)
+
+
+def contact(rng: np.random.Generator, vocab: Vocabulary, index: int, ids: Ids,
             companies: list[str]) -> dict[str, Any]:
     """One synthetic contact; about half are professionals serving trigger events."""
-    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    name = f"{one_of(rng, FIRST)} {one_of(rng, LAST)}"
     ident = slug(name)
-    if ident in ids:
+    if ident in ids.seen:
         ident = f"{ident}-{index}"
-    ids[ident] = None
+    ids.add(ident)
     professional = rng.random() < 0.55
     business = vocab.pick(vocab.professions if professional else vocab.everyday, 1, 1)[0]
     entry: dict[str, Any] = {"name": name, "id": ident, "email": f"{ident}@example.com"}
     if rng.random() < 0.7:
-        company = f"{rng.choice(LAST)} {rng.choice(COMPANY_SUFFIX)}"
+        company = f"{one_of(rng, LAST)} {one_of(rng, COMPANY_SUFFIX)}"
         companies.append(company)
         entry["company"] = company
     entry["business"] = business
@@ -199,7 +219,7 @@ def contact(rng: np.random.Generator, vocab: Vocabulary, index: int, ids: dict[s
         wants = []
         for profession in vocab.pick(vocab.professions, 1, 2):
             if companies and rng.random() < 0.25:
-                wants.append(f"anyone at {rng.choice(companies)}")
+                wants.append(f"anyone at {one_of(rng, companies)}")
             else:
                 form = WANT_FORMS[int(rng.integers(len(WANT_FORMS)))]
                 wants.append(form.format(noun=profession, a=with_article(profession)))
@@ -217,28 +237,61 @@ def contact(rng: np.random.Generator, vocab: Vocabulary, index: int, ids: dict[s
     if rng.random() < 0.01:
         entry["introduce"] = False
     if index > 10 and rng.random() < 0.005:
-        entry["avoid"] = [list(ids)[int(rng.integers(len(ids) - 1))]]
+        entry["avoid"] = [ids.order[int(rng.integers(len(ids.order) - 1))]]
     return entry
 
 
-def book(size: int, seed: int = 20261123) -> dict[str, Any]:
-    """A whole synthetic book as plain data, the same for the same size and seed."""
+HEADER = {"me": {"name": "Bench Mark"}, "settings": {"weekly_goal": 5}}
+# Contacts dumped at a time: a 1M book is written in bounded memory.
+_CHUNK = 20_000
+
+
+def contacts(size: int, seed: int = SEED) -> Iterator[dict[str, Any]]:
+    """The synthetic contacts one by one, the same for the same size and seed."""
     rng = np.random.default_rng([seed, size])
     vocab = Vocabulary(rng)
-    ids: dict[str, None] = {}
+    ids = Ids()
     companies: list[str] = []
-    contacts = [contact(rng, vocab, i, ids, companies) for i in range(size)]
-    return {"me": {"name": "Bench Mark"}, "settings": {"weekly_goal": 5}, "contacts": contacts}
+    for i in range(size):
+        yield contact(rng, vocab, i, ids, companies)
 
 
-def write(size: int, folder: Path, seed: int = 20261123) -> Path:
-    """Write the book of `size` contacts (once; an existing file is reused)."""
+def book(size: int, seed: int = SEED) -> dict[str, Any]:
+    """A whole synthetic book as plain data, the same for the same size and seed."""
+    return {**HEADER, "contacts": list(contacts(size, seed))}
+
+
+def _dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=None, width=200)
+
+
+def book_text(size: int, seed: int = SEED) -> Iterator[str]:
+    """The book's YAML in pieces, byte for byte `_dump(book(size, seed))`: PyYAML writes a
+    sequence under a top-level key without indenting it, as it writes a top-level one."""
+    yield _dump(HEADER) + "contacts:\n"
+    chunk: list[dict[str, Any]] = []
+    for entry in contacts(size, seed):
+        chunk.append(entry)
+        if len(chunk) == _CHUNK:
+            yield _dump(chunk)
+            chunk = []
+    if chunk:
+        yield _dump(chunk)
+
+
+def write(size: int, folder: Path, seed: int = SEED) -> Path:
+    """Write the book of `size` contacts (once; an existing file is reused). Other seeds than
+    the default are named after theirs; the file appears whole or not at all."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"contacts-{size}.yaml"
+    name = f"contacts-{size}.yaml" if seed == SEED else f"contacts-{size}-seed{seed}.yaml"
+    path = folder / name
     if not path.exists():
-        text = yaml.dump(book(size, seed), Dumper=yaml.CSafeDumper, sort_keys=False,
-                         allow_unicode=True, default_flow_style=None, width=200)
-        path.write_text(text, encoding="utf-8")
+        partial = path.with_name(path.name + ".partial")
+        with partial.open("w", encoding="utf-8") as handle:
+            for piece in book_text(size, seed):
+                handle.write(piece)
+        partial.replace(path)
     return path
 
 
@@ -246,7 +299,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
     parser.add_argument("--out", type=Path, default=BOOKS)
-    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
     for size in args.sizes:
         print(write(size, args.out, args.seed))

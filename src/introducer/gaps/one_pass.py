@@ -105,6 +105,9 @@ class SharedPass:
     def unreached_at(self, reach: int) -> float:
         return self.source.unreached_at(reach)
 
+    def deeper(self, keep: int, after: Candidates) -> Candidates:
+        return self.source.deeper(keep, after)
+
     def candidates(self, keep: int | None = None, *, reach: int = 0,
                    after: Candidates | None = None) -> Candidates:
         """The source's candidates; the first list asked for (the `keep` best, before any

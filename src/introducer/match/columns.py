@@ -197,20 +197,30 @@ class ColumnLayout:
         self.right_other = sp.csr_array(self.right[:, self.other])
 
     def _bounds(self, blocks: list[Block]) -> ExcludedBounds:
-        left = self.left_other.maximum(0)
-        right = self.right_other.maximum(0)
-        role, owner = self._role[self.other], self._owner[self.other]
+        self._kinds = [(block.generate, _one_hot(block)) for block in blocks]
+        return self.bounds_over(np.ones(len(self.other), dtype=np.bool_))
+
+    def bounds_over(self, among: BoolArray) -> ExcludedBounds:
+        """`ExcludedBounds` over the non-proposing columns `among` marks (a column and its
+        mirror are worth the same to a pair, so a mark by worth keeps both)."""
+        chosen = self.other[among]
+        left = sp.csr_array(self.left[:, chosen]).maximum(0)
+        right = sp.csr_array(self.right[:, chosen]).maximum(0)
+        role, owner = self._role[chosen], self._owner[chosen]
         shared_columns = np.flatnonzero(role == _SYMMETRIC)
         shared = _row_reduce(sp.csr_array(left[:, shared_columns]), one_hot=False)
         most_left, most_right = column_max(left), column_max(right)
         asks, provides = [], []
-        for number, block in enumerate(blocks):
+        for number, (generate, one_hot) in enumerate(self._kinds):
             columns = np.flatnonzero((role == _ASKS) & (owner == number))
-            if not block.generate or not len(columns):
+            if not generate or not len(columns):
                 continue
-            one_hot = _one_hot(block)
             ask = sp.csr_array(left[:, columns] @ sp.diags_array(most_right[columns]))
             provide = sp.csr_array(right[:, columns] @ sp.diags_array(most_left[columns]))
             asks.append(_row_reduce(ask, one_hot))
             provides.append(_row_reduce(provide, one_hot))
         return ExcludedBounds(shared, tuple(asks), tuple(provides))
+
+    def worth(self) -> FloatArray:
+        """The most each non-proposing column can give one pair."""
+        return column_max(self.left_other) * column_max(self.right_other)

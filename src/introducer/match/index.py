@@ -61,6 +61,11 @@ _ROWDOT_CHUNK = 400_000  # candidate pairs per chunk of row-wise dot products
 # Pairs a search by reach may come to (about ten seconds of products on 2 cores): 20k
 # contacts who all hold the same few values.
 REACH_PAIR_LIMIT = 250_000_000
+# The deeper search (`PairIndex.deeper`): the worth to one pair from which a
+# non-proposing column is searched through its holders, tried from the top until the
+# rest can no longer make a pair rank, and the partial products it may spend.
+_DEEP_WORTH = (16.0, 8.0, 4.0, 2.0, 1.0, 0.5, 0.25)
+DEEP_PRODUCT_LIMIT = 1_000_000_000
 
 
 # Acquainted pairs listed up front, at most (about 8 bytes each while ranking).
@@ -312,6 +317,72 @@ class PairIndex:
                 self._score_into(shortlist, found, self._ledger_bound, self._complete)
         found = shortlist.result()
         return dataclasses.replace(found, unreached=self.unreached_at(reach))
+
+    def deeper(self, keep: int, after: Candidates) -> Candidates:
+        """`after` (the `keep` best the proposing columns found, `unreached` too loose to
+        prove them) completed by the pairs it could not see: MaxScore over the
+        non-proposing columns themselves.
+
+        A pair never proposed totals at most min(reach_i, reach_j) and shares no
+        proposing column, so only contacts whose reach attains `after`'s floor F can
+        make one that ranks. Its total is what the valuable non-proposing columns give
+        it plus what the others can (their own reach, `rest`); the valuable ones are
+        taken from the most a column gives one pair down, until at most one contact's
+        `rest` attains F. Their pairs among those contacts are found by products in row
+        blocks, pruned by that bound, and scored exactly. `unreached` is then below F.
+        Returns `after` unchanged when no split fits in `DEEP_PRODUCT_LIMIT`.
+        """
+        if len(after) < keep or not len(self._strongest):
+            return after
+        floor = float(after.total.min())
+        layout = self.layout
+        ledger = np.zeros(self.size)
+        if self._has_ledger:
+            ledger = self._ledger_most + max(float(self._ledger_most.max()), 0.0)
+        able = self.introducible & (layout.bounds.per_contact() + ledger >= floor)
+        worth = layout.worth()
+        for least in _DEEP_WORTH:
+            valuable = worth >= least
+            rest = layout.bounds_over(~valuable).per_contact() + ledger
+            rest[~self.introducible] = -np.inf
+            if np.sum(rest >= floor) <= 1:
+                break
+        else:
+            return after
+        columns = layout.other[valuable]
+        rows = sp.diags_array(able.astype(np.float64))
+        left = sp.csr_array(rows @ layout.left[:, columns])
+        right = sp.csr_array(rows @ layout.right[:, columns])
+        left.eliminate_zeros()
+        right.eliminate_zeros()
+        if float(np.dot(column_nnz(left), column_nnz(right))) > DEEP_PRODUCT_LIMIT:
+            return after
+        shortlist = _Shortlist(keep)
+        shortlist.overlapping = True
+        shortlist.ceiling = after.ceiling
+        shortlist.add(dataclasses.replace(after, unreached=-np.inf))
+
+        def bound(found: Candidates) -> FloatArray:
+            # Pairs the proposing columns also connect were scored in `after`: this bound
+            # need not hold for them, and dropping them here loses nothing.
+            return found.total + np.minimum(rest[found.first], rest[found.second]) + (
+                self._ledger_most[found.first] + self._ledger_most[found.second]
+                if self._has_ledger else 0.0)
+
+        def exact(found: Candidates) -> Candidates:
+            return self._complete(Candidates(found.first, found.second, row_dot(
+                layout.left, layout.right, found.first, found.second)))
+
+        for found in _product_blocks(left, right):
+            self._score_into(shortlist, found, bound, exact)
+        result = shortlist.result()
+        # Never looked at: a pair with someone who cannot attain F, or one sharing only
+        # the columns below `least` (at most the second highest `rest`).
+        outside = np.sort(rest)[-2] if len(rest) > 1 else -np.inf
+        unable = layout.bounds.per_contact()[self.introducible & ~able] + ledger[
+            self.introducible & ~able]
+        unreached = max(float(outside), float(unable.max()) if len(unable) else -np.inf)
+        return dataclasses.replace(result, unreached=unreached)
 
     def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
         """Every pair `candidates` could return, minus exclusions, with its exact total, one

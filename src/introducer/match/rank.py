@@ -212,13 +212,24 @@ class Matchmaker:
         reach = 0
         earlier: Candidates | None = None  # the last pass, when only the reach widens
         self.approximate = None
+        deep = False  # once the search by reach cannot settle: `PairSource.deeper` too
         while True:
             found = (self.pairs.candidates(keep, reach=reach, after=earlier) if exempt < 0
                      else self.pairs.partners(exempt))
+            if deep and keep is not None:
+                found = self.pairs.deeper(keep, found)
             tried = self._best(found, top=top, cap=per_person, exempt=exempt, floor=min_score,
                                hiding=hiding)
             wider = None if tried.chosen is not None or tried.spent else self._wider(
                 found, keep, reach)
+            if (tried.chosen is None and wider is None and not deep and exempt < 0
+                    and keep is not None and found.unreached > found.ceiling):
+                deep = True
+                found = self.pairs.deeper(keep, found)
+                tried = self._best(found, top=top, cap=per_person, exempt=exempt,
+                                   floor=min_score, hiding=hiding)
+                wider = None if tried.chosen is not None or tried.spent else self._wider(
+                    found, keep, reach)
             if tried.chosen is None and exempt < 0 and (wider is None or self._mostly_twins()):
                 tried = _Pass(self._by_twins(top=top, cap=per_person, floor=min_score,
                                              hiding=hiding))

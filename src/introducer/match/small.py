@@ -77,6 +77,10 @@ class ScoredPairs:
         ceiling = float(found.total[order[keep:]].max())
         return Candidates(kept.first, kept.second, kept.total, ceiling)
 
+    def deeper(self, keep: int, after: Candidates) -> Candidates:
+        """Nothing is left unproposed here: `after` stands."""
+        return after
+
     def partners(self, focus: int) -> Candidates:
         """Every connected pair including `focus`, with its exact total."""
         return self._all.subset((self._all.first == focus) | (self._all.second == focus))

@@ -31,9 +31,11 @@ class Place:
 
 
 def locations(
-    book: Path | None, state: Path | None, environ: Mapping[str, str] | None = None
+    book: Path | None, state: Path | None, environ: Mapping[str, str] | None = None,
+    *, cache: bool = True,
 ) -> list[Place]:
-    """The book, the state file, the drafts folder and the templates, in that order."""
+    """The book, the state file, the drafts folder, the templates and the book's cache
+    file, in that order (`cache`: False under --no-cache)."""
     env = os.environ if environ is None else environ
     book_file, book_source = _book(book, env)
     if state is not None:
@@ -55,7 +57,21 @@ def locations(
         _folder("drafts", DEFAULT_DRAFTS, "default (draft --out DIR changes it)",
                 missing="no (created by the first draft)"),
         templates,
+        _cache(book_file, cache),
     ]
+
+
+def _cache(book: Path, enabled: bool) -> Place:
+    """The file the book in use is cached in, and whether it is used."""
+    from introducer.book.cache import cache_file, cacheable
+
+    path = cache_file(book)
+    source = "default: user cache folder (platformdirs; $XDG_CACHE_HOME on Linux)"
+    if not enabled:
+        return Place("cache", path, path.is_file(), "not used (--no-cache)", source)
+    if book.exists() and not cacheable(book):
+        return Place("cache", path, False, "not used (the book is not a regular file)", source)
+    return _file("cache", path, source, missing="no (written when the book is next read)")
 
 
 def _book(explicit: Path | None, env: Mapping[str, str]) -> tuple[Path, str]:

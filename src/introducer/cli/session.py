@@ -59,10 +59,15 @@ def book_path(ctx: typer.Context, explicit: Path | None) -> Path:
 
 
 def open_book(ctx: typer.Context, explicit: Path | None) -> Book:
-    """Find and load the book; every problem in it is reported, then exit 1."""
-    from introducer.book.load import load_book
+    """Find and load the book (from its cache when that holds it); every problem in it
+    is reported, then exit 1."""
+    from introducer.book.cache import load_book_cached
 
-    book = load_book(book_path(ctx, explicit))
+    notes: list[str] = []
+    try:
+        book = load_book_cached(book_path(ctx, explicit), notes, enabled=_cache_wanted(ctx))
+    finally:
+        _tell(ctx, notes)
     # The book lives until the process exits: keep the collector from rescanning it
     # (on a 100k-contact book that rescanning costs more than the matching).
     gc.freeze()
@@ -75,9 +80,14 @@ def open_book_for_ledger(ctx: typer.Context, explicit: Path | None) -> PartialBo
     A typo in the book must not lock the user out of their history (or its backup):
     the errors are counted once on stderr, and contacts that did not load show as ids.
     """
-    from introducer.book.load import load_what_loads
+    from introducer.book.cache import load_what_loads_cached
 
-    partial = load_what_loads(book_path(ctx, explicit))
+    notes: list[str] = []
+    try:
+        partial = load_what_loads_cached(book_path(ctx, explicit), notes,
+                                         enabled=_cache_wanted(ctx))
+    finally:
+        _tell(ctx, notes)
     if partial.errors:
         count = len(partial.errors)
         say(f"warning: {partial.book.path} has {count} {'error' if count == 1 else 'errors'} "
@@ -85,6 +95,17 @@ def open_book_for_ledger(ctx: typer.Context, explicit: Path | None) -> PartialBo
             "could not be read")
     gc.freeze()
     return partial
+
+
+def _cache_wanted(ctx: typer.Context) -> bool:
+    return bool((ctx.obj or {}).get("cache", True))
+
+
+def _tell(ctx: typer.Context, notes: list[str]) -> None:
+    """What the cache did, on stderr, for `--verbose`."""
+    if (ctx.obj or {}).get("verbose"):
+        for note in notes:
+            say(note)
 
 
 #: Files SQLite writes beside a state file `x`: `x-wal`, `x-shm`, `x-journal`.

@@ -157,7 +157,7 @@ TextList = Annotated[list[Text], BeforeValidator(_as_text_list)]
 Closeness = Annotated[int, Field(ge=1, le=5)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 
-FORBID = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+FORBID = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class LifeEvent(BaseModel):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from introducer.cli.console import say
+from introducer.collector import collector_paused
 from introducer.errors import BookError, IntroducerError, UsageError
 
 if TYPE_CHECKING:
@@ -65,12 +66,15 @@ def open_book(ctx: typer.Context, explicit: Path | None) -> Book:
 
     notes: list[str] = []
     try:
-        book = load_book_cached(book_path(ctx, explicit), notes, enabled=_cache_wanted(ctx))
+        with collector_paused():
+            book = load_book_cached(book_path(ctx, explicit), notes,
+                                    enabled=_cache_wanted(ctx))
+            # The book lives until the process exits: keep the collector from rescanning
+            # it (on a 100k-contact book that rescanning costs more than the matching),
+            # starting with the pass that re-enabling it would run over every new object.
+            gc.freeze()
     finally:
         _tell(ctx, notes)
-    # The book lives until the process exits: keep the collector from rescanning it
-    # (on a 100k-contact book that rescanning costs more than the matching).
-    gc.freeze()
     return book
 
 
@@ -84,8 +88,10 @@ def open_book_for_ledger(ctx: typer.Context, explicit: Path | None) -> PartialBo
 
     notes: list[str] = []
     try:
-        partial = load_what_loads_cached(book_path(ctx, explicit), notes,
-                                         enabled=_cache_wanted(ctx))
+        with collector_paused():
+            partial = load_what_loads_cached(book_path(ctx, explicit), notes,
+                                             enabled=_cache_wanted(ctx))
+            gc.freeze()
     finally:
         _tell(ctx, notes)
     if partial.errors:
@@ -93,7 +99,6 @@ def open_book_for_ledger(ctx: typer.Context, explicit: Path | None) -> PartialBo
         say(f"warning: {partial.book.path} has {count} {'error' if count == 1 else 'errors'} "
             "(`introducer check` lists them); names are shown as ids where the book "
             "could not be read")
-    gc.freeze()
     return partial
 
 

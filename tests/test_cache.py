@@ -38,6 +38,11 @@ def cached(book: Path) -> Path:
     return cache_file(book)
 
 
+def prepared(book: Path) -> Path:
+    """The matcher's preparation of the book, written once the book is read back."""
+    return cache_file(book, "prepared")
+
+
 def test_warm_output_is_byte_identical_to_cold_in_real_processes(book: Path,
                                                                  tmp_path: Path) -> None:
     runs = iter(range(100))
@@ -66,7 +71,12 @@ def test_verbose_says_whether_the_cache_answered(book: Path) -> None:
     assert f"cache: wrote {cached(book)}" in err
     code, again, err = invoke("--verbose", "--book", book, "suggest")
     assert code == 0 and again == out
-    assert err == f"cache: read {cached(book)}\n"
+    assert err == (f"cache: read {cached(book)}\n"
+                   f"cache: none yet at {prepared(book)}\n"
+                   f"cache: wrote {prepared(book)}\n")
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert code == 0 and again == out
+    assert err == f"cache: read {cached(book)}\ncache: read {prepared(book)}\n"
 
 
 def test_the_cache_file_is_private_and_so_is_its_folder(book: Path) -> None:
@@ -74,6 +84,8 @@ def test_the_cache_file_is_private_and_so_is_its_folder(book: Path) -> None:
     assert stat.S_IMODE(cached(book).stat().st_mode) == 0o600
     assert stat.S_IMODE(cached(book).parent.stat().st_mode) == 0o700
     assert [p.name for p in cached(book).parent.iterdir()] == [cached(book).name]
+    invoke("--book", book, "suggest")
+    assert stat.S_IMODE(prepared(book).stat().st_mode) == 0o600
 
 
 def test_no_cache_reads_and_writes_nothing(book: Path, tmp_path: Path) -> None:
@@ -117,7 +129,7 @@ def _empty(path: Path) -> None:
     (_truncate, "is truncated"),
     (_empty, "is not an introducer cache file (or is from another version of it)"),
     (_foreign, "is not an introducer cache file (or is from another version of it)"),
-    (_other_key, "is for another version of the book or of introducer"),
+    (_other_key, "is out of date (the book, its day or introducer changed)"),
 ])
 def test_a_spoilt_cache_is_rebuilt_silently(book: Path, spoil: object, said: str) -> None:
     code, out, _ = invoke("--book", book, "suggest")
@@ -140,7 +152,7 @@ def test_a_cache_others_could_write_is_not_loaded(book: Path) -> None:
     cached(book).chmod(0o666)
     code, again, err = invoke("--verbose", "--book", book, "suggest")
     assert (code, again) == (0, out)
-    assert "can be written by other users; loading the book" in err
+    assert "can be written by other users; not using it" in err
     assert stat.S_IMODE(cached(book).stat().st_mode) == 0o600
 
 
@@ -151,7 +163,7 @@ def test_editing_the_book_invalidates_its_cache(book: Path) -> None:
                     encoding="utf-8")
     code, out, err = invoke("--verbose", "--book", book, "suggest", "--top", "30")
     assert code == 0 and "Mariana Lopez" in out and "Maria Lopez" not in out
-    assert "is for another version of the book" in err
+    assert "is out of date" in err
     assert invoke("--no-cache", "--book", book, "suggest", "--top", "30")[1] == out
 
 
@@ -172,7 +184,7 @@ def test_the_ledger_commands_share_the_cache(book: Path) -> None:
     code, _, err = invoke("--verbose", "--book", book, "history")
     assert code == 0 and f"cache: wrote {cached(book)}" in err
     code, _, err = invoke("--verbose", "--book", book, "suggest")
-    assert code == 0 and err == f"cache: read {cached(book)}\n"
+    assert code == 0 and err.startswith(f"cache: read {cached(book)}\n")
 
 
 def test_a_hit_keeps_the_path_the_book_was_named_by(book: Path, tmp_path: Path) -> None:
@@ -222,3 +234,46 @@ def test_paths_shows_the_cache_file_for_the_book_in_use(book: Path) -> None:
     code, out, _ = invoke("--no-cache", "--book", book, "paths")
     row = next(line for line in out.splitlines() if line.startswith("cache "))
     assert str(cached(book)) in row and "not used (--no-cache)" in row
+
+
+def test_the_prepared_book_serves_any_history_and_only_its_own_day(
+        book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ledger changes the ranking after the preparation is cached; another day
+    prepares afresh. Every answer equals the one made without any cache."""
+    state = tmp_path / "state.sqlite3"
+
+    def both(*args: str) -> str:
+        fresh = invoke("--no-cache", "--book", book, "--state", state, *args)
+        warm = invoke("--book", book, "--state", state, *args)
+        assert fresh == warm and fresh[0] == 0, args
+        return warm[1]
+
+    first = both("suggest", "--format", "json")
+    assert not prepared(book).exists()  # a book read once never pays for it
+    assert both("suggest", "--format", "json") == first
+    assert prepared(book).is_file()
+    assert both("suggest", "--format", "json") == first
+    top = json.loads(first)["suggestions"][0]
+    a, b = top["a"]["id"], top["b"]["id"]
+    assert invoke("--book", book, "--state", state, "record", a, b)[0] == 0
+    after = both("suggest", "--format", "json")
+    assert after != first
+    both("explain", a, b)
+    both("suggest", "--for", a, "--include-history")
+    both("gaps")
+    monkeypatch.setenv("INTRODUCER_TODAY", "2027-06-01")
+    code, _, err = invoke("--verbose", "--book", book, "--state", state, "suggest")
+    assert code == 0 and f"cache: {prepared(book)} is out of date" in err
+    both("suggest", "--format", "json")
+    both("today", "--format", "json")
+
+
+def test_a_spoilt_prepared_entry_is_rebuilt(book: Path) -> None:
+    out = [invoke("--book", book, "suggest")[1] for _ in range(2)]
+    assert prepared(book).is_file()
+    _flip_last_byte(prepared(book))
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert (code, again) == (0, out[0])
+    assert f"cache: {prepared(book)} is corrupt; rebuilding it" in err
+    assert invoke("--verbose", "--book", book, "suggest")[2].endswith(
+        f"cache: read {prepared(book)}\n")

@@ -6,7 +6,9 @@ that `load_book` returned, under a key made of everything that decides it (the
 book's bytes, this package's code and data files, the Python and pydantic that
 pickled it), so a hit is the same `Book` a fresh load would give. Anything wrong
 with the file (foreign, truncated, corrupt, another key, not ours) is a miss; the
-core never prints, so what happened is told through `notes` for `--verbose`.
+core never prints, so what happened is told through `tell` (the CLI's `--verbose`).
+The matcher keeps its preparation of the book beside it (`match/prepare.py`), through
+the same checked entries (`read_entry`, `write_entry`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import struct
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -40,6 +43,32 @@ _PREFIX = len(MAGIC) + _HEADER.size
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 T = TypeVar("T")
+Tell = Callable[[str], None]
+
+
+def _quiet(note: str) -> None:
+    """Where notes go when nobody asked for them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a loaded book's cache entry is: its key, its file, whether it was read from
+    it (the book came back unchanged), and where to tell what the cache does."""
+
+    key: bytes
+    file: Path
+    hit: bool
+    tell: Tell
+
+
+# The books this process loaded through the cache, by identity (a Book is frozen).
+_ORIGINS: dict[int, tuple[Book, Origin]] = {}
+
+
+def origin_of(book: Book) -> Origin | None:
+    """The cache entry `book` was read from or written to, if it is that very object."""
+    found = _ORIGINS.get(id(book))
+    return found[1] if found is not None and found[0] is book else None
 
 
 def cache_folder() -> Path:
@@ -47,12 +76,12 @@ def cache_folder() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
-def cache_file(book: Path) -> Path:
-    """The cache file for the book at `book`: one per book file, whatever it holds, so an
-    edited book replaces its entry instead of piling up old ones."""
+def cache_file(book: Path, kind: str = "book") -> Path:
+    """The cache file for the book at `book`: one per book file (and kind of entry),
+    whatever it holds, so an edited book replaces its entry instead of piling up old ones."""
     where = os.path.realpath(book.expanduser())
     name = hashlib.sha256(os.fsencode(where)).hexdigest()[:24]
-    return cache_folder() / f"book-{name}.pickle"
+    return cache_folder() / f"{kind}-{name}.pickle"
 
 
 def cacheable(book: Path) -> bool:
@@ -64,17 +93,16 @@ def cacheable(book: Path) -> bool:
         return False
 
 
-def load_book_cached(path: Path, notes: list[str] | None = None, *,
-                     enabled: bool = True) -> Book:
+def load_book_cached(path: Path, tell: Tell = _quiet, *, enabled: bool = True) -> Book:
     """`load_book(path)`, from the cache when it holds this book; a book with errors is
     never cached, and raises exactly as `load_book` does."""
     from introducer.book.load import load_book
 
     return _through_cache(path, lambda: load_book(path), lambda book: book,
-                          lambda book: book, notes, enabled)
+                          lambda book: book, tell, enabled)
 
 
-def load_what_loads_cached(path: Path, notes: list[str] | None = None, *,
+def load_what_loads_cached(path: Path, tell: Tell = _quiet, *,
                            enabled: bool = True) -> PartialBook:
     """`load_what_loads(path)` through the same cache: a book that loads whole is the
     same `Book` either way, so it is read from (and written to) the cache; a book with
@@ -84,32 +112,36 @@ def load_what_loads_cached(path: Path, notes: list[str] | None = None, *,
     return _through_cache(
         path, lambda: load_what_loads(path),
         lambda partial: None if partial.errors or partial.broken else partial.book,
-        PartialBook, notes, enabled)
+        PartialBook, tell, enabled)
 
 
 def _through_cache(path: Path, load: Callable[[], T], whole: Callable[[T], Book | None],
-                   wrap: Callable[[Book], T], notes: list[str] | None,
-                   enabled: bool) -> T:
-    said = notes if notes is not None else []
+                   wrap: Callable[[Book], T], tell: Tell, enabled: bool) -> T:
     if not enabled:
-        said.append("cache: not used (--no-cache)")
+        tell("cache: not used (--no-cache)")
         return load()
     if not cacheable(path):
-        said.append(f"cache: not used: {path} is not a regular file")
+        tell(f"cache: not used: {path} is not a regular file")
         return load()
     target = cache_file(path)
     try:
         key = _key(path.read_bytes())
     except OSError:
         return load()  # the loader words what is wrong with the book
-    book = _read(target, key, said)
-    if book is not None:
-        said.append(f"cache: read {target}")
-        return wrap(dataclasses.replace(book, path=path))
+    found = read_entry(target, key, tell, pickle.loads)
+    if isinstance(found, Book):
+        tell(f"cache: read {target}")
+        book = dataclasses.replace(found, path=path)
+        _ORIGINS[id(book)] = (book, Origin(key, target, True, tell))
+        return wrap(book)
+    if found is not None:
+        tell(f"cache: {target} holds no book; rebuilding it")
     loaded = load()
     fresh = whole(loaded)
-    if fresh is not None:
-        _write_if_unchanged(path, target, key, fresh, said)
+    if fresh is not None and _still(path, key, tell):
+        payload = dumps(dataclasses.replace(fresh, path=Path()), pickle.dumps, tell)
+        if payload is not None and write_entry(target, key, payload, tell):
+            _ORIGINS[id(fresh)] = (fresh, Origin(key, target, False, tell))
     return loaded
 
 
@@ -143,43 +175,39 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _read(target: Path, key: bytes, notes: list[str]) -> Book | None:
-    """The cached book if `target` holds one under `key`; None (and why, in `notes`) if not.
+def read_entry(target: Path, key: bytes, tell: Tell,
+               unpickle: Callable[[bytes], object]) -> object | None:
+    """What `target` holds under `key`, unpickled; None (and why, told) if it holds nothing
+    usable.
 
     Unpickling runs code, so a file is read only if it is ours and nobody else can
     write it: a regular file (not a link), owned by this user, not group- or
-    world-writable.
+    world-writable; and only once its magic, key, length and digest are right.
     """
     try:
         fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
-        notes.append(f"cache: none yet at {target}")
+        tell(f"cache: none yet at {target}")
         return None
     except OSError as error:
-        notes.append(f"cache: cannot read {target} ({error.strerror}); loading the book")
+        tell(f"cache: cannot read {target} ({error.strerror}); not using it")
         return None
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        why = _untrusted(info)
+        why = _untrusted(os.fstat(handle.fileno()))
         if why:
-            notes.append(f"cache: not read: {target} {why}; loading the book")
+            tell(f"cache: not read: {target} {why}; not using it")
             return None
         data = handle.read()
     stale = _check(data, key)
     if stale:
-        notes.append(f"cache: {target} {stale}; rebuilding it")
+        tell(f"cache: {target} {stale}; rebuilding it")
         return None
     try:
         with collector_paused():
-            book = pickle.loads(memoryview(data)[_PREFIX:])
+            return unpickle(data[_PREFIX:])
     except Exception as error:  # a bad pickle can raise anything; it only means a miss
-        notes.append(f"cache: {target} does not unpickle ({type(error).__name__}); "
-                     "rebuilding it")
+        tell(f"cache: {target} does not unpickle ({type(error).__name__}); rebuilding it")
         return None
-    if not isinstance(book, Book):
-        notes.append(f"cache: {target} holds no book; rebuilding it")
-        return None
-    return book
 
 
 def _untrusted(info: os.stat_result) -> str | None:
@@ -200,7 +228,7 @@ def _check(data: bytes, key: bytes) -> str | None:
         return "is truncated"
     stored_key, length, payload_digest = _HEADER.unpack_from(data, len(MAGIC))
     if stored_key != key:
-        return "is for another version of the book or of introducer"
+        return "is out of date (the book, its day or introducer changed)"
     if len(data) - _PREFIX != length:
         return "is truncated" if len(data) - _PREFIX < length else "has bytes past its end"
     if hashlib.sha256(memoryview(data)[_PREFIX:]).digest() != payload_digest:
@@ -208,23 +236,40 @@ def _check(data: bytes, key: bytes) -> str | None:
     return None
 
 
-def _write_if_unchanged(path: Path, target: Path, key: bytes, book: Book,
-                        notes: list[str]) -> None:
-    """Write the entry, unless the book changed while it was loaded (then the key would
-    name other bytes); a folder that cannot be written only means no cache."""
+def _still(path: Path, key: bytes, tell: Tell) -> bool:
+    """Whether the book still hashes to `key`: one edited while it was read is not cached
+    (the key would name other bytes)."""
     try:
-        if _key(path.read_bytes()) != key:
-            notes.append(f"cache: not written: {path} changed while it was read")
-            return
+        same = _key(path.read_bytes()) == key
+    except OSError:
+        same = False
+    if not same:
+        tell(f"cache: not written: {path} changed while it was read")
+    return same
+
+
+def dumps(value: T, pickler: Callable[[T], bytes], tell: Tell) -> bytes | None:
+    """`pickler(value)` with the collector paused; None (told) if it cannot be pickled,
+    which only means no cache."""
+    try:
         with collector_paused():
-            payload = pickle.dumps(dataclasses.replace(book, path=Path()), protocol=5)
-        header = MAGIC + _HEADER.pack(key, len(payload), hashlib.sha256(payload).digest())
-        _write_private(target, header, payload)
+            return pickler(value)
     except Exception as error:  # never a traceback: no cache is only slower
-        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
-        notes.append(f"cache: not written to {target} ({reason})")
-        return
-    notes.append(f"cache: wrote {target}")
+        tell(f"cache: not written ({type(error).__name__}: {error})")
+        return None
+
+
+def write_entry(target: Path, key: bytes, payload: bytes, tell: Tell) -> bool:
+    """Write `payload` as the entry for `key`; a folder that cannot be written only means
+    no cache (told, and False)."""
+    header = MAGIC + _HEADER.pack(key, len(payload), hashlib.sha256(payload).digest())
+    try:
+        _write_private(target, header, payload)
+    except OSError as error:
+        tell(f"cache: not written to {target} ({error.strerror or type(error).__name__})")
+        return False
+    tell(f"cache: wrote {target}")
+    return True
 
 
 def _write_private(target: Path, header: bytes, payload: bytes) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,17 +64,13 @@ def open_book(ctx: typer.Context, explicit: Path | None) -> Book:
     is reported, then exit 1."""
     from introducer.book.cache import load_book_cached
 
-    notes: list[str] = []
-    try:
-        with collector_paused():
-            book = load_book_cached(book_path(ctx, explicit), notes,
-                                    enabled=_cache_wanted(ctx))
-            # The book lives until the process exits: keep the collector from rescanning
-            # it (on a 100k-contact book that rescanning costs more than the matching),
-            # starting with the pass that re-enabling it would run over every new object.
-            gc.freeze()
-    finally:
-        _tell(ctx, notes)
+    with collector_paused():
+        book = load_book_cached(book_path(ctx, explicit), _teller(ctx),
+                                enabled=_cache_wanted(ctx))
+        # The book lives until the process exits: keep the collector from rescanning it
+        # (on a 100k-contact book that rescanning costs more than the matching), starting
+        # with the pass that switching it back on would run over every new object.
+        gc.freeze()
     return book
 
 
@@ -86,14 +82,10 @@ def open_book_for_ledger(ctx: typer.Context, explicit: Path | None) -> PartialBo
     """
     from introducer.book.cache import load_what_loads_cached
 
-    notes: list[str] = []
-    try:
-        with collector_paused():
-            partial = load_what_loads_cached(book_path(ctx, explicit), notes,
-                                             enabled=_cache_wanted(ctx))
-            gc.freeze()
-    finally:
-        _tell(ctx, notes)
+    with collector_paused():
+        partial = load_what_loads_cached(book_path(ctx, explicit), _teller(ctx),
+                                         enabled=_cache_wanted(ctx))
+        gc.freeze()
     if partial.errors:
         count = len(partial.errors)
         say(f"warning: {partial.book.path} has {count} {'error' if count == 1 else 'errors'} "
@@ -106,11 +98,11 @@ def _cache_wanted(ctx: typer.Context) -> bool:
     return bool((ctx.obj or {}).get("cache", True))
 
 
-def _tell(ctx: typer.Context, notes: list[str]) -> None:
-    """What the cache did, on stderr, for `--verbose`."""
+def _teller(ctx: typer.Context) -> Callable[[str], None]:
+    """Where the cache says what it did: stderr under `--verbose`, else nowhere."""
     if (ctx.obj or {}).get("verbose"):
-        for note in notes:
-            say(note)
+        return say
+    return lambda note: None
 
 
 #: Files SQLite writes beside a state file `x`: `x-wal`, `x-shm`, `x-journal`.

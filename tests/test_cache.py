@@ -231,6 +231,12 @@ def test_paths_shows_the_cache_file_for_the_book_in_use(book: Path) -> None:
     invoke("--book", book, "suggest")
     code, out, _ = invoke("--book", book, "paths", "--format", "json")
     assert json.loads(out)["paths"]["cache"]["exists"] is True
+    assert json.loads(out)["paths"]["prepared"] == {
+        "path": str(prepared(book)), "exists": False,
+        "source": "default: user cache folder (platformdirs; $XDG_CACHE_HOME on Linux)"}
+    invoke("--book", book, "suggest")
+    code, out, _ = invoke("--book", book, "paths", "--format", "json")
+    assert json.loads(out)["paths"]["prepared"]["exists"] is True
     code, out, _ = invoke("--no-cache", "--book", book, "paths")
     row = next(line for line in out.splitlines() if line.startswith("cache "))
     assert str(cached(book)) in row and "not used (--no-cache)" in row

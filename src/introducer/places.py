@@ -35,7 +35,7 @@ def locations(
     *, cache: bool = True,
 ) -> list[Place]:
     """The book, the state file, the drafts folder, the templates and the book's cache
-    file, in that order (`cache`: False under --no-cache)."""
+    files, in that order (`cache`: False under --no-cache)."""
     env = os.environ if environ is None else environ
     book_file, book_source = _book(book, env)
     if state is not None:
@@ -57,21 +57,24 @@ def locations(
         _folder("drafts", DEFAULT_DRAFTS, "default (draft --out DIR changes it)",
                 missing="no (created by the first draft)"),
         templates,
-        _cache(book_file, cache),
+        _cache("cache", book_file, cache, "no (written when the book is next read)"),
+        _cache("prepared", book_file, cache,
+               "no (written when the book is read back from its cache)"),
     ]
 
 
-def _cache(book: Path, enabled: bool) -> Place:
-    """The file the book in use is cached in, and whether it is used."""
+def _cache(name: str, book: Path, enabled: bool, missing: str) -> Place:
+    """A cache file of the book in use (`cache`: the validated book, `prepared`: the
+    matcher's preparation of it for the day), and whether it is used."""
     from introducer.book.cache import cache_file, cacheable
 
-    path = cache_file(book)
+    path = cache_file(book, "book" if name == "cache" else name)
     source = "default: user cache folder (platformdirs; $XDG_CACHE_HOME on Linux)"
     if not enabled:
-        return Place("cache", path, path.is_file(), "not used (--no-cache)", source)
+        return Place(name, path, path.is_file(), "not used (--no-cache)", source)
     if book.exists() and not cacheable(book):
-        return Place("cache", path, False, "not used (the book is not a regular file)", source)
-    return _file("cache", path, source, missing="no (written when the book is next read)")
+        return Place(name, path, False, "not used (the book is not a regular file)", source)
+    return _file(name, path, source, missing=missing)
 
 
 def _book(explicit: Path | None, env: Mapping[str, str]) -> tuple[Path, str]:

@@ -26,6 +26,8 @@ def isolated_environment(
     monkeypatch.delenv("INTRODUCER_DEBUG", raising=False)
     monkeypatch.setenv("INTRODUCER_TODAY", TODAY)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    # The book's cache (book/cache.py) goes here, never into the user's own cache.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("COLUMNS", "200")

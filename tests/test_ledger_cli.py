@@ -643,7 +643,8 @@ CRON_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C", "LC_ALL": "C", "INTRODUCER_TOD
 
 def run(args: list[str | Path], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([sys.executable, "-m", "introducer", *map(str, args)], cwd=cwd,
-                          env=CRON_ENV, stdin=subprocess.DEVNULL, capture_output=True,
+                          env={**CRON_ENV, "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
+                          stdin=subprocess.DEVNULL, capture_output=True,
                           timeout=60, check=False)
 
 
@@ -664,7 +665,8 @@ def test_cron_records_and_exports_in_plain_utf8(write_book: BookWriter, tmp_path
     for encoding in ("ascii", "latin-1"):  # even a locale that cannot spell it: UTF-8 CSV
         done = subprocess.run(
             [sys.executable, "-m", "introducer", "--book", str(book), "history", "--format",
-             "csv"], cwd=home, env={**CRON_ENV, "PYTHONIOENCODING": encoding},
+             "csv"], cwd=home, env={**CRON_ENV, "PYTHONIOENCODING": encoding,
+                                            "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
             stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=False)
         assert done.returncode == 0, done.stderr
         rows = list(csv.DictReader(io.StringIO(done.stdout.decode("utf-8"))))

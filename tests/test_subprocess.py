@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,11 +22,18 @@ BOOK = [
 ]
 
 
+def isolated(env: dict[str, str]) -> dict[str, str]:
+    """`env` with the test's own cache folder: without HOME the book's cache would go to
+    the real user's."""
+    return {**env, "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+
+
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
         stdin: str | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "introducer", *args],
-        cwd=cwd, env=env if env is not None else CRON_ENV,
+        cwd=cwd,
+        env=isolated(env if env is not None else CRON_ENV),
         input=stdin.encode() if stdin is not None else None,
         stdin=None if stdin is not None else subprocess.DEVNULL,
         capture_output=True, timeout=60, check=False,
@@ -82,14 +90,15 @@ def test_version_without_a_book(tmp_path: Path) -> None:
 def test_closed_pipe_is_quiet(write_book: BookWriter, tmp_path: Path) -> None:
     book = write_book(BOOK)
     script = (f"{sys.executable} -m introducer --book {book} contacts | head -c 1 >/dev/null")
-    done = subprocess.run(["/bin/sh", "-c", script], cwd=tmp_path, env=CRON_ENV,
+    done = subprocess.run(["/bin/sh", "-c", script], cwd=tmp_path, env=isolated(CRON_ENV),
                           capture_output=True, timeout=60, check=False)
     assert b"Traceback" not in done.stderr
 
 
 def shell(script: str, cwd: Path, env: dict[str, str] | None = None
           ) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["/bin/sh", "-c", script], cwd=cwd, env=env or CRON_ENV,
+    return subprocess.run(["/bin/sh", "-c", script], cwd=cwd,
+                          env=isolated(env or CRON_ENV),
                           capture_output=True, timeout=60, check=False)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import time
@@ -356,8 +357,9 @@ def test_digest_follow_up_due_today_reads_once_and_names_the_command(book: Path)
 
 
 def test_digest_in_a_cron_environment(book: Path, tmp_path: Path) -> None:
-    """Real processes, as cron runs them: only PATH, no HOME, no LANG, stdin /dev/null."""
-    env = {"PATH": "/usr/bin:/bin"}
+    """Real processes, as cron runs them: only PATH, no HOME, no LANG, stdin /dev/null
+    (and the test's own cache folder, so the book's cache is not the real user's)."""
+    env = {"PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
 
     def run() -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
@@ -381,7 +383,8 @@ def test_interactive_refuses_without_a_terminal(book: Path, tmp_path: Path) -> N
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "introducer", "--book", str(book), "today", "--interactive"],
-        cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "INTRODUCER_TODAY": "2026-11-23"},
+        cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "INTRODUCER_TODAY": "2026-11-23",
+                               "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
         stdin=subprocess.DEVNULL, capture_output=True, timeout=30, check=False,
     )
     assert time.monotonic() - started < 30

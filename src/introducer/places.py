@@ -31,9 +31,11 @@ class Place:
 
 
 def locations(
-    book: Path | None, state: Path | None, environ: Mapping[str, str] | None = None
+    book: Path | None, state: Path | None, environ: Mapping[str, str] | None = None,
+    *, cache: bool = True,
 ) -> list[Place]:
-    """The book, the state file, the drafts folder and the templates, in that order."""
+    """The book, the state file, the drafts folder, the templates and the book's cache
+    files, in that order (`cache`: False under --no-cache)."""
     env = os.environ if environ is None else environ
     book_file, book_source = _book(book, env)
     if state is not None:
@@ -55,7 +57,24 @@ def locations(
         _folder("drafts", DEFAULT_DRAFTS, "default (draft --out DIR changes it)",
                 missing="no (created by the first draft)"),
         templates,
+        _cache("cache", book_file, cache, "no (written when the book is next read)"),
+        _cache("prepared", book_file, cache,
+               "no (written when the book is read back from its cache)"),
     ]
+
+
+def _cache(name: str, book: Path, enabled: bool, missing: str) -> Place:
+    """A cache file of the book in use (`cache`: the validated book, `prepared`: the
+    matcher's preparation of it for the day), and whether it is used."""
+    from introducer.book.cache import cache_file, cacheable
+
+    path = cache_file(book, "book" if name == "cache" else name)
+    source = "default: user cache folder (platformdirs; $XDG_CACHE_HOME on Linux)"
+    if not enabled:
+        return Place(name, path, path.is_file(), "not used (--no-cache)", source)
+    if book.exists() and not cacheable(book):
+        return Place(name, path, False, "not used (the book is not a regular file)", source)
+    return _file(name, path, source, missing=missing)
 
 
 def _book(explicit: Path | None, env: Mapping[str, str]) -> tuple[Path, str]:

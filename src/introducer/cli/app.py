@@ -106,13 +106,23 @@ def main(
             show_default=False,
         ),
     ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="Read and validate the book afresh, and neither read "
+                     "nor write its cache (`introducer paths` shows where it is)."),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", help="Say on stderr how the book was read (from its cache, "
+                     "or afresh and why)."),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Proactive introductions: who in your contact book should meet, and why."""
-    ctx.obj = {"book": book, "state": state}
+    ctx.obj = {"book": book, "state": state, "cache": not no_cache, "verbose": verbose}
     hold_nothing()
 
 

@@ -250,7 +250,8 @@ def paths(
 
     with user_errors():
         found = locations(book if book is not None else (ctx.obj or {}).get("book"),
-                          state if state is not None else (ctx.obj or {}).get("state"))
+                          state if state is not None else (ctx.obj or {}).get("state"),
+                          cache=(ctx.obj or {}).get("cache", True))
         cwd = Path.cwd()
     header = ["what", "path", "exists", "chosen by"]
     rows = [[p.name, str(p.path), p.status, p.source] for p in found]

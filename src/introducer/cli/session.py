@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from introducer.cli.console import say
+from introducer.collector import collector_paused
 from introducer.errors import BookError, IntroducerError, UsageError
 from introducer.lifetime import keep_to_the_end
 
@@ -63,13 +64,17 @@ def book_path(ctx: typer.Context, explicit: Path | None) -> Path:
 
 
 def open_book(ctx: typer.Context, explicit: Path | None) -> Book:
-    """Find and load the book; every problem in it is reported, then exit 1."""
-    from introducer.book.load import load_book
+    """Find and load the book (from its cache when that holds it); every problem in it
+    is reported, then exit 1."""
+    from introducer.book.cache import load_book_cached
 
-    book = load_book(book_path(ctx, explicit))
-    # The book lives until the process exits: keep the collector from rescanning it
-    # (on a 100k-contact book that rescanning costs more than the matching).
-    gc.freeze()
+    with collector_paused():
+        book = load_book_cached(book_path(ctx, explicit), _teller(ctx),
+                                enabled=_cache_wanted(ctx))
+        # The book lives until the process exits: keep the collector from rescanning it
+        # (on a 100k-contact book that rescanning costs more than the matching), starting
+        # with the pass that switching it back on would run over every new object.
+        gc.freeze()
     if len(book.contacts) >= BIG_BOOK:
         keep_to_the_end(book)
     return book
@@ -81,9 +86,12 @@ def open_book_for_ledger(ctx: typer.Context, explicit: Path | None) -> PartialBo
     A typo in the book must not lock the user out of their history (or its backup):
     the errors are counted once on stderr, and contacts that did not load show as ids.
     """
-    from introducer.book.load import load_what_loads
+    from introducer.book.cache import load_what_loads_cached
 
-    partial = load_what_loads(book_path(ctx, explicit))
+    with collector_paused():
+        partial = load_what_loads_cached(book_path(ctx, explicit), _teller(ctx),
+                                         enabled=_cache_wanted(ctx))
+        gc.freeze()
     if len(partial.book.contacts) >= BIG_BOOK:
         keep_to_the_end(partial)
     if partial.errors:
@@ -91,8 +99,18 @@ def open_book_for_ledger(ctx: typer.Context, explicit: Path | None) -> PartialBo
         say(f"warning: {partial.book.path} has {count} {'error' if count == 1 else 'errors'} "
             "(`introducer check` lists them); names are shown as ids where the book "
             "could not be read")
-    gc.freeze()
     return partial
+
+
+def _cache_wanted(ctx: typer.Context) -> bool:
+    return bool((ctx.obj or {}).get("cache", True))
+
+
+def _teller(ctx: typer.Context) -> Callable[[str], None]:
+    """Where the cache says what it did: stderr under `--verbose`, else nowhere."""
+    if (ctx.obj or {}).get("verbose"):
+        return say
+    return lambda note: None
 
 
 #: Files SQLite writes beside a state file `x`: `x-wal`, `x-shm`, `x-journal`.

@@ -8,6 +8,7 @@ the ledger adds per person (a cooldown penalty, a reciprocity bonus).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from collections import Counter, defaultdict
@@ -393,14 +394,7 @@ class PreparedBook:
             separating_couples(book.contacts, [p.living.keys() for p in self.profiles]))
         self.avoided: frozenset[tuple[int, int]] = frozenset(self._avoided_pairs()) | self.couples
         weights = self.weights
-        self.penalty: npt.NDArray[np.float64] = np.array(
-            [cooldown_penalty(history.recent.get(c.id), weights.recently_introduced)
-             for c in book.contacts], dtype=np.float64,
-        ) if history.recent else np.zeros(len(book.contacts), dtype=np.float64)
-        self.bonus: npt.NDArray[np.float64] = np.array(
-            [reciprocity_bonus(history.reciprocity.get(c.id), weights.reciprocity)
-             for c in book.contacts], dtype=np.float64,
-        ) if history.reciprocity else np.zeros(len(book.contacts), dtype=np.float64)
+        self._take_history(history)
         self.vouch: npt.NDArray[np.float64] = np.array(
             [vouch_points(c, today, settings.stale_days, weights.closeness)
              for c in book.contacts], dtype=np.float64,
@@ -415,6 +409,25 @@ class PreparedBook:
         self.me_business: str | None = (
             self.normalise(book.me.business) if book.me.business else None
         )
+
+    def with_history(self, history: HistoryView) -> PreparedBook:
+        """The same preparation under another ledger: only the per-person terms depend on
+        it, so one preparation of a day (cached, `match/prepare.py`) serves any history."""
+        other = copy.copy(self)
+        other._take_history(history)
+        return other
+
+    def _take_history(self, history: HistoryView) -> None:
+        contacts, weights = self.book.contacts, self.weights
+        self.history = history
+        self.penalty: npt.NDArray[np.float64] = np.array(
+            [cooldown_penalty(history.recent.get(c.id), weights.recently_introduced)
+             for c in contacts], dtype=np.float64,
+        ) if history.recent else np.zeros(len(contacts), dtype=np.float64)
+        self.bonus: npt.NDArray[np.float64] = np.array(
+            [reciprocity_bonus(history.reciprocity.get(c.id), weights.reciprocity)
+             for c in contacts], dtype=np.float64,
+        ) if history.reciprocity else np.zeros(len(contacts), dtype=np.float64)
 
     def _avoided_pairs(self) -> list[tuple[int, int]]:
         pairs = list(self._duplicates)

@@ -29,7 +29,7 @@ from introducer.collector import collector_paused
 from introducer.errors import ContactLookupError, UsageError
 from introducer.match.history import NO_HISTORY, HistoryView
 from introducer.match.pairs import Candidates, IntArray, PairSource
-from introducer.match.profile import PreparedBook
+from introducer.match.prepare import prepare_book
 from introducer.match.score import STANDING_KINDS, PairScorer, Suggestion
 from introducer.match.small import SMALL_BOOK, ScoredPairs
 
@@ -128,7 +128,7 @@ class Matchmaker:
         self.book = book
         self.history = history
         with collector_paused():
-            self.prepared = PreparedBook(book, today=today, history=history)
+            self.prepared = prepare_book(book, today=today, history=history)
         self.scorer = PairScorer(self.prepared)
         self._pair_budget = pair_budget
         self._index: PairIndex | None = None

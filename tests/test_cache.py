@@ -1,0 +1,300 @@
+"""Parse once: the book's cache never changes a result, and a bad cache is only slower."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from introducer.book.cache import MAGIC, cache_file
+from introducer.cli.app import app
+from tests.conftest import EXAMPLE_BOOK
+
+runner = CliRunner()
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    path = tmp_path / "contacts.yaml"
+    shutil.copyfile(EXAMPLE_BOOK, path)
+    return path
+
+
+def cached(book: Path) -> Path:
+    return cache_file(book)
+
+
+def prepared(book: Path) -> Path:
+    """The matcher's preparation of the book, written once the book is read back."""
+    return cache_file(book, "prepared")
+
+
+def test_warm_output_is_byte_identical_to_cold_in_real_processes(book: Path,
+                                                                 tmp_path: Path) -> None:
+    runs = iter(range(100))
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        state = tmp_path / f"state-{next(runs)}.sqlite3"  # `today` records what it showed
+        return subprocess.run([sys.executable, "-m", "introducer", "--book", str(book),
+                               "--state", str(state), *args],
+                              cwd=tmp_path, env=dict(os.environ), capture_output=True,
+                              stdin=subprocess.DEVNULL, timeout=60, check=False)
+
+    for args in (["suggest", "--top", "20"], ["suggest", "--format", "json"],
+                 ["today", "--format", "markdown"]):
+        cold = run("--no-cache", *args)
+        first, second = run(*args), run(*args)
+        assert cold.returncode == 0, cold.stderr
+        assert (first.stdout, first.stderr) == (cold.stdout, cold.stderr)
+        assert (second.stdout, second.stderr) == (cold.stdout, cold.stderr)
+    assert cached(book).is_file()
+
+
+def test_verbose_says_whether_the_cache_answered(book: Path) -> None:
+    code, out, err = invoke("--verbose", "--book", book, "suggest")
+    assert code == 0
+    assert f"cache: none yet at {cached(book)}" in err
+    assert f"cache: wrote {cached(book)}" in err
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert code == 0 and again == out
+    assert err == (f"cache: read {cached(book)}\n"
+                   f"cache: none yet at {prepared(book)}\n"
+                   f"cache: wrote {prepared(book)}\n")
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert code == 0 and again == out
+    assert err == f"cache: read {cached(book)}\ncache: read {prepared(book)}\n"
+
+
+def test_the_cache_file_is_private_and_so_is_its_folder(book: Path) -> None:
+    invoke("--book", book, "suggest")
+    assert stat.S_IMODE(cached(book).stat().st_mode) == 0o600
+    assert stat.S_IMODE(cached(book).parent.stat().st_mode) == 0o700
+    assert [p.name for p in cached(book).parent.iterdir()] == [cached(book).name]
+    invoke("--book", book, "suggest")
+    assert stat.S_IMODE(prepared(book).stat().st_mode) == 0o600
+
+
+def test_no_cache_reads_and_writes_nothing(book: Path, tmp_path: Path) -> None:
+    code, out, err = invoke("--no-cache", "--book", book, "suggest")
+    assert code == 0 and err == ""
+    assert not (tmp_path / "cache").exists()
+    invoke("--book", book, "suggest")
+    cached(book).write_bytes(b"garbage")
+    code, again, err = invoke("--no-cache", "--verbose", "--book", book, "suggest")
+    assert (code, again) == (0, out)
+    assert err == "cache: not used (--no-cache)\n"
+    assert cached(book).read_bytes() == b"garbage"
+
+
+def _flip_last_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:-100])
+
+
+def _foreign(path: Path) -> None:
+    path.write_bytes(b"introducer-book-cache-v0\n" + path.read_bytes()[len(MAGIC):])
+
+
+def _other_key(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(MAGIC)] ^= 0xFF  # the first byte of the key's digest
+    path.write_bytes(bytes(data))
+
+
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+@pytest.mark.parametrize(("spoil", "said"), [
+    (_flip_last_byte, "is corrupt"),
+    (_truncate, "is truncated"),
+    (_empty, "is not an introducer cache file (or is from another version of it)"),
+    (_foreign, "is not an introducer cache file (or is from another version of it)"),
+    (_other_key, "is out of date (the book, its day or introducer changed)"),
+])
+def test_a_spoilt_cache_is_rebuilt_silently(book: Path, spoil: object, said: str) -> None:
+    code, out, _ = invoke("--book", book, "suggest")
+    assert code == 0
+    good = cached(book).read_bytes()
+    spoil(cached(book))  # type: ignore[operator]
+    assert cached(book).read_bytes() != good
+    code, again, err = invoke("--book", book, "suggest")
+    assert (code, again, err) == (0, out, "")
+    assert cached(book).read_bytes() == good
+    spoil(cached(book))  # type: ignore[operator]
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert (code, again) == (0, out)
+    assert f"cache: {cached(book)} {said}; rebuilding it" in err
+    assert "Traceback" not in err
+
+
+def test_a_cache_others_could_write_is_not_loaded(book: Path) -> None:
+    code, out, _ = invoke("--book", book, "suggest")
+    cached(book).chmod(0o666)
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert (code, again) == (0, out)
+    assert "can be written by other users; not using it" in err
+    assert stat.S_IMODE(cached(book).stat().st_mode) == 0o600
+
+
+def test_editing_the_book_invalidates_its_cache(book: Path) -> None:
+    invoke("--book", book, "suggest")
+    text = book.read_text(encoding="utf-8")
+    book.write_text(text.replace("name: Maria Lopez", "name: Mariana Lopez", 1),
+                    encoding="utf-8")
+    code, out, err = invoke("--verbose", "--book", book, "suggest", "--top", "30")
+    assert code == 0 and "Mariana Lopez" in out and "Maria Lopez" not in out
+    assert "is out of date" in err
+    assert invoke("--no-cache", "--book", book, "suggest", "--top", "30")[1] == out
+
+
+def test_a_book_with_errors_is_never_cached_and_reports_as_before(book: Path) -> None:
+    book.write_text(book.read_text(encoding="utf-8") + "  - name: \n    closeness: 9\n",
+                    encoding="utf-8")
+    fresh = invoke("--no-cache", "--book", book, "suggest")
+    assert fresh[0] == 1 and fresh[2]
+    assert invoke("--book", book, "suggest") == fresh
+    assert invoke("--book", book, "suggest") == fresh
+    assert not cached(book).exists()
+    code, _, err = invoke("--book", book, "history")  # the ledger reads what loads
+    assert code == 0 and "error" in err
+    assert not cached(book).exists()
+
+
+def test_the_ledger_commands_share_the_cache(book: Path) -> None:
+    code, _, err = invoke("--verbose", "--book", book, "history")
+    assert code == 0 and f"cache: wrote {cached(book)}" in err
+    code, _, err = invoke("--verbose", "--book", book, "suggest")
+    assert code == 0 and err.startswith(f"cache: read {cached(book)}\n")
+
+
+def test_a_hit_keeps_the_path_the_book_was_named_by(book: Path, tmp_path: Path) -> None:
+    """The state file goes beside the book however it was named, cached or not."""
+    invoke("--book", book, "suggest")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.chdir(elsewhere)
+    code, _, err = invoke("--verbose", "--book", "../contacts.yaml", "record", "maria", "tom")
+    assert code == 0, err
+    assert "cache: read" in err
+    assert (tmp_path / "contacts.introducer.sqlite3").is_file()
+    assert not (elsewhere / "contacts.introducer.sqlite3").exists()
+
+
+def test_a_cache_folder_that_cannot_be_written_means_no_cache(
+        book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    code, out, err = invoke("--book", book, "suggest")
+    assert code == 0 and err == "" and "Maria Lopez" in out
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert (code, again) == (0, out)
+    assert f"cache: not written to {cached(book)}" in err and "Traceback" not in err
+
+
+def test_a_piped_book_is_never_cached(tmp_path: Path) -> None:
+    script = (f"{sys.executable} -m introducer --verbose --book <(cat {EXAMPLE_BOOK}) "
+              "suggest")
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=dict(os.environ),
+                          capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert b"is not a regular file" in done.stderr
+    assert not (tmp_path / "cache").exists()
+
+
+def test_paths_shows_the_cache_file_for_the_book_in_use(book: Path) -> None:
+    code, out, _ = invoke("--book", book, "paths", "--format", "json")
+    assert code == 0
+    place = json.loads(out)["paths"]["cache"]
+    assert place["path"] == str(cached(book)) and place["exists"] is False
+    assert Path(place["path"]).parent == Path(os.environ["XDG_CACHE_HOME"]) / "introducer"
+    invoke("--book", book, "suggest")
+    code, out, _ = invoke("--book", book, "paths", "--format", "json")
+    assert json.loads(out)["paths"]["cache"]["exists"] is True
+    assert json.loads(out)["paths"]["prepared"] == {
+        "path": str(prepared(book)), "exists": False,
+        "source": "default: user cache folder (platformdirs; $XDG_CACHE_HOME on Linux)"}
+    invoke("--book", book, "suggest")
+    code, out, _ = invoke("--book", book, "paths", "--format", "json")
+    assert json.loads(out)["paths"]["prepared"]["exists"] is True
+    code, out, _ = invoke("--no-cache", "--book", book, "paths")
+    row = next(line for line in out.splitlines() if line.startswith("cache "))
+    assert str(cached(book)) in row and "not used (--no-cache)" in row
+
+
+def test_the_prepared_book_serves_any_history_and_only_its_own_day(
+        book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ledger changes the ranking after the preparation is cached; another day
+    prepares afresh. Every answer equals the one made without any cache."""
+    state = tmp_path / "state.sqlite3"
+
+    def both(*args: str) -> str:
+        fresh = invoke("--no-cache", "--book", book, "--state", state, *args)
+        warm = invoke("--book", book, "--state", state, *args)
+        assert fresh == warm and fresh[0] == 0, args
+        return warm[1]
+
+    first = both("suggest", "--format", "json")
+    assert not prepared(book).exists()  # a book read once never pays for it
+    assert both("suggest", "--format", "json") == first
+    assert prepared(book).is_file()
+    assert both("suggest", "--format", "json") == first
+    top = json.loads(first)["suggestions"][0]
+    a, b = top["a"]["id"], top["b"]["id"]
+    assert invoke("--book", book, "--state", state, "record", a, b)[0] == 0
+    after = both("suggest", "--format", "json")
+    assert after != first
+    both("explain", a, b)
+    both("suggest", "--for", a, "--include-history")
+    both("gaps")
+    monkeypatch.setenv("INTRODUCER_TODAY", "2027-06-01")
+    code, _, err = invoke("--verbose", "--book", book, "--state", state, "suggest")
+    assert code == 0 and f"cache: {prepared(book)} is out of date" in err
+    both("suggest", "--format", "json")
+    both("today", "--format", "json")
+
+
+def test_a_spoilt_prepared_entry_is_rebuilt(book: Path) -> None:
+    out = [invoke("--book", book, "suggest")[1] for _ in range(2)]
+    assert prepared(book).is_file()
+    _flip_last_byte(prepared(book))
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert (code, again) == (0, out[0])
+    assert f"cache: {prepared(book)} is corrupt; rebuilding it" in err
+    assert invoke("--verbose", "--book", book, "suggest")[2].endswith(
+        f"cache: read {prepared(book)}\n")
+
+
+@pytest.mark.parametrize("xdg", [None, "", "   ", "/tmp/somewhere cache"])
+def test_the_cache_folder_is_platformdirs_own(monkeypatch: pytest.MonkeyPatch,
+                                              xdg: str | None) -> None:
+    """Spelled out on Linux (platformdirs costs 12 ms to import), it must stay its answer."""
+    import platformdirs
+
+    from introducer.book.cache import cache_folder
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache_folder() == Path(platformdirs.user_cache_dir("introducer", appauthor=False))

@@ -13,6 +13,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from introducer.book.load import load_book
 from introducer.book.model import Book
 from introducer.match import index, rank
 from introducer.match.history import NO_HISTORY, HistoryView
@@ -21,6 +22,7 @@ from introducer.match.twins import find_twins
 from tests.cli_helpers import invoke
 from tests.conftest import EXAMPLE_BOOK, make_book
 from tests.test_score_properties import TODAY, bare, fast, greedy_by_hand, histories
+from tests.test_topk_exact import books, budgets, narrow
 
 CLIENTS = ["restaurants", "dentists", "young families"]
 HOBBIES = ["golf", "tennis"]
@@ -114,11 +116,12 @@ def distinct_book(folder: Path, size: int = 100) -> Path:
 
 
 def test_a_list_it_cannot_prove_is_said_to_be_approximate(tmp_path: Path) -> None:
-    """Nothing proposes and the search by reach may take in only a few contacts: the best
-    pairs it compared come out, highest first, and stderr says the list is approximate."""
+    """Nothing proposes, the search by reach may take in only a few contacts and the deeper
+    search may not run: the best pairs it compared come out, highest first, and stderr
+    says the list is approximate."""
     book = distinct_book(tmp_path)
     with mock.patch.multiple(index, REACH_PAIR_LIMIT=1_000, PAIR_BUDGET_PER_CONTACT=0,
-                             PAIR_BUDGET_RANGE=(0, 0)):
+                             PAIR_BUDGET_RANGE=(0, 0), DEEP_PRODUCT_LIMIT=0):
         code, out, err = invoke(book, "suggest", "--top", "5", "--format", "json")
     assert code == 0
     scores = [s["score"] for s in json.loads(out)["suggestions"]]
@@ -132,3 +135,33 @@ def test_a_list_it_can_prove_says_nothing_more(tmp_path: Path) -> None:
                             "json")
     assert code == 0 and len(json.loads(out)["suggestions"]) == 5
     assert err == ""
+
+
+def test_the_deeper_search_proves_what_the_search_by_reach_cannot(tmp_path: Path) -> None:
+    """The same book with the deeper search allowed: exact, as every column proposing
+    (a first list short enough to fill, so that it has a floor to prune by)."""
+    book = load_book(distinct_book(tmp_path))
+    exhaustive = Matchmaker(book, today=TODAY, pair_budget=2**62, small_book=0)
+    expected = exhaustive.suggest(top=5)
+    with mock.patch.multiple(index, REACH_PAIR_LIMIT=1_000), narrow(1, 2_048):
+        deep = Matchmaker(book, today=TODAY, pair_budget=0, small_book=0)
+        assert deep.suggest(top=5) == expected
+    assert deep.approximate is None
+
+
+@fast
+@given(books, budgets, st.integers(1, 6), st.integers(0, 2))
+def test_a_list_not_said_to_be_approximate_is_exact_whatever_the_limits(
+    case: tuple[Book, HistoryView], budget: int, top: int, cap: int
+) -> None:
+    """With the search by reach allowed one contact, the deeper search proves the list or
+    the list says it is approximate."""
+    book, history = case
+    matchmaker = Matchmaker(book, today=TODAY, history=history, pair_budget=budget,
+                            small_book=0)
+    # A first list of `top` pairs fills at once, so the deeper search has a floor to use.
+    with narrow(1, 1), mock.patch.object(index, "REACH_PAIR_LIMIT", 1), mock.patch.object(
+            Matchmaker, "_first_keep", lambda self, top, per_person, hiding: top):
+        found = matchmaker.suggest(top=top, per_person=cap)
+    if matchmaker.approximate is None:
+        assert bare(found) == greedy_by_hand(matchmaker, False, cap=cap)[:top]

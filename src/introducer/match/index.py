@@ -64,7 +64,7 @@ REACH_PAIR_LIMIT = 250_000_000
 # The deeper search (`PairIndex.deeper`): the worth to one pair from which a
 # non-proposing column is searched through its holders, tried from the top until the
 # rest can no longer make a pair rank, and the partial products it may spend.
-_DEEP_WORTH = (16.0, 8.0, 4.0, 2.0, 1.0, 0.5, 0.25)
+_DEEP_WORTH = (16.0, 8.0, 4.0, 2.0, 1.0, 0.5, 0.25, 0.0)
 DEEP_PRODUCT_LIMIT = 1_000_000_000
 
 
@@ -324,17 +324,19 @@ class PairIndex:
         non-proposing columns themselves.
 
         A pair never proposed totals at most min(reach_i, reach_j) and shares no
-        proposing column, so only contacts whose reach attains `after`'s floor F can
-        make one that ranks. Its total is what the valuable non-proposing columns give
-        it plus what the others can (their own reach, `rest`); the valuable ones are
-        taken from the most a column gives one pair down, until at most one contact's
-        `rest` attains F. Their pairs among those contacts are found by products in row
-        blocks, pruned by that bound, and scored exactly. `unreached` is then below F.
-        Returns `after` unchanged when no split fits in `DEEP_PRODUCT_LIMIT`.
+        proposing column, so only contacts whose reach attains `after`'s floor F (at
+        least 0: no pair at 0 or less is ever suggested) can make one that ranks. Its
+        total is what the valuable non-proposing columns give it plus what the others
+        can (their own reach, `rest`); the valuable ones are taken from the most a column
+        gives one pair down, until at most one contact's `rest` passes F. Their pairs
+        among those contacts are found by products in row blocks, pruned by that bound,
+        and scored exactly; `unreached` bounds every pair left unseen. Returns `after`
+        unchanged when no split fits in `DEEP_PRODUCT_LIMIT`.
         """
         if len(after) < keep or not len(self._strongest):
             return after
-        floor = float(after.total.min())
+        # Pairs at 0 or less are never suggested, whatever the list's own floor.
+        floor = max(float(after.total.min()), 0.0)
         layout = self.layout
         ledger = np.zeros(self.size)
         if self._has_ledger:
@@ -345,7 +347,7 @@ class PairIndex:
             valuable = worth >= least
             rest = layout.bounds_over(~valuable).per_contact() + ledger
             rest[~self.introducible] = -np.inf
-            if np.sum(rest >= floor) <= 1:
+            if np.sum(rest > floor) <= 1:
                 break
         else:
             return after

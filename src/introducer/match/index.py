@@ -21,12 +21,12 @@ until the bound is beaten (MaxScore, per contact). A book where every value is
 common (all contacts hold the same few) is then searched exhaustively, in
 bounded memory; one where the common values are worth little stops early.
 
-What is left approximate: when the search by reach would have to take in more
-contacts than `REACH_PAIR_LIMIT` pairs allow (minutes of products), `unreached`
-still bounds what it left out, but the ranking can no longer prove its list and
-says so (`Matchmaker.approximate`): on the synthetic 100k book (benchmarks/) the
-reach bound stays above the 50th score, and the list holds 35 of the exhaustive top 50
-(`make bench`, 2026-12-01).
+When the search by reach would have to take in more contacts than
+`REACH_PAIR_LIMIT` pairs allow (minutes of products), `deeper` splits the
+non-proposing columns themselves (MaxScore: the valuable ones multiplied out, the
+rest bounded per contact), which proves the synthetic 100k book's top 50. Where
+that too would cost more than `DEEP_PRODUCT_LIMIT`, `unreached` still bounds what
+was left out, and the ranking says its list is approximate (`Matchmaker.approximate`).
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ from introducer.match.profile import PreparedBook
 
 # Partial products L Rᵀ may take, per contact, with a floor and a cap: under a
 # second's work at 10k contacts, a few seconds at 100k. On the synthetic books
-# (benchmarks/) the top 50 is the exhaustive search's at 10k; at 100k it is 35 of its 50
-# (said to be approximate), where exhaustive takes three and a half minutes.
+# (benchmarks/) the top 50 is the exhaustive search's at 10k; at 100k the deeper search
+# (`PairIndex.deeper`) makes it so.
 PAIR_BUDGET_PER_CONTACT = 800
 PAIR_BUDGET_RANGE = (4_000_000, 100_000_000)
 _BLOCK_PRODUCTS = 1_000_000  # partial products per row block of L Rᵀ

@@ -154,8 +154,9 @@ def introducer(book: Path, state: Path, *args: str) -> dict[str, Any]:
     env = {**os.environ, "INTRODUCER_TODAY": TODAY, "INTRODUCER_STATE": str(state),
            "NO_COLOR": "1"}
     env.pop("INTRODUCER_BOOK", None)
-    command = [sys.executable, "-m", "introducer", "--book", str(book), "--state", str(state),
-               *args, "--format", "json"]
+    # --no-cache: grading the books leaves nothing in the user's cache folder.
+    command = [sys.executable, "-m", "introducer", "--no-cache", "--book", str(book),
+               "--state", str(state), *args, "--format", "json"]
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         raise EvalError(f"{book}: `introducer {' '.join(args)}` exited {done.returncode}:\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from introducer.cli.session import BIG_BOOK
 from tests.cli_helpers import invoke
-from tests.test_subprocess import CRON_ENV, run, shell
+from tests.test_subprocess import CRON_ENV, isolated, run, shell
 
 CLIENTS = ("retirees", "new parents", "dentists", "startups", "farmers", "artists", "nurses")
 
@@ -55,7 +55,7 @@ def test_a_big_book_on_a_full_disk_is_one_line(tmp_path: Path) -> None:
 def test_a_big_book_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     book = big_book(tmp_path)
     script = f"{sys.executable} -m introducer --book {book} suggest --top 500 | head -c 1"
-    done = subprocess.run(["/bin/sh", "-c", script], cwd=tmp_path, env=CRON_ENV,
+    done = subprocess.run(["/bin/sh", "-c", script], cwd=tmp_path, env=isolated(CRON_ENV),
                           capture_output=True, timeout=120, check=False)
     assert b"Traceback" not in done.stderr and b"Exception" not in done.stderr
 

@@ -345,7 +345,8 @@ class PairIndex:
         worth = layout.worth()
         for least in _DEEP_WORTH:
             valuable = worth >= least
-            rest = layout.bounds_over(~valuable).per_contact() + ledger
+            others = layout.bounds_over(~valuable)
+            rest = others.per_contact() + ledger
             rest[~self.introducible] = -np.inf
             if np.sum(rest > floor) <= 1:
                 break
@@ -366,10 +367,17 @@ class PairIndex:
 
         def bound(found: Candidates) -> FloatArray:
             # Pairs the proposing columns also connect were scored in `after`: this bound
-            # need not hold for them, and dropping them here loses nothing.
-            return found.total + np.minimum(rest[found.first], rest[found.second]) + (
-                self._ledger_most[found.first] + self._ledger_most[found.second]
-                if self._has_ledger else 0.0)
+            # need not hold for them, and dropping them here loses nothing. First the
+            # contacts' whole `rest`; where that still reaches the floor, the other
+            # columns' bound pair by pair (min(ask_i, provide_j) per block), tighter.
+            first, second = found.first, found.second
+            extra = (self._ledger_most[first] + self._ledger_most[second] if self._has_ledger
+                     else np.zeros(len(found)))
+            best = found.total + np.minimum(rest[first], rest[second]) + extra
+            hopeful = np.flatnonzero(best >= shortlist.floor)
+            best[hopeful] = (found.total[hopeful] + others(first[hopeful], second[hopeful])
+                             + extra[hopeful])
+            return best
 
         def exact(found: Candidates) -> Candidates:
             return self._complete(Candidates(found.first, found.second, row_dot(

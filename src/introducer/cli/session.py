@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,13 +67,12 @@ def open_book(ctx: typer.Context, explicit: Path | None) -> Book:
     is reported, then exit 1."""
     from introducer.book.cache import load_book_cached
 
-    with collector_paused():
+    # The book lives until the process exits: frozen, the collector never rescans it (on
+    # a 100k-contact book that rescanning costs more than the matching), starting with
+    # the pass that switching it back on would run over every new object.
+    with collector_paused(keep=True):
         book = load_book_cached(book_path(ctx, explicit), _teller(ctx),
                                 enabled=_cache_wanted(ctx))
-        # The book lives until the process exits: keep the collector from rescanning it
-        # (on a 100k-contact book that rescanning costs more than the matching), starting
-        # with the pass that switching it back on would run over every new object.
-        gc.freeze()
     if len(book.contacts) >= BIG_BOOK:
         keep_to_the_end(book)
     return book
@@ -88,10 +86,9 @@ def open_book_for_ledger(ctx: typer.Context, explicit: Path | None) -> PartialBo
     """
     from introducer.book.cache import load_what_loads_cached
 
-    with collector_paused():
+    with collector_paused(keep=True):
         partial = load_what_loads_cached(book_path(ctx, explicit), _teller(ctx),
                                          enabled=_cache_wanted(ctx))
-        gc.freeze()
     if len(partial.book.contacts) >= BIG_BOOK:
         keep_to_the_end(partial)
     if partial.errors:

@@ -341,7 +341,8 @@ class PairIndex:
         ledger = np.zeros(self.size)
         if self._has_ledger:
             ledger = self._ledger_most + max(float(self._ledger_most.max()), 0.0)
-        able = self.introducible & (layout.bounds.per_contact() + ledger >= floor)
+        reach = layout.bounds.per_contact() + ledger
+        able = self.introducible & (reach >= floor)
         worth = layout.worth()
         for least in _DEEP_WORTH:
             valuable = worth >= least
@@ -389,8 +390,7 @@ class PairIndex:
         # Never looked at: a pair with someone who cannot attain F, or one sharing only
         # the columns below `least` (at most the second highest `rest`).
         outside = np.sort(rest)[-2] if len(rest) > 1 else -np.inf
-        unable = layout.bounds.per_contact()[self.introducible & ~able] + ledger[
-            self.introducible & ~able]
+        unable = reach[self.introducible & ~able]
         unreached = max(float(outside), float(unable.max()) if len(unable) else -np.inf)
         return dataclasses.replace(result, unreached=unreached)
 

@@ -213,23 +213,25 @@ class Matchmaker:
         earlier: Candidates | None = None  # the last pass, when only the reach widens
         self.approximate = None
         deep = False  # once the search by reach cannot settle: `PairSource.deeper` too
+
+        def attempt(found: Candidates) -> tuple[_Pass, tuple[int | None, int] | None]:
+            """A pass over `found`, and the wider search to run if it fell short."""
+            tried = self._best(found, top=top, cap=per_person, exempt=exempt,
+                               floor=min_score, hiding=hiding)
+            fell_short = tried.chosen is None and not tried.spent
+            return tried, self._wider(found, keep, reach) if fell_short else None
+
         while True:
             found = (self.pairs.candidates(keep, reach=reach, after=earlier) if exempt < 0
                      else self.pairs.partners(exempt))
             if deep and keep is not None:
                 found = self.pairs.deeper(keep, found)
-            tried = self._best(found, top=top, cap=per_person, exempt=exempt, floor=min_score,
-                               hiding=hiding)
-            wider = None if tried.chosen is not None or tried.spent else self._wider(
-                found, keep, reach)
+            tried, wider = attempt(found)
             if (tried.chosen is None and wider is None and not deep and exempt < 0
                     and keep is not None and found.unreached > found.ceiling):
                 deep = True
                 found = self.pairs.deeper(keep, found)
-                tried = self._best(found, top=top, cap=per_person, exempt=exempt,
-                                   floor=min_score, hiding=hiding)
-                wider = None if tried.chosen is not None or tried.spent else self._wider(
-                    found, keep, reach)
+                tried, wider = attempt(found)
             if tried.chosen is None and exempt < 0 and (wider is None or self._mostly_twins()):
                 tried = _Pass(self._by_twins(top=top, cap=per_person, floor=min_score,
                                              hiding=hiding))
@@ -319,10 +321,9 @@ class Matchmaker:
                                            second)
                 if keyed is not None and keyed[0] in picks.answered:
                     continue
-                if keyed is not None and self.prepared.couples and any(
-                    (partner, ids[second if ids[first] == keyed[0][1] else first]) in picks.helped
-                    for partner in self.prepared.partners_of(keyed[0][1])
-                ):
+                if keyed is not None and self._helps_the_other_side(
+                        keyed[0][1], ids[second if ids[first] == keyed[0][1] else first],
+                        picks.helped):
                     continue
                 counted = [p for p in (first, second) if p != keyed[1]] if keyed else [
                     first, second]
@@ -504,10 +505,15 @@ class Matchmaker:
                               ) -> bool:
         """Whether this pair would send someone to the professional already chosen for the
         other side of their divorce (one lawyer cannot act for both)."""
-        if suggestion.answer is None or not self.prepared.couples:
+        if suggestion.answer is None:
             return False
-        subject, helper = self.helper_of(suggestion)
-        return any((partner, helper) in helped for partner in self.prepared.partners_of(subject))
+        return self._helps_the_other_side(*self.helper_of(suggestion), helped)
+
+    def _helps_the_other_side(self, subject: str, helper: str,
+                              helped: set[tuple[str, str]]) -> bool:
+        """Whether `helper` was already chosen for the other side of `subject`'s divorce."""
+        return bool(self.prepared.couples) and any(
+            (partner, helper) in helped for partner in self.prepared.partners_of(subject))
 
     def answer_key(self, suggestion: Suggestion) -> tuple[AnswerKey, int] | None:
         """What one suggestion answers, and the position of the one who asked (-1 for a live

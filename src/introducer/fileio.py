@@ -12,6 +12,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from introducer.errors import IntroducerError
@@ -78,15 +79,18 @@ def same_file(a: Path, b: Path) -> bool:
         return os.path.realpath(first) == os.path.realpath(second)
 
 
-def _write_temp(directory: Path, data: bytes, mode: int) -> Path:
+def _write_temp(directory: Path, chunks: Iterable[bytes], mode: int, *,
+                durable: bool = True) -> Path:
     fd, name = tempfile.mkstemp(dir=directory, prefix=".introducer-", suffix=".tmp")
     temp = Path(name)
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -108,7 +112,7 @@ def write_new(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     if not directory.is_dir():
         raise IntroducerError(f"{path}: folder {directory} does not exist")
     try:
-        temp = _write_temp(directory, data, mode)
+        temp = _write_temp(directory, (data,), mode)
     except OSError as error:
         raise IntroducerError(f"{path}: cannot write ({error.strerror})") from None
     try:
@@ -122,3 +126,20 @@ def write_new(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     finally:
         temp.unlink(missing_ok=True)
     _fsync_directory(directory)
+
+
+def write_replacing(path: Path, chunks: Iterable[bytes], *, mode: int = 0o600,
+                    durable: bool = True) -> None:
+    """Write `path` whole from `chunks`, replacing what was there: a reader sees the old
+    file or the new one, never half of either. Not `durable`: no fsync, for a file whose
+    loss in a crash costs only its rebuilding (a cache). OSError is the caller's to word.
+    """
+    directory = path.parent if str(path.parent) else Path()
+    temp = _write_temp(directory, chunks, mode, durable=durable)
+    try:
+        temp.replace(path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    if durable:
+        _fsync_directory(directory)

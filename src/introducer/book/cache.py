@@ -20,7 +20,6 @@ import pickle
 import stat
 import struct
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -31,6 +30,7 @@ from introducer import __version__
 from introducer.book.locate import APP_NAME
 from introducer.book.model import Book, PartialBook
 from introducer.collector import collector_paused
+from introducer.fileio import write_replacing
 
 #: Changes whenever the file's layout or what is pickled in it changes.
 FORMAT = 1
@@ -278,7 +278,7 @@ def write_entry(target: Path, key: bytes, payload: bytes, tell: Tell) -> bool:
 
 
 def _write_private(target: Path, header: bytes, payload: bytes) -> None:
-    """Temp file in the same folder, 0600, then an atomic rename over the old entry.
+    """Atomically, 0600, in a 0700 folder (`fileio.write_replacing`).
 
     No fsync: a cache lost in a crash is rebuilt, and a torn one fails its digest.
     """
@@ -286,13 +286,4 @@ def _write_private(target: Path, header: bytes, payload: bytes) -> None:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if stat.S_IMODE(folder.stat().st_mode) & 0o077:
         folder.chmod(0o700)  # the entries hold the whole book: for the user's eyes only
-    fd, name = tempfile.mkstemp(dir=folder, prefix=".book-", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(header)
-            handle.write(payload)
-        Path(name).replace(target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    write_replacing(target, (header, payload), mode=0o600, durable=False)

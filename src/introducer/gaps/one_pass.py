@@ -25,7 +25,7 @@ import numpy as np
 from introducer.gaps import GOOD_SCORE
 from introducer.gaps.people import week_focus
 from introducer.gaps.potential import Potential, potential
-from introducer.match.pairs import Candidates, FloatArray, PairSource
+from introducer.match.pairs import Candidates, FloatArray, PairSource, Shortlist
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -36,48 +36,10 @@ if TYPE_CHECKING:
     from introducer.match.score import Suggestion
 
 
-class _Best:
-    """The `keep` pairs of highest exact total among the blocks added, and the most any
-    pair it dropped totals."""
-
-    def __init__(self, keep: int) -> None:
-        self.keep = keep
-        self.parts: list[Candidates] = []
-        self.size = 0
-        self.ceiling = -np.inf
-
-    def add(self, block: Candidates) -> None:
-        self.parts.append(block)
-        self.size += len(block)
-        if self.size > 2 * self.keep:
-            self._compact()
-
-    def _compact(self) -> None:
-        parts = self.parts
-        found = Candidates(np.concatenate([p.first for p in parts]),
-                           np.concatenate([p.second for p in parts]),
-                           np.concatenate([p.total for p in parts]))
-        if len(found) > self.keep:
-            order = np.argpartition(-found.total, self.keep - 1)
-            self.ceiling = max(self.ceiling, float(found.total[order[self.keep:]].max()))
-            found = found.subset(order[:self.keep])
-        self.parts = [found]
-        self.size = len(found)
-
-    def result(self, ceiling: float) -> Candidates:
-        """The kept pairs; `ceiling` bounds the pairs never added."""
-        if not self.parts:
-            self.parts = [Candidates(np.zeros(0, np.int64), np.zeros(0, np.int64),
-                                     np.zeros(0, np.float64))]
-        self._compact()
-        found = self.parts[0]
-        return Candidates(found.first, found.second, found.total, max(self.ceiling, ceiling))
-
-
 class _Watched:
     """A pair source's exact blocks, each also kept by `best` as it is read."""
 
-    def __init__(self, source: PairSource, best: _Best) -> None:
+    def __init__(self, source: PairSource, best: Shortlist) -> None:
         self.size = source.size
         self._source = source
         self._best = best
@@ -114,11 +76,12 @@ class SharedPass:
         search by reach) is taken from the pass that finds the good pairs."""
         if self.potential is not None or keep is None or reach or after is not None:
             return self.source.candidates(keep, reach=reach, after=after)
-        best = _Best(keep)
+        best = Shortlist(keep)
         self.potential = potential(_Watched(self.source, best), GOOD_SCORE, good_only=True)
         # What the pass left out could not reach GOOD_SCORE; the source's own answer for
         # the same `keep` with this list standing adds the bound on pairs never proposed.
-        return self.source.candidates(keep, after=best.result(GOOD_SCORE))
+        best.drop(np.array([GOOD_SCORE]))
+        return self.source.candidates(keep, after=best.result())
 
     def partners(self, focus: int) -> Candidates:
         return self.source.partners(focus)

@@ -46,7 +46,7 @@ from introducer.match.columns import (
 )
 from introducer.match.features import FloatArray, Matrix, feature_blocks, incidence
 from introducer.match.history import SHARES_SOMETHING
-from introducer.match.pairs import Candidates, no_candidates
+from introducer.match.pairs import Candidates, Shortlist, joined, no_candidates
 from introducer.match.profile import PreparedBook
 
 # Partial products L Rᵀ may take, per contact, with a floor and a cap: under a
@@ -78,63 +78,6 @@ def default_pair_budget(size: int) -> int:
     """Partial products the candidate search may spend: grows with the book, within limits."""
     low, high = PAIR_BUDGET_RANGE
     return min(max(low, PAIR_BUDGET_PER_CONTACT * size), high)
-
-
-class _Shortlist:
-    """Keeps the `keep` best pairs by exact total, block after block (all if keep is None).
-
-    `floor` is the worst total kept once the list is full: a pair whose upper bound
-    is below it can be dropped before its exact total is even computed.
-    """
-
-    def __init__(self, keep: int | None) -> None:
-        self.keep = keep
-        # Set once the same pair may come twice (proposed, then found again by reach).
-        self.overlapping = False
-        self.parts: list[Candidates] = []
-        self.size = 0
-        self.floor = -np.inf
-        self.ceiling = -np.inf
-
-    def drop(self, dropped: FloatArray) -> None:
-        """Record the totals (or upper bounds) of pairs left out."""
-        if len(dropped):
-            self.ceiling = max(self.ceiling, float(dropped.max()))
-
-    def add(self, found: Candidates) -> None:
-        self.parts.append(found)
-        self.size += len(found)
-        if self.keep is not None and self.size > 2 * self.keep:
-            self._compact(self.keep)
-
-    def _compact(self, keep: int | None) -> None:
-        found = _joined(self.parts)
-        if self.overlapping:
-            _, once = np.unique(found.first * (found.second.max(initial=0) + 1) + found.second,
-                                return_index=True)
-            found = found.subset(once)
-        if keep is not None and len(found) > keep:
-            order = np.argpartition(-found.total, keep - 1)
-            self.drop(found.total[order[keep:]])
-            found = found.subset(order[:keep])
-            self.floor = float(found.total.min())
-        self.parts = [found]
-        self.size = len(found)
-
-    def result(self) -> Candidates:
-        if not self.parts:
-            return no_candidates()
-        self._compact(self.keep)
-        found = self.parts[0]
-        return Candidates(found.first, found.second, found.total, self.ceiling)
-
-
-def _joined(parts: list[Candidates]) -> Candidates:
-    return Candidates(
-        np.concatenate([part.first for part in parts]),
-        np.concatenate([part.second for part in parts]),
-        np.concatenate([part.total for part in parts]),
-    )
 
 
 def _upper_pairs(rows: Matrix, first_row: int, piece: Matrix, first_column: int) -> Candidates:
@@ -176,7 +119,7 @@ def _product_blocks(left: Matrix, right: Matrix) -> Iterator[Candidates]:
         parts = [_upper_pairs(left[start:stop], start, piece, low)
                  for low, piece in pieces if low + piece.shape[1] > start + 1]
         if parts:  # else no pair of these rows is above the diagonal
-            yield _joined(parts)
+            yield joined(parts)
         start = stop
 
 
@@ -301,7 +244,7 @@ class PairIndex:
         the same `keep` and a smaller reach: its pairs and its ceiling stand, so only the
         wider search by reach is run again, not the whole pass over the proposing columns.
         """
-        shortlist = _Shortlist(keep)
+        shortlist = Shortlist(keep)
         if after is None:
             for found in self._proposed():
                 self._score_into(shortlist, found, self._upper_bound, self._exact)
@@ -361,7 +304,7 @@ class PairIndex:
         right.eliminate_zeros()
         if float(np.dot(column_nnz(left), column_nnz(right))) > DEEP_PRODUCT_LIMIT:
             return after
-        shortlist = _Shortlist(keep)
+        shortlist = Shortlist(keep)
         shortlist.overlapping = True
         shortlist.ceiling = after.ceiling
         shortlist.add(dataclasses.replace(after, unreached=-np.inf))
@@ -416,7 +359,7 @@ class PairIndex:
 
     def _score_into(
         self,
-        shortlist: _Shortlist,
+        shortlist: Shortlist,
         found: Candidates,
         bound: Callable[[Candidates], FloatArray],
         exact: Callable[[Candidates], Candidates],

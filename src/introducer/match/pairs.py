@@ -1,13 +1,14 @@
 """Candidate pairs with their totals: what either pair source hands the ranking.
 
 Kept apart from `index.py` (which needs scipy) so the pure-Python source for small
-books (`small.py`) and the ranking can share it without importing scipy.
+books (`small.py`), the ranking and `today`'s shared pass (`gaps/one_pass.py`) can share
+them, the best-k `Shortlist` too, without importing scipy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -80,3 +81,60 @@ class PairSource(Protocol):
     def rough_partners(self, focus: int) -> Candidates: ...
 
     def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]: ...
+
+
+class Shortlist:
+    """Keeps the `keep` best pairs by exact total, block after block (all if keep is None).
+
+    `floor` is the worst total kept once the list is full: a pair whose upper bound
+    is below it can be dropped before its exact total is even computed.
+    """
+
+    def __init__(self, keep: int | None) -> None:
+        self.keep = keep
+        # Set once the same pair may come twice (proposed, then found again by reach).
+        self.overlapping = False
+        self.parts: list[Candidates] = []
+        self.size = 0
+        self.floor = -np.inf
+        self.ceiling = -np.inf
+
+    def drop(self, dropped: FloatArray) -> None:
+        """Record the totals (or upper bounds) of pairs left out."""
+        if len(dropped):
+            self.ceiling = max(self.ceiling, float(dropped.max()))
+
+    def add(self, found: Candidates) -> None:
+        self.parts.append(found)
+        self.size += len(found)
+        if self.keep is not None and self.size > 2 * self.keep:
+            self._compact(self.keep)
+
+    def _compact(self, keep: int | None) -> None:
+        found = joined(self.parts)
+        if self.overlapping:
+            _, once = np.unique(found.first * (found.second.max(initial=0) + 1) + found.second,
+                                return_index=True)
+            found = found.subset(once)
+        if keep is not None and len(found) > keep:
+            order = np.argpartition(-found.total, keep - 1)
+            self.drop(found.total[order[keep:]])
+            found = found.subset(order[:keep])
+            self.floor = float(found.total.min())
+        self.parts = [found]
+        self.size = len(found)
+
+    def result(self) -> Candidates:
+        if not self.parts:
+            return replace(no_candidates(), ceiling=self.ceiling)
+        self._compact(self.keep)
+        found = self.parts[0]
+        return Candidates(found.first, found.second, found.total, self.ceiling)
+
+
+def joined(parts: list[Candidates]) -> Candidates:
+    return Candidates(
+        np.concatenate([part.first for part in parts]),
+        np.concatenate([part.second for part in parts]),
+        np.concatenate([part.total for part in parts]),
+    )

@@ -595,15 +595,32 @@ _TABLES: dict[str, TriggerEvents] = {}
 _TABLES_KEPT = 8
 
 
+def _settings_key(settings: Settings) -> str:
+    return json.dumps(settings.model_dump(mode="json", include={"events", "professions"}),
+                      sort_keys=True)
+
+
+def _keep(key: str, tables: TriggerEvents) -> TriggerEvents:
+    if len(_TABLES) >= _TABLES_KEPT:
+        del _TABLES[next(iter(_TABLES))]
+    _TABLES[key] = tables
+    return tables
+
+
 def tables_for(settings: Settings) -> TriggerEvents:
     """The events and professions tables as a book's settings extend them, built once per
     process for the same settings: the ranking, the drafts' tact and the contact search
     read the same tables, and building them costs some 25 ms."""
-    key = json.dumps(settings.model_dump(mode="json", include={"events", "professions"}),
-                     sort_keys=True)
+    key = _settings_key(settings)
     found = _TABLES.get(key)
-    if found is None:
-        if len(_TABLES) >= _TABLES_KEPT:
-            del _TABLES[next(iter(_TABLES))]
-        found = _TABLES[key] = TriggerEvents(settings.events, settings.professions)
-    return found
+    return found if found is not None else _keep(
+        key, TriggerEvents(settings.events, settings.professions))
+
+
+def adopt_tables(settings: Settings, tables: TriggerEvents) -> TriggerEvents:
+    """The process's tables for `settings`: those it already built, else `tables` (read
+    back from a cache, where unpickling them costs a fifth of building them), kept so that
+    `tables_for` answers with the same object."""
+    key = _settings_key(settings)
+    found = _TABLES.get(key)
+    return found if found is not None else _keep(key, tables)

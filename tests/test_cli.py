@@ -306,6 +306,33 @@ def test_version_and_help() -> None:
         assert command in out
 
 
+@pytest.mark.parametrize("args", [
+    ["--book", str(EXAMPLE_BOOK), "suggest", "--format", "json"],
+    ["-b" + str(EXAMPLE_BOOK), "--verbose", "--no-cache", "explain", "maria-lopez", "lucy-tran"],
+    [f"--book={EXAMPLE_BOOK}", "suggest", "--help"],
+    ["--book", str(EXAMPLE_BOOK), "suggest", "--bogus"],
+    ["--book", str(EXAMPLE_BOOK), "sugest"],
+    ["--book", str(EXAMPLE_BOOK), "record", "maria-lopez"],
+    ["--book", str(EXAMPLE_BOOK)],
+    ["--bogus", "suggest"],
+    ["paths", "-h"],
+])
+def test_a_run_that_names_its_command_answers_as_the_whole_app(
+        args: list[str], tmp_path: Path, capfd: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run` builds only the command it is asked for (Typer builds every command's options
+    before running one); output, messages and exit status are the whole app's."""
+    from introducer.cli import app as cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INTRODUCER_STATE", str(tmp_path / "state.sqlite3"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    alone = cli.run(list(args)), *capfd.readouterr()
+    monkeypatch.setattr(cli, "_command_named", lambda args: None)
+    whole = cli.run(list(args)), *capfd.readouterr()
+    assert alone == whole
+
+
 def test_every_command_is_named_in_the_readme_table() -> None:
     """The front door names every command once, with a link into docs/ (test_docs.py checks
     the pages themselves)."""

@@ -60,3 +60,23 @@ def test_a_light_command_imports_no_heavy_module_it_does_not_need(
 ) -> None:
     full = args if args[0].startswith("--") else on_example(tmp_path, *args)
     assert heavy(imported(full, tmp_path), forbidden) == []
+
+
+# A warm run (the book and the day's preparation in the cache) reads no YAML at all: the
+# knowledge tables come back with the preparation.
+WARM = [*MATCHING, "yaml"]
+
+
+@pytest.mark.parametrize(("args", "forbidden"), [
+    (["suggest"], WARM),
+    (["today", "--format", "json"], WARM),
+    (["explain", "maria-lopez", "lucy-tran", "--format", "json"], WARM),
+    (["record", "maria-lopez", "lucy-tran"], ["numpy", *WARM]),
+])
+def test_a_warm_command_imports_no_yaml(
+    tmp_path: Path, args: list[str], forbidden: list[str]
+) -> None:
+    full = on_example(tmp_path, *args)
+    for _ in range(2):  # the first run caches the book, the second its preparation
+        imported(on_example(tmp_path, "suggest"), tmp_path)
+    assert heavy(imported(full, tmp_path), forbidden) == []

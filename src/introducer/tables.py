@@ -6,16 +6,17 @@ book's 200 ms building them. Here libyaml's events become dicts, lists and scala
 directly; a plain scalar is resolved by PyYAML's own rules (so `true`, `0.6` and `~`
 mean what `yaml.safe_load` makes of them), and a file using anything else (tags,
 anchors, merge keys) is read by `yaml.load` instead. The result is always what
-`yaml.load(text, Loader=CSafeLoader)` returns.
+`yaml.load(text, Loader=CSafeLoader)` returns. PyYAML is imported only when a table is
+read (7 ms): a warm run finds the tables in the cache (`match/prepare.py`).
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from yaml import events as ev
+if TYPE_CHECKING:
+    from yaml import events as ev
 
 _STR = "tag:yaml.org,2002:str"
 
@@ -26,6 +27,8 @@ class _UnusualError(Exception):
 
 def read_table(package: str, name: str) -> Any:
     """The YAML file `name` inside `package`, as `yaml.safe_load` would read it."""
+    import yaml
+
     text = files(package).joinpath(name).read_text(encoding="utf-8")
     try:
         return _build(text)
@@ -34,6 +37,9 @@ def read_table(package: str, name: str) -> Any:
 
 
 def _build(text: str) -> Any:
+    import yaml
+    from yaml import events as ev
+
     try:
         from yaml._yaml import CParser
     except ImportError:  # PyYAML without libyaml

@@ -101,10 +101,12 @@ def cacheable(book: Path) -> bool:
 def load_book_cached(path: Path, tell: Tell = _quiet, *, enabled: bool = True) -> Book:
     """`load_book(path)`, from the cache when it holds this book; a book with errors is
     never cached, and raises exactly as `load_book` does."""
-    from introducer.book.load import load_book
+    def load() -> Book:
+        from introducer.book.load import load_book  # PyYAML and the reader: only on a miss
 
-    return _through_cache(path, lambda: load_book(path), lambda book: book,
-                          lambda book: book, tell, enabled)
+        return load_book(path)
+
+    return _through_cache(path, load, lambda book: book, lambda book: book, tell, enabled)
 
 
 def load_what_loads_cached(path: Path, tell: Tell = _quiet, *,
@@ -112,10 +114,13 @@ def load_what_loads_cached(path: Path, tell: Tell = _quiet, *,
     """`load_what_loads(path)` through the same cache: a book that loads whole is the
     same `Book` either way, so it is read from (and written to) the cache; a book with
     errors is loaded afresh every time, as without the cache."""
-    from introducer.book.load import load_what_loads
+    def load() -> PartialBook:
+        from introducer.book.load import load_what_loads
+
+        return load_what_loads(path)
 
     return _through_cache(
-        path, lambda: load_what_loads(path),
+        path, load,
         lambda partial: None if partial.errors or partial.broken else partial.book,
         PartialBook, tell, enabled)
 

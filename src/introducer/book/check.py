@@ -16,9 +16,9 @@ from itertools import combinations
 
 from rapidfuzz.distance import OSA
 
+from introducer.book.closest import Suggester
 from introducer.book.duplicates import probable_duplicates
 from introducer.book.knowledge import TriggerEvents
-from introducer.book.messages import Suggester
 from introducer.book.model import Book
 from introducer.book.names import looks_encoded
 from introducer.book.normalise import Normaliser, fold_text

@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from introducer.book.messages import describe_error, did_you_mean, unknown_key_hint
+from introducer.book.closest import did_you_mean
+from introducer.book.messages import describe_error, unknown_key_hint
 from introducer.book.model import Book, BrokenContact, PartialBook
 from introducer.book.parallel import QuickRead, read_in_parallel
 from introducer.book.schema import TOP_LEVEL_FIELDS, Contact, Me, Settings, slugify

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from introducer.book.closest import did_you_mean
 from introducer.book.schema import LifeEvent, Settings, Weights
 from introducer.book.yamlsafe import LineList, LineMap, kind_of, shown
 
@@ -22,29 +23,7 @@ Loc = tuple[int | str, ...]
 
 #: How an unknown key is called, by the model it was found in.
 _UNKNOWN_NOUN: dict[type[BaseModel], str] = {Settings: "setting", Weights: "weight"}
-_CUTOFF = 60.0
 _ALLOWED_LIST_MAX = 10
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """The closest choice to a misspelt word, if any is close enough to suggest."""
-    return Suggester(choices)(word)
-
-
-class Suggester:
-    """`did_you_mean` over one fixed set of choices, folded once for many questions."""
-
-    def __init__(self, choices: Iterable[str]) -> None:
-        self._choices = list(choices)
-        self._folded = [choice.casefold() for choice in self._choices]
-
-    def __call__(self, word: str) -> str | None:
-        from rapidfuzz import fuzz, process  # only for a book with a mistake in it
-
-        found = process.extractOne(
-            word.strip().casefold(), self._folded, scorer=fuzz.ratio, score_cutoff=_CUTOFF
-        )
-        return None if found is None else self._choices[found[2]]
 
 
 def describe_error(

@@ -209,8 +209,8 @@ def rename(
 
 
 def _require_book_id(partial: PartialBook, new: str) -> None:
+    from introducer.book.closest import did_you_mean
     from introducer.book.find import find_loaded
-    from introducer.book.messages import did_you_mean
 
     book = partial.book
     ids = names_of(book)
@@ -226,7 +226,7 @@ def _require_book_id(partial: PartialBook, new: str) -> None:
 
 
 def _id_hint(old: str, history_ids: set[str], book: Book) -> str:
-    from introducer.book.messages import did_you_mean
+    from introducer.book.closest import did_you_mean
 
     hint = did_you_mean(old, sorted(history_ids - names_of(book).keys()))
     return f'; did you mean "{hint}"?' if hint else ""

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from introducer.book.messages import Suggester
+from introducer.book.closest import Suggester
 from introducer.book.schema import slugify
 from introducer.ledger.entries import Entry
 from introducer.ledger.views import live

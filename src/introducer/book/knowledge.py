@@ -10,7 +10,6 @@ scorers, `check` and the ranking read one table.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -596,8 +595,9 @@ _TABLES_KEPT = 8
 
 
 def _settings_key(settings: Settings) -> str:
-    return json.dumps(settings.model_dump(mode="json", include={"events", "professions"}),
-                      sort_keys=True)
+    """What of the settings decides the tables, spelt out: the models' own repr, which
+    needs no serialiser built (dumping them first builds one: 2.4 ms of a warm run)."""
+    return repr((settings.events, settings.professions))
 
 
 def _keep(key: str, tables: TriggerEvents) -> TriggerEvents:

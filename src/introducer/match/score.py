@@ -462,7 +462,7 @@ class PairScorer:
         if y.business is None:
             return
         matcher = self.prepared.matcher
-        what = what_someone_is(y.contact.business or "")
+        what: str | None = None  # worded only for a pair it describes
         for kind, terms, verb in (
             ("referral_source", x.referral_sources, "gets referrals from"),
             ("potential_client", x.clients, "serves"),
@@ -476,6 +476,7 @@ class PairScorer:
             ]
             if matched and weight:
                 values = _sorted_values(matched)
+                what = what or what_someone_is(y.contact.business or "")
                 yield Reason(
                     kind, values, 0.0, f"{x_name} {verb} {join_words(values)}: {y_name} {what}",
                     x.contact.id,

@@ -310,6 +310,33 @@ def test_the_prepared_entry_carries_the_knowledge_tables(
         "--no-cache", "--book", book, "explain", top["a"]["id"], top["b"]["id"])
 
 
+def test_the_index_keeps_its_feature_blocks_for_the_day(tmp_path: Path) -> None:
+    """A book too big to score pair by pair is matched by the index, whose feature blocks
+    are kept beside the preparation: the warm answer is the cold one, and a spoilt entry is
+    only rebuilt."""
+    book = tmp_path / "contacts.yaml"
+    shutil.copyfile(EXAMPLE_BOOK.parent / "eval" / "books" / "cpa-bni.yaml", book)
+    blocks = cache_file(book, "blocks")
+    runs = iter(range(100))
+
+    def run(*args: str | Path) -> tuple[int, str, str]:
+        state = tmp_path / f"state-{next(runs)}.sqlite3"  # `today` records what it showed
+        return invoke("--book", book, "--state", state, *args)
+
+    for args in (("suggest", "--format", "json", "--top", "30"), ("today", "--format", "json")):
+        cold = run("--no-cache", *args)
+        assert cold[0] == 0 and cold[1]
+        for _ in range(3):  # the first caches the book, the second its day's preparation
+            assert run(*args) == cold
+    assert blocks.is_file()
+    code, _, err = invoke("--verbose", "--book", book, "suggest")
+    assert code == 0 and f"cache: read {blocks}" in err
+    _flip_last_byte(blocks)
+    code, out, err = invoke("--verbose", "--book", book, "suggest")
+    assert code == 0 and f"cache: {blocks} is corrupt; rebuilding it" in err
+    assert out == invoke("--no-cache", "--book", book, "suggest")[1]
+
+
 @pytest.mark.parametrize("xdg", [None, "", "   ", "/tmp/somewhere cache"])
 def test_the_cache_folder_is_platformdirs_own(monkeypatch: pytest.MonkeyPatch,
                                               xdg: str | None) -> None:

@@ -44,9 +44,10 @@ from introducer.match.columns import (
     IntArray,
     column_nnz,
 )
-from introducer.match.features import FloatArray, Matrix, feature_blocks, incidence
+from introducer.match.features import FloatArray, Matrix, incidence
 from introducer.match.history import SHARES_SOMETHING
 from introducer.match.pairs import Candidates, Shortlist, joined, no_candidates
+from introducer.match.prepare import feature_blocks_of
 from introducer.match.profile import PreparedBook
 
 # Partial products L Rᵀ may take, per contact, with a floor and a cap: under a
@@ -144,7 +145,7 @@ class PairIndex:
         self.introducible: BoolArray = np.array(
             [p.contact.introduce for p in prepared.profiles], dtype=np.bool_
         )
-        blocks = feature_blocks(prepared)
+        blocks = feature_blocks_of(prepared)
         # What competitors share is the market they compete for, not a reason to meet.
         contested = [b for b in blocks if b.name in CONTESTED_BLOCKS]
         self._contested: tuple[Matrix, Matrix] | None = (

@@ -15,7 +15,7 @@ import hashlib
 import io
 import pickle
 
-from introducer.book.cache import dumps, origin_of, read_entry, write_entry
+from introducer.book.cache import Origin, dumps, origin_of, read_entry, write_entry
 from introducer.book.knowledge import tables_for
 from introducer.book.model import Book
 from introducer.match.history import NO_HISTORY, HistoryView
@@ -31,8 +31,7 @@ def prepare_book(book: Book, *, today: dt.date,
     origin = origin_of(book)
     if origin is None:
         return PreparedBook(book, today=today, history=history)
-    key = hashlib.sha256(b"prepared %d\0%s\0" % (FORMAT, today.isoformat().encode())
-                         + origin.key).digest()
+    key = prepared_key(origin, today)
     target = origin.file.with_name("prepared-" + origin.file.name.removeprefix("book-"))
     found = read_entry(target, key, origin.tell, lambda data: _Unpickler(data, book).load())
     if isinstance(found, PreparedBook):
@@ -46,6 +45,12 @@ def prepare_book(book: Book, *, today: dt.date,
         if payload is not None:
             write_entry(target, key, payload, origin.tell)
     return prepared if history is NO_HISTORY else prepared.with_history(history)
+
+
+def prepared_key(origin: Origin, today: dt.date) -> bytes:
+    """What the day's preparation of the book depends on: the book's key and the date."""
+    return hashlib.sha256(b"prepared %d\0%s\0" % (FORMAT, today.isoformat().encode())
+                          + origin.key).digest()
 
 
 # The book, its contacts and the knowledge tables are not copied into the entry: they

@@ -22,7 +22,7 @@ from introducer.match.history import NO_HISTORY, HistoryView
 from introducer.match.profile import PreparedBook
 
 #: Changes whenever what a PreparedBook holds changes shape.
-FORMAT = 1
+FORMAT = 2
 
 
 def prepare_book(book: Book, *, today: dt.date,

@@ -128,7 +128,7 @@ class Matchmaker:
     ) -> None:
         self.book = book
         self.history = history
-        with collector_paused():
+        with collector_paused(keep=True):  # the preparation lives as long as the book
             self.prepared = prepare_book(book, today=today, history=history)
         self.scorer = PairScorer(self.prepared)
         self._pair_budget = pair_budget
@@ -136,7 +136,8 @@ class Matchmaker:
         self._small_book = small_book
         self._pairs: PairSource | None = None
         self._recorded: RecordedPairs | None = None  # the pairs answered from a record
-        order = sorted(range(len(book.contacts)), key=lambda i: (book.contacts[i].id, i))
+        ids = [contact.id for contact in book.contacts]
+        order = sorted(range(len(ids)), key=ids.__getitem__)  # stable: ties by position
         self._rank: IntArray = np.empty(len(order), dtype=np.int64)
         self._rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
         self.approximate: str | None = None

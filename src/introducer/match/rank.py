@@ -56,6 +56,10 @@ _WALK_LIMIT = 2_000_000
 _CLASS_PAIRS_SCORED = 200_000
 # Contacts per class of twins from which a failed pass goes straight to ranking classes.
 _TWINS_PER_CLASS = 10
+# Contacts from which the preparation is frozen once made (`collector_paused(keep=True)`):
+# it lives as long as the book, and the collector's first pass over its objects cost
+# 0.2-0.3 s at 100k. Smaller books need not (tests build thousands of matchmakers).
+_FROZEN_FROM = 5_000
 # Runners-up named beside the best answer to one ask ("or: Carla Mendes, Brooke Hanley"),
 # found among the asker's best-scoring partners.
 ALTERNATIVES_NAMED = 3
@@ -128,7 +132,7 @@ class Matchmaker:
     ) -> None:
         self.book = book
         self.history = history
-        with collector_paused(keep=True):  # the preparation lives as long as the book
+        with collector_paused(keep=len(book.contacts) >= _FROZEN_FROM):
             self.prepared = prepare_book(book, today=today, history=history)
         self.scorer = PairScorer(self.prepared)
         self._pair_budget = pair_budget

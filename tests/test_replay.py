@@ -203,3 +203,35 @@ def test_every_search_the_ranking_makes_is_answered_from_the_record(
         assert (warm.suggest(top=40), warm.approximate) == expected
         assert isinstance(warm.pairs, RecordedPairs) or run == 0
     assert isinstance(warm.pairs, RecordedPairs) and not warm.pairs.built
+
+
+def test_a_record_gives_back_every_bit_it_was_given_and_keeps_to_its_size() -> None:
+    """Totals to the last bit, -inf bounds, positions past int32's products; the lists
+    asked for first are the ones kept when they do not all fit."""
+    import numpy as np
+
+    from introducer.match.pairs import Candidates
+    from introducer.match.replay import decode, encode
+
+    first = Candidates(np.array([0, 99_999], dtype=np.int64), np.array([5, 99_998]),
+                       np.array([0.1 + 0.2, 1e-300]), -np.inf, 43.5)
+    second = Candidates(np.array([7], dtype=np.int64), np.array([8]), np.array([-0.0]),
+                        2.0, -np.inf)
+    answers = {("candidates", 6400, 0, None): first, ("reachable",): 22_361,
+               ("unreached_at", 22_361): -np.inf, ("deeper", 6400, "ab" * 32): second,
+               ("rough_partners", 3, 29.9, 6): first}
+    back = decode(encode(answers, 100_000))
+    assert back.keys() == answers.keys()
+    for call, answer in answers.items():
+        got = back[call]
+        if isinstance(answer, Candidates):
+            assert isinstance(got, Candidates)
+            assert (got.ceiling, got.unreached) == (answer.ceiling, answer.unreached)
+            for mine, theirs in ((got.first, answer.first), (got.second, answer.second),
+                                 (got.total, answer.total)):
+                assert mine.dtype == theirs.dtype and mine.tobytes() == theirs.tobytes()
+        else:
+            assert got == answer and type(got) is type(answer)
+    kept = decode(encode(answers, 100_000, limit=3))
+    assert list(kept) == [("candidates", 6400, 0, None), ("reachable",),
+                          ("unreached_at", 22_361), ("deeper", 6400, "ab" * 32)]

@@ -77,19 +77,18 @@ def recorded_pairs(prepared: PreparedBook, pair_budget: int | None,
     key = record_key(origin, prepared, pair_budget)
     target = origin.file.with_name(
         "pairs-" + origin.file.name.removeprefix("book-")).with_suffix(ENTRY_SUFFIX["pairs"])
-    found = read_entry(target, key, origin.tell, decode)
-    if isinstance(found, dict):
+    found = read_entry(target, key, origin.tell, decode)  # `decode` gives a dict or raises
+    recorded = found if isinstance(found, dict) else None
+    if recorded is not None:
         origin.tell(f"cache: read {target}")
-    elif found is not None:
-        origin.tell(f"cache: {target} holds no record; rebuilding it")
-    if not isinstance(found, dict) and not origin.hit:
+    elif not origin.hit:
         return None  # nothing to answer from, and nothing will be written
 
     def save(payload: bytes) -> None:
         write_entry(target, key, payload, origin.tell)
 
-    return RecordedPairs(len(prepared.profiles), found if isinstance(found, dict) else {},
-                         build, save if origin.hit else None)
+    return RecordedPairs(len(prepared.profiles), recorded or {}, build,
+                         save if origin.hit else None)
 
 
 class RecordedPairs:

@@ -59,7 +59,8 @@ class NaivePairs:
     def partners(self, focus: int) -> Candidates:
         return self._all.subset((self._all.first == focus) | (self._all.second == focus))
 
-    def rough_partners(self, focus: int) -> Candidates:
+    def rough_partners(self, focus: int, *, least: float = -np.inf,
+                       best: int | None = None) -> Candidates:
         """No rough totals here: no runners-up are named (see `bare`)."""
         return no_candidates()
 

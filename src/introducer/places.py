@@ -62,13 +62,15 @@ def locations(
                "no (written when the book is read back from its cache)"),
         _cache("blocks", book_file, cache,
                "no (written when the index reads the cached book)"),
+        _cache("pairs", book_file, cache,
+               "no (written by a big book's second suggest)"),
     ]
 
 
 def _cache(name: str, book: Path, enabled: bool, missing: str) -> Place:
     """A cache file of the book in use (`cache`: the validated book, `prepared`: the
     matcher's preparation of it for the day, `blocks`: the index's feature blocks for
-    the day), and whether it is used."""
+    the day, `pairs`: the record of its candidate searches), and whether it is used."""
     from introducer.book.cache import cache_file, cacheable
 
     path = cache_file(book, "book" if name == "cache" else name)

@@ -86,7 +86,11 @@ def cache_file(book: Path, kind: str = "book") -> Path:
     whatever it holds, so an edited book replaces its entry instead of piling up old ones."""
     where = os.path.realpath(book.expanduser())
     name = hashlib.sha256(os.fsencode(where)).hexdigest()[:24]
-    return cache_folder() / f"{kind}-{name}.pickle"
+    return cache_folder() / f"{kind}-{name}{ENTRY_SUFFIX.get(kind, '.pickle')}"
+
+
+#: The entries that hold no pickle (the record of the candidate searches: numpy arrays).
+ENTRY_SUFFIX = {"pairs": ".record"}
 
 
 def cacheable(book: Path) -> bool:

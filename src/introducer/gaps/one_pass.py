@@ -86,8 +86,9 @@ class SharedPass:
     def partners(self, focus: int) -> Candidates:
         return self.source.partners(focus)
 
-    def rough_partners(self, focus: int) -> Candidates:
-        return self.source.rough_partners(focus)
+    def rough_partners(self, focus: int, *, least: float = -np.inf,
+                       best: int | None = None) -> Candidates:
+        return self.source.rough_partners(focus, least=least, best=best)
 
     def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
         return self.source.exact_blocks(floor)

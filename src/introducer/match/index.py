@@ -46,7 +46,7 @@ from introducer.match.columns import (
 )
 from introducer.match.features import FloatArray, Matrix, incidence
 from introducer.match.history import SHARES_SOMETHING
-from introducer.match.pairs import Candidates, Shortlist, joined, no_candidates
+from introducer.match.pairs import Candidates, Shortlist, joined, leading, no_candidates
 from introducer.match.prepare import feature_blocks_of
 from introducer.match.profile import PreparedBook
 
@@ -410,10 +410,17 @@ class PairIndex:
         extra = row_dot(self.layout.left_other, self.layout.right_other, found.first, found.second)
         return self._corrected(Candidates(found.first, found.second, found.total + extra))
 
-    def rough_partners(self, focus: int) -> Candidates:
+    def rough_partners(self, focus: int, *, least: float = -np.inf,
+                       best: int | None = None) -> Candidates:
+        """The pairs including `focus` that share anything, with their points from the
+        book's columns alone: those of at least `least`, the `best` leading
+        (`pairs.leading`); a cheap order to pick runners-up from."""
+        return leading(self._rough_row(focus), least, best)
+
+    def _rough_row(self, focus: int) -> Candidates:
         """Every pair including `focus` that shares anything, with its points from the book's
         columns alone, before `partners` applies the corrections and per-person points;
-        kept per focus, a cheap order to pick runners-up from."""
+        kept per focus."""
         cached = self._rough.get(focus)
         if cached is None:
             layout = self.layout
@@ -434,7 +441,7 @@ class PairIndex:
         """Every pair including `focus` that shares anything at all (exhaustive, exact)."""
         if not self.introducible[focus]:
             return no_candidates()
-        return self._corrected(self.rough_partners(focus))
+        return self._corrected(self._rough_row(focus))
 
     def totals(self, first: IntArray, second: IntArray) -> FloatArray:
         """Exact totals of arbitrary introducible pairs (for tests and checks)."""

@@ -78,7 +78,11 @@ class PairSource(Protocol):
 
     def partners(self, focus: int) -> Candidates: ...
 
-    def rough_partners(self, focus: int) -> Candidates: ...
+    def rough_partners(self, focus: int, *, least: float = -np.inf,
+                       best: int | None = None) -> Candidates:
+        """`focus`'s pairs by rough total, those of at least `least`; with `best`, only
+        those that tie with or beat the best-th of them (`leading`)."""
+        ...
 
     def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]: ...
 
@@ -130,6 +134,17 @@ class Shortlist:
         self._compact(self.keep)
         found = self.parts[0]
         return Candidates(found.first, found.second, found.total, self.ceiling)
+
+
+def leading(found: Candidates, least: float, best: int | None) -> Candidates:
+    """The pairs of `found` totalling at least `least`, in their order; with `best`, only
+    those totalling at least the best-th highest of them, so that any order by falling
+    total, whatever breaks its ties, starts with the same `best` pairs as over all."""
+    kept = found.subset(np.flatnonzero(found.total >= least))
+    if best is not None and len(kept) > best:
+        cut = np.partition(kept.total, len(kept) - best)[len(kept) - best]
+        kept = kept.subset(np.flatnonzero(kept.total >= cut))
+    return kept
 
 
 def joined(parts: list[Candidates]) -> Candidates:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from introducer.match.features import Block
 
 #: Changes whenever what a PreparedBook holds changes shape.
-FORMAT = 2
+FORMAT = 3
 
 
 def prepare_book(book: Book, *, today: dt.date,
@@ -41,7 +41,7 @@ def prepare_book(book: Book, *, today: dt.date,
     origin = origin_of(book)
     if origin is None:
         return PreparedBook(book, today=today, history=history)
-    key = _day_key(origin, b"prepared", today)
+    key = prepared_key(origin, today)
     target = _beside(origin, "prepared")
     found = read_entry(target, key, origin.tell, lambda data: _load(data, book))
     if isinstance(found, PreparedBook):
@@ -86,6 +86,11 @@ def feature_blocks_of(prepared: PreparedBook) -> list[Block]:
         if payload is not None:
             write_entry(target, key, payload, origin.tell)
     return blocks
+
+
+def prepared_key(origin: Origin, today: dt.date) -> bytes:
+    """What the day's preparation of the book depends on: the book's key and the date."""
+    return _day_key(origin, b"prepared", today)
 
 
 def _day_key(origin: Origin, kind: bytes, today: dt.date) -> bytes:

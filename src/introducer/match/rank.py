@@ -56,6 +56,10 @@ _WALK_LIMIT = 2_000_000
 _CLASS_PAIRS_SCORED = 200_000
 # Contacts per class of twins from which a failed pass goes straight to ranking classes.
 _TWINS_PER_CLASS = 10
+# Contacts from which the preparation is frozen once made (`collector_paused(keep=True)`):
+# it lives as long as the book, and the collector's first pass over its objects cost
+# 0.2-0.3 s at 100k. Smaller books need not (tests build thousands of matchmakers).
+_FROZEN_FROM = 5_000
 # Runners-up named beside the best answer to one ask ("or: Carla Mendes, Brooke Hanley"),
 # found among the asker's best-scoring partners.
 ALTERNATIVES_NAMED = 3
@@ -63,6 +67,7 @@ _ALTERNATIVES_SCORED = 6
 
 if TYPE_CHECKING:  # the index needs scipy: explain and a small book never build it
     from introducer.match.index import PairIndex
+    from introducer.match.replay import RecordedPairs
     from introducer.match.twins import TwinClasses
 
 AnswerKey = tuple[str, str, tuple[str, ...], str]
@@ -127,14 +132,16 @@ class Matchmaker:
     ) -> None:
         self.book = book
         self.history = history
-        with collector_paused():
+        with collector_paused(keep=len(book.contacts) >= _FROZEN_FROM):
             self.prepared = prepare_book(book, today=today, history=history)
         self.scorer = PairScorer(self.prepared)
         self._pair_budget = pair_budget
         self._index: PairIndex | None = None
         self._small_book = small_book
         self._pairs: PairSource | None = None
-        order = sorted(range(len(book.contacts)), key=lambda i: (book.contacts[i].id, i))
+        self._recorded: RecordedPairs | None = None  # the pairs answered from a record
+        ids = [contact.id for contact in book.contacts]
+        order = sorted(range(len(ids)), key=ids.__getitem__)  # stable: ties by position
         self._rank: IntArray = np.empty(len(order), dtype=np.int64)
         self._rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
         self.approximate: str | None = None
@@ -159,7 +166,11 @@ class Matchmaker:
                 with collector_paused():
                     self._pairs = ScoredPairs(self.scorer)
             else:
-                self._pairs = self.index
+                from introducer.match.replay import recorded_pairs
+
+                self._recorded = recorded_pairs(self.prepared, self._pair_budget,
+                                                lambda: self.index)
+                self._pairs = self._recorded or self.index
         return self._pairs
 
     def use_pairs(self, pairs: PairSource) -> None:
@@ -200,7 +211,10 @@ class Matchmaker:
         if per_person < 0:
             raise UsageError("the per-person cap must be 0 (no cap) or more")
         with collector_paused():
-            return self._suggest(top, per_person, focus, min_score, include_history)
+            found = self._suggest(top, per_person, focus, min_score, include_history)
+            if self._recorded is not None:
+                self._recorded.save()
+            return found
 
     def _suggest(
         self, top: int, per_person: int, focus: Contact | None, min_score: float,
@@ -255,7 +269,8 @@ class Matchmaker:
             return ("more pairs score alike at the top than can be ranked one by one: these "
                     "are the best of those ranked, not always the first of them by id")
         index = self._index
-        could = index.could_reach if index is not None else 0
+        could = (self._recorded.could_reach if self._recorded is not None
+                 else index.could_reach if index is not None else 0)
         searched = f", and of every pair among the {reach:,} likeliest" if reach else ""
         return (f"{could:,} contacts could make a pair from common values alone, too many to "
                 "compare every such pair: these are the best of the pairs that share "
@@ -469,12 +484,11 @@ class Matchmaker:
             return suggestion
         key, subject = keyed[0], self.prepared.index_of[keyed[0][1]]
         listed = {(s.a.id, s.b.id) for s in chosen}
-        partners = self.pairs.rough_partners(subject)
         # Another answer to the same ask (or need) earns the same points for it, and the
         # rough total never misses what a pair earns from the book.
         answer = suggestion.answer
         floor = (answer.points if answer is not None else 0.0) - SCORE_MARGIN
-        partners = partners.subset(np.flatnonzero(partners.total >= floor))
+        partners = self.pairs.rough_partners(subject, least=floor, best=_ALTERNATIVES_SCORED)
         order = np.lexsort((self._rank[partners.first] + self._rank[partners.second],
                             -partners.total))[:_ALTERNATIVES_SCORED]
         found: list[Suggestion] = []

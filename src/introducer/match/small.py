@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from introducer.match.pairs import Candidates, FloatArray, no_candidates
+from introducer.match.pairs import Candidates, FloatArray, leading, no_candidates
 from introducer.match.score import PairScorer
 
 # Measured on generated books (docs/benchmarks.md, "A personal book"): building the pairs
@@ -85,13 +85,15 @@ class ScoredPairs:
         """Every connected pair including `focus`, with its exact total."""
         return self._all.subset((self._all.first == focus) | (self._all.second == focus))
 
-    def rough_partners(self, focus: int) -> Candidates:
-        """Every connected pair including `focus`, with its rough total (`rough_total`)."""
+    def rough_partners(self, focus: int, *, least: float = -np.inf,
+                       best: int | None = None) -> Candidates:
+        """Connected pairs including `focus`, with their rough totals (`rough_total`):
+        those of at least `least`, the `best` leading (`pairs.leading`)."""
         pairs = self._rough.get(focus)
         if not pairs:
             return no_candidates()
-        return _candidates([a for a, _, _ in pairs], [b for _, b, _ in pairs],
-                           [total for _, _, total in pairs])
+        return leading(_candidates([a for a, _, _ in pairs], [b for _, b, _ in pairs],
+                                   [total for _, _, total in pairs]), least, best)
 
     def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
         """All candidates in one block, less those below both their contacts' floors."""

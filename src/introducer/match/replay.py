@@ -1,0 +1,264 @@
+"""The candidate searches of an earlier run, answered again without building the index.
+
+What a `PairSource` answers is a pure function of what the index is built from (the
+prepared book: its bytes, the day and this code; the ledger's per-person points, the
+only part of the history the index reads; the pair budget) and of the call's arguments.
+So a run whose book came back from its cache records each answer under its call, and
+the next run answers the same calls from the record (`pairs-*.record`, beside the
+book's cache entry, through the same checked entries). The first call the record does
+not hold builds the real index (once, lazily) and is answered, and recorded, by it. A
+list is therefore exactly the one the index would give, whatever the ranking, `--top`,
+the caps or `--for` ask: the record only skips the work.
+
+An `after` argument (an earlier list handed back) is named by the digest of its
+contents, so any list, recorded or not, keys the same call the same way. The record
+holds numpy arrays and a JSON table of calls, never a pickle: it is read with
+`allow_pickle=False`, so even a forged file cannot run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import struct
+from collections.abc import Callable, Iterator
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from introducer.book.cache import ENTRY_SUFFIX, Origin, origin_of, read_entry, write_entry
+from introducer.match.pairs import Candidates, FloatArray
+from introducer.match.prepare import prepared_key
+from introducer.match.profile import PreparedBook
+
+if TYPE_CHECKING:  # the index needs scipy: a run answered from its record never imports it
+    from introducer.match.index import PairIndex
+
+#: Changes whenever the record's layout, or what a call's arguments mean, changes.
+FORMAT = 1
+# Pairs a record keeps, at 16 bytes each (two int32 positions and a float64 total): the
+# lists of this run first, then those of earlier runs of the day while they fit.
+RECORD_PAIRS = 4_000_000
+
+Call = tuple[object, ...]  # the method's name, then its arguments (JSON values)
+Answer = Candidates | int | float
+
+
+def record_key(origin: Origin, prepared: PreparedBook, pair_budget: int | None) -> bytes:
+    """Everything the index's answers depend on: the prepared book's key (the book's bytes,
+    this code, the day), numpy's and scipy's versions (the products' order), the pair
+    budget and the ledger's per-person points."""
+    digest = hashlib.sha256(b"pairs %d\0" % FORMAT + prepared_key(origin, prepared.today))
+    for name in ("numpy", "scipy"):
+        digest.update(_version(name).encode() + b"\0")
+    digest.update(repr(pair_budget).encode() + b"\0")
+    for terms in (prepared.penalty, prepared.bonus):
+        digest.update(np.ascontiguousarray(terms, dtype=np.float64).tobytes())
+    return digest.digest()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def recorded_pairs(prepared: PreparedBook, pair_budget: int | None,
+                   build: Callable[[], PairIndex]) -> RecordedPairs | None:
+    """The book's pair source answered from its record, when the book came through its
+    cache and there is a record, or one will be written (the book came back from its
+    cache: its second command); None otherwise (use the index itself)."""
+    origin = origin_of(prepared.book)
+    if origin is None:
+        return None
+    key = record_key(origin, prepared, pair_budget)
+    target = origin.file.with_name(
+        "pairs-" + origin.file.name.removeprefix("book-")).with_suffix(ENTRY_SUFFIX["pairs"])
+    found = read_entry(target, key, origin.tell, decode)  # `decode` gives a dict or raises
+    recorded = found if isinstance(found, dict) else None
+    if recorded is not None:
+        origin.tell(f"cache: read {target}")
+    elif not origin.hit:
+        return None  # nothing to answer from, and nothing will be written
+
+    def save(payload: bytes) -> None:
+        write_entry(target, key, payload, origin.tell)
+
+    return RecordedPairs(len(prepared.profiles), recorded or {}, build,
+                         save if origin.hit else None)
+
+
+class RecordedPairs:
+    """A `PairSource` that answers from a record, and from the real index (built on the
+    first call the record does not hold) otherwise, recording what it answers."""
+
+    def __init__(self, size: int, recorded: dict[Call, Answer], build: Callable[[], PairIndex],
+                 save: Callable[[bytes], None] | None) -> None:
+        self.size = size
+        self._recorded = recorded
+        self._build = build
+        self._save = save
+        self._index: PairIndex | None = None
+        self._asked: dict[Call, Answer] = {}  # this run's answers, in the order asked
+        self._new = False
+        self._digests: dict[int, tuple[Candidates, str]] = {}
+
+    @property
+    def built(self) -> bool:
+        """Whether some call was not in the record, so the index was built."""
+        return self._index is not None
+
+    def _real(self) -> PairIndex:
+        if self._index is None:
+            self._index = self._build()
+        return self._index
+
+    def _answer(self, call: Call, compute: Callable[[PairIndex], Answer]) -> Answer:
+        found = self._asked.get(call)
+        if found is None:
+            found = self._recorded.get(call)
+        if found is None:
+            found = compute(self._real())
+            self._new = True
+        self._asked[call] = found
+        return found
+
+    def _pairs(self, call: Call, compute: Callable[[PairIndex], Candidates]) -> Candidates:
+        found = self._answer(call, compute)
+        if not isinstance(found, Candidates):  # a record that does not fit its call
+            found = compute(self._real())
+            self._asked[call], self._new = found, True
+        return found
+
+    def _number(self, call: Call, compute: Callable[[PairIndex], float]) -> float:
+        found = self._answer(call, compute)
+        if isinstance(found, Candidates):
+            found = compute(self._real())
+            self._asked[call], self._new = found, True
+        return found
+
+    def _named(self, found: Candidates | None) -> str | None:
+        """An `after` argument, named by its contents (kept by identity once digested)."""
+        if found is None:
+            return None
+        known = self._digests.get(id(found))
+        if known is not None and known[0] is found:
+            return known[1]
+        digest = hashlib.sha256(struct.pack(">dd", found.ceiling, found.unreached))
+        for array, kind in ((found.first, np.int64), (found.second, np.int64),
+                            (found.total, np.float64)):
+            digest.update(np.ascontiguousarray(array, dtype=kind).tobytes())
+        name = digest.hexdigest()
+        self._digests[id(found)] = (found, name)
+        return name
+
+    @property
+    def reachable(self) -> int:
+        return int(self._number(("reachable",), lambda index: index.reachable))
+
+    @property
+    def could_reach(self) -> int:
+        """`PairIndex.could_reach`, for the ranking's note when it cannot prove its list."""
+        return int(self._number(("could_reach",), lambda index: index.could_reach))
+
+    def unreached_at(self, reach: int) -> float:
+        return float(self._number(("unreached_at", reach),
+                                  lambda index: index.unreached_at(reach)))
+
+    def candidates(self, keep: int | None = None, *, reach: int = 0,
+                   after: Candidates | None = None) -> Candidates:
+        return self._pairs(("candidates", keep, reach, self._named(after)),
+                           lambda index: index.candidates(keep, reach=reach, after=after))
+
+    def deeper(self, keep: int, after: Candidates) -> Candidates:
+        return self._pairs(("deeper", keep, self._named(after)),
+                           lambda index: index.deeper(keep, after))
+
+    def partners(self, focus: int) -> Candidates:
+        return self._pairs(("partners", focus), lambda index: index.partners(focus))
+
+    def rough_partners(self, focus: int, *, least: float = -np.inf,
+                       best: int | None = None) -> Candidates:
+        return self._pairs(("rough_partners", focus, least, best),
+                           lambda index: index.rough_partners(focus, least=least, best=best))
+
+    def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
+        """Not recorded (`today`'s pass reads every block, and may raise `floor` as it
+        goes): always the index's."""
+        return self._real().exact_blocks(floor)
+
+    def save(self) -> None:
+        """Write the record if this run answered a call it did not hold (and the book came
+        back from its cache): this run's answers, then earlier ones while they fit."""
+        if not self._new or self._save is None:
+            return
+        answers = dict(self._asked)
+        for call, answer in self._recorded.items():
+            answers.setdefault(call, answer)
+        self._save(encode(answers, self.size))
+        self._recorded, self._new = answers, False
+
+
+def encode(answers: dict[Call, Answer], size: int, limit: int = RECORD_PAIRS) -> bytes:
+    """The record: the calls as JSON, every list's pairs in three flat arrays (an `.npz`)."""
+    calls: list[list[object]] = []
+    lists: list[Candidates] = []
+    stored = 0
+    for call, answer in answers.items():
+        if isinstance(answer, Candidates):
+            if stored + len(answer) > limit:
+                continue
+            calls.append([list(call), {"at": stored, "pairs": len(answer),
+                                       "ceiling": answer.ceiling,
+                                       "unreached": answer.unreached}])
+            lists.append(answer)
+            stored += len(answer)
+        else:
+            calls.append([list(call), {"number": answer}])
+    position = np.int32 if size < 2**31 else np.int64
+
+    def flat(arrays: list[np.ndarray], kind: type) -> np.ndarray:
+        return np.concatenate([a.astype(kind) for a in arrays]) if arrays else np.zeros(0, kind)
+
+    out = io.BytesIO()
+    np.savez(out, calls=np.frombuffer(json.dumps(calls, default=_plain).encode(), dtype=np.uint8),
+             first=flat([c.first for c in lists], position),
+             second=flat([c.second for c in lists], position),
+             total=flat([c.total for c in lists], np.float64))
+    return out.getvalue()
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar among a call's arguments, as the Python number it stands for."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not a call's argument")
+
+
+def decode(data: bytes) -> dict[Call, Answer]:
+    """The record's calls and answers; raises on anything that is not one (a miss)."""
+    with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+        calls = json.loads(stored["calls"].tobytes())
+        first = stored["first"].astype(np.int64)
+        second = stored["second"].astype(np.int64)
+        total = stored["total"].astype(np.float64)
+    if not len(first) == len(second) == len(total):
+        raise ValueError("the record's arrays differ in length")
+    answers: dict[Call, Answer] = {}
+    for call, answer in calls:
+        if "number" in answer:
+            number = answer["number"]
+            if not isinstance(number, int | float):
+                raise ValueError("a recorded number is not one")
+            answers[tuple(call)] = number
+            continue
+        at, pairs = int(answer["at"]), int(answer["pairs"])
+        if at < 0 or pairs < 0 or at + pairs > len(total):
+            raise ValueError("a recorded list lies outside the record")
+        part = slice(at, at + pairs)
+        answers[tuple(call)] = Candidates(first[part], second[part], total[part],
+                                          float(answer["ceiling"]), float(answer["unreached"]))
+    return answers

@@ -1,0 +1,237 @@
+"""A warm run answers the candidate searches from the record of the last one
+(`match/replay.py`): never a different answer, only less work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from introducer.book.cache import cache_file, load_book_cached
+from introducer.book.load import load_book
+from introducer.cli.app import app
+from introducer.match import index
+from introducer.match.rank import Matchmaker
+from introducer.match.replay import RecordedPairs
+from tests.test_cache import _flip_last_byte, _foreign, _other_key, _truncate
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # noqa: E402
+
+runner = CliRunner()
+TODAY = dt.date(2026, 11, 23)
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated directory of 300 members: big enough for the sparse index."""
+    return generate.write(300, tmp_path_factory.mktemp("books"))
+
+
+@pytest.fixture
+def book(generated: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "contacts.yaml"
+    path.write_bytes(generated.read_bytes())
+    return path
+
+
+def record(book: Path) -> Path:
+    return cache_file(book, "pairs")
+
+
+def test_warm_runs_print_what_a_run_without_the_cache_prints(book: Path,
+                                                             tmp_path: Path) -> None:
+    """Cold (the book written to its cache), second (the record written), third and later
+    (answered from the record): byte for byte what --no-cache prints, whatever is asked,
+    including searches the record does not hold yet."""
+    state = tmp_path / "state.sqlite3"
+    asked = [["suggest", "--top", "50", "--format", "json"], ["suggest"],
+             ["suggest", "--top", "7", "--per-person", "1"]]
+    fresh = [invoke("--no-cache", "--book", book, "--state", state, *args) for args in asked]
+    someone = json.loads(fresh[0][1])["suggestions"][0]["a"]["id"]
+    asked.append(["suggest", "--for", someone, "--format", "json"])
+    fresh.append(invoke("--no-cache", "--book", book, "--state", state, *asked[-1]))
+    assert all(code == 0 for code, _, _ in fresh)
+    for _ in range(3):
+        for args, expected in zip(asked, fresh, strict=True):
+            assert invoke("--book", book, "--state", state, *args) == expected, args
+    assert record(book).is_file()
+    code, _, err = invoke("--verbose", "--book", book, "--state", state, *asked[0])
+    assert code == 0 and f"cache: read {record(book)}" in err
+    assert "wrote" not in err  # every search was in the record
+
+
+def test_a_warm_run_answered_from_its_record_never_imports_scipy(book: Path,
+                                                                  tmp_path: Path) -> None:
+    env = dict(os.environ, INTRODUCER_STATE=str(tmp_path / "state.sqlite3"))
+    args = [sys.executable, "-X", "importtime", "-m", "introducer", "--book", str(book),
+            "suggest", "--format", "json"]
+    runs = [subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=120, check=False, stdin=subprocess.DEVNULL)
+            for _ in range(3)]
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr[-2000:]
+    assert len({run.stdout for run in runs}) == 1
+    assert "scipy" in runs[0].stderr and "scipy" in runs[1].stderr
+    assert "scipy" not in runs[2].stderr
+
+
+def test_the_ledger_changes_the_answer_exactly_as_without_the_cache(book: Path,
+                                                                    tmp_path: Path) -> None:
+    """Introduce the top pair (the cooldown marks both, the pair is hidden), snooze the
+    next: every suggestion equals a run without the cache, from a record made before."""
+    state = tmp_path / "state.sqlite3"
+
+    def both(*args: str) -> str:
+        warm = invoke("--book", book, "--state", state, *args)
+        assert warm == invoke("--no-cache", "--book", book, "--state", state, *args)
+        assert warm[0] == 0, warm
+        return warm[1]
+
+    for _ in range(3):
+        first = both("suggest", "--top", "50", "--format", "json")
+    assert record(book).is_file()
+    top = json.loads(first)["suggestions"]
+    assert invoke("--book", book, "--state", state, "record", top[0]["a"]["id"],
+                  top[0]["b"]["id"])[0] == 0
+    for _ in range(3):
+        after = both("suggest", "--top", "50", "--format", "json")
+    assert after != first
+    assert invoke("--book", book, "--state", state, "snooze", top[1]["a"]["id"],
+                  top[1]["b"]["id"], "--for-days", "30")[0] == 0
+    for _ in range(3):
+        snoozed = both("suggest", "--top", "50", "--format", "json")
+        both("suggest", "--include-history")
+    assert snoozed != after
+
+
+@pytest.mark.parametrize(("spoil", "said"), [
+    (_flip_last_byte, "is corrupt"),
+    (_truncate, "is truncated"),
+    (_foreign, "is not an introducer cache file (or is from another version of it)"),
+    (_other_key, "is out of date (the book, its day or introducer changed)"),
+])
+def test_a_spoilt_record_is_rebuilt_silently(book: Path, spoil: Callable[[Path], None],
+                                             said: str) -> None:
+    out = [invoke("--book", book, "suggest")[1] for _ in range(3)]
+    good = record(book).read_bytes()
+    spoil(record(book))
+    assert invoke("--book", book, "suggest") == (0, out[0], "")
+    assert record(book).read_bytes() == good
+    spoil(record(book))
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert (code, again) == (0, out[0])
+    assert f"cache: {record(book)} {said}; rebuilding it" in err
+    assert f"cache: wrote {record(book)}" in err and "Traceback" not in err
+
+
+def test_a_record_that_is_no_record_is_rebuilt(book: Path) -> None:
+    """The right header over bytes that are no record (a forged or garbled payload)."""
+    out = invoke("--book", book, "suggest")[1]
+    invoke("--book", book, "suggest")
+    data = record(book).read_bytes()
+    from introducer.book.cache import _PREFIX, MAGIC, write_entry
+
+    assert len(data) > _PREFIX
+    write_entry(record(book), data[len(MAGIC):][:32], b"not a record", lambda note: None)
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert (code, again) == (0, out)
+    assert f"cache: {record(book)} does not unpickle (" in err
+    assert invoke("--verbose", "--book", book, "suggest")[2].endswith(
+        f"cache: read {record(book)}\n")
+
+
+def test_no_cache_neither_reads_nor_writes_the_record(book: Path) -> None:
+    for _ in range(3):
+        invoke("--no-cache", "--book", book, "suggest")
+    assert not record(book).exists()
+    for _ in range(3):
+        out = invoke("--book", book, "suggest")[1]
+    _flip_last_byte(record(book))
+    code, again, err = invoke("--no-cache", "--verbose", "--book", book, "suggest")
+    assert (code, again) == (0, out) and str(record(book)) not in err
+
+
+def test_paths_shows_the_record(book: Path) -> None:
+    def place() -> dict[str, object]:
+        code, out, _ = invoke("--book", book, "paths", "--format", "json")
+        assert code == 0
+        found: dict[str, object] = json.loads(out)["paths"]["pairs"]
+        return found
+
+    assert place() == {
+        "path": str(record(book)), "exists": False,
+        "source": "default: user cache folder (platformdirs; $XDG_CACHE_HOME on Linux)"}
+    invoke("--book", book, "suggest")
+    assert place()["exists"] is False
+    invoke("--book", book, "suggest")
+    assert place()["exists"] is True
+    out = invoke("--no-cache", "--book", book, "paths")[1]
+    row = next(line for line in out.splitlines() if line.startswith("pairs "))
+    assert str(record(book)) in row and "not used (--no-cache)" in row
+
+
+@pytest.mark.parametrize(("budget", "reach_limit"), [
+    (None, None), (2_000, None), (50_000, None), (2_000, 1_000)])
+def test_every_search_the_ranking_makes_is_answered_from_the_record(
+        book: Path, budget: int | None, reach_limit: int | None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a pair budget that leaves the common values unproposing, the ranking searches
+    by reach; with a search by reach too narrow to settle, deeper, and then it says its
+    list is approximate. The record holds each answer, and gives every one back."""
+    if reach_limit is not None:
+        monkeypatch.setattr(index, "REACH_PAIR_LIMIT", reach_limit)
+    fresh = Matchmaker(load_book(book), today=TODAY, pair_budget=budget)
+    expected = (fresh.suggest(top=40), fresh.approximate)
+    assert (expected[1] is not None) == (reach_limit is not None)
+    for run in range(3):
+        warm = Matchmaker(load_book_cached(book), today=TODAY, pair_budget=budget)
+        assert (warm.suggest(top=40), warm.approximate) == expected
+        assert isinstance(warm.pairs, RecordedPairs) or run == 0
+    assert isinstance(warm.pairs, RecordedPairs) and not warm.pairs.built
+
+
+def test_a_record_gives_back_every_bit_it_was_given_and_keeps_to_its_size() -> None:
+    """Totals to the last bit, -inf bounds, positions past int32's products; the lists
+    asked for first are the ones kept when they do not all fit."""
+    import numpy as np
+
+    from introducer.match.pairs import Candidates
+    from introducer.match.replay import decode, encode
+
+    first = Candidates(np.array([0, 99_999], dtype=np.int64), np.array([5, 99_998]),
+                       np.array([0.1 + 0.2, 1e-300]), -np.inf, 43.5)
+    second = Candidates(np.array([7], dtype=np.int64), np.array([8]), np.array([-0.0]),
+                        2.0, -np.inf)
+    answers = {("candidates", 6400, 0, None): first, ("reachable",): 22_361,
+               ("unreached_at", 22_361): -np.inf, ("deeper", 6400, "ab" * 32): second,
+               ("rough_partners", 3, 29.9, 6): first}
+    back = decode(encode(answers, 100_000))
+    assert back.keys() == answers.keys()
+    for call, answer in answers.items():
+        got = back[call]
+        if isinstance(answer, Candidates):
+            assert isinstance(got, Candidates)
+            assert (got.ceiling, got.unreached) == (answer.ceiling, answer.unreached)
+            for mine, theirs in ((got.first, answer.first), (got.second, answer.second),
+                                 (got.total, answer.total)):
+                assert mine.dtype == theirs.dtype and mine.tobytes() == theirs.tobytes()
+        else:
+            assert got == answer and type(got) is type(answer)
+    kept = decode(encode(answers, 100_000, limit=3))
+    assert list(kept) == [("candidates", 6400, 0, None), ("reachable",),
+                          ("unreached_at", 22_361), ("deeper", 6400, "ab" * 32)]

@@ -68,6 +68,13 @@ _DEEP_WORTH = (16.0, 8.0, 4.0, 2.0, 1.0, 0.5, 0.25, 0.0)
 DEEP_PRODUCT_LIMIT = 1_000_000_000
 
 
+# Rows of `rough_partners` kept for another look (the ranking reads a person's row again
+# for `--for` and the runners-up beside their answers): each holds nearly the whole book
+# for a well-connected person, so keeping every row asked for grew with the book times
+# the list (75 MB at 100k contacts, the top 50).
+_ROUGH_KEPT = 4
+
+
 # Acquainted pairs listed up front, at most (about 8 bytes each while ranking).
 ACQUAINTED_PAIRS_LISTED = 5_000_000
 # Blocks whose points competitors do not get (see `score.PairScorer._book_reasons`).
@@ -412,7 +419,7 @@ class PairIndex:
     def rough_partners(self, focus: int) -> Candidates:
         """Every pair including `focus` that shares anything, with its points from the book's
         columns alone, before `partners` applies the corrections and per-person points;
-        kept per focus, a cheap order to pick runners-up from."""
+        the last few kept (`_ROUGH_KEPT`), a cheap order to pick runners-up from."""
         cached = self._rough.get(focus)
         if cached is None:
             layout = self.layout
@@ -426,6 +433,8 @@ class PairIndex:
             others = others[keep]
             cached = Candidates(np.minimum(others, focus), np.maximum(others, focus),
                                 np.asarray(row.data, dtype=np.float64)[keep])
+            if len(self._rough) >= _ROUGH_KEPT:  # the oldest goes: a row costs ~24 B a partner
+                del self._rough[next(iter(self._rough))]
             self._rough[focus] = cached
         return cached
 

@@ -44,7 +44,7 @@ from introducer.match.columns import (
     IntArray,
     column_nnz,
 )
-from introducer.match.features import FloatArray, Matrix, feature_blocks, incidence
+from introducer.match.features import Block, FloatArray, Matrix, feature_blocks, incidence
 from introducer.match.history import SHARES_SOMETHING
 from introducer.match.pairs import Candidates, Shortlist, joined, no_candidates
 from introducer.match.profile import PreparedBook
@@ -142,6 +142,16 @@ def row_dot(left: Matrix, right: Matrix, first: IntArray, second: IntArray) -> F
     return out
 
 
+def _contested(blocks: list[Block]) -> tuple[Matrix, Matrix] | None:
+    """The blocks competitors do not get the points of, stacked: what two competitors
+    share is the market they compete for, not a reason to meet."""
+    contested = [b for b in blocks if b.name in CONTESTED_BLOCKS]
+    if not contested:
+        return None
+    return (sp.csr_array(sp.hstack([b.left for b in contested])),
+            sp.csr_array(sp.hstack([b.right for b in contested])))
+
+
 class PairIndex:
     """All feature columns of a book, ready to propose candidate pairs with exact totals."""
 
@@ -152,14 +162,9 @@ class PairIndex:
             [p.contact.introduce for p in prepared.profiles], dtype=np.bool_
         )
         blocks = feature_blocks(prepared)
-        # What competitors share is the market they compete for, not a reason to meet.
-        contested = [b for b in blocks if b.name in CONTESTED_BLOCKS]
-        self._contested: tuple[Matrix, Matrix] | None = (
-            (sp.csr_array(sp.hstack([b.left for b in contested])),
-             sp.csr_array(sp.hstack([b.right for b in contested]))) if contested else None
-        )
+        self._contested = _contested(blocks)
         budget = default_pair_budget(self.size) if pair_budget is None else pair_budget
-        self.layout = ColumnLayout(blocks, self.introducible, budget)
+        self.layout = ColumnLayout(blocks, self.introducible, budget)  # empties `blocks`
         self._business = np.array(
             [prepared.matcher.column.get(p.business or "", -1) for p in prepared.profiles],
             dtype=np.int64,

@@ -17,18 +17,27 @@ from introducer.book.schema import Contact
 _EMPTY: list[str] = []
 
 
+#: The list fields a contact may leave out, whose default is then an empty list.
+_LISTS = tuple(name for name, info in Contact.model_fields.items()
+               if info.default_factory is list)
+
+
 def share_alike(contacts: Iterable[Contact]) -> None:
-    """Make `contacts` hold one object for each fields set and one empty list."""
-    fields_sets: dict[frozenset[str], set[str]] = {}
+    """Make `contacts` hold one object for each fields set, and one empty list for every
+    list field left out."""
+    shared: dict[frozenset[str], tuple[set[str], tuple[str, ...]]] = {}
     for contact in contacts:
         given = contact.__pydantic_fields_set__
-        shared = fields_sets.setdefault(frozenset(given), given)
-        if shared is not given:
-            object.__setattr__(contact, "__pydantic_fields_set__", shared)
+        key = frozenset(given)
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = (given, tuple(name for name in _LISTS if name not in given))
+        else:
+            object.__setattr__(contact, "__pydantic_fields_set__", found[0])
         values = contact.__dict__
-        for key, value in values.items():
-            if type(value) is list and not value and value is not _EMPTY:
-                values[key] = _EMPTY
+        for name in found[1]:
+            if not values[name]:
+                values[name] = _EMPTY
 
 
 class KeyLines(Mapping[str, int]):
@@ -60,12 +69,12 @@ class KeyLines(Mapping[str, int]):
 def shared_key_lines(starts: Sequence[int], lines: Iterable[Mapping[str, int]]
               ) -> tuple[Mapping[str, int], ...]:
     """Each contact's key lines (`Book.field_lines`), relative to its start and shared."""
-    layouts: dict[tuple[tuple[str, int], ...], dict[str, int]] = {}
+    layouts: dict[tuple[tuple[str, ...], tuple[int, ...]], dict[str, int]] = {}
     shared: list[Mapping[str, int]] = []
     for start, keys in zip(starts, lines, strict=True):
-        offsets = tuple((key, line - start) for key, line in keys.items())
-        layout = layouts.get(offsets)
+        written = (tuple(keys), tuple(map(start.__rsub__, keys.values())))  # line - start
+        layout = layouts.get(written)
         if layout is None:
-            layout = layouts[offsets] = dict(offsets)
+            layout = layouts[written] = dict(zip(*written, strict=True))
         shared.append(KeyLines(start, layout))
     return tuple(shared)

@@ -355,3 +355,30 @@ def test_the_cache_folder_is_platformdirs_own(monkeypatch: pytest.MonkeyPatch,
     else:
         monkeypatch.setenv("XDG_CACHE_HOME", xdg)
     assert cache_folder() == Path(platformdirs.user_cache_dir("introducer", appauthor=False))
+
+
+def test_a_big_books_entry_written_aside_is_whole_when_the_command_ends(
+        book: Path, tmp_path: Path) -> None:
+    # As on an idle machine, with the example standing in for a big book: the new entry is
+    # pickled and written by a forked child while the command matches.
+    forced = ("import os, sys; import introducer.book.parallel as p, introducer.book.cache as c; "
+              "p.idle_cores = lambda: 2; c.ASIDE_CONTACTS = 1; fork = os.fork; "
+              "os.fork = lambda: [print('forked', file=sys.stderr, flush=True), fork()][1]; "
+              "from introducer.__main__ import main; sys.exit(main())")
+
+    def run(*args: str) -> tuple[int, bytes, str]:
+        out, err = tmp_path / "out", tmp_path / "err"
+        with out.open("wb") as stdout, err.open("wb") as stderr:
+            code = subprocess.run(
+                [sys.executable, "-c", forced, "--verbose", "--book", str(book),
+                 "--state", str(tmp_path / "state.sqlite3"), *args],
+                cwd=tmp_path, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
+                timeout=60, check=False).returncode
+        return code, out.read_bytes(), err.read_text()
+
+    code, cold, err = run("suggest", "--format", "json")
+    assert code == 0 and "forked" in err
+    assert f"cache: wrote {cached(book)}" in err
+    code, warm, err = run("suggest", "--format", "json")
+    assert code == 0 and warm == cold
+    assert f"cache: read {cached(book)}" in err

@@ -25,7 +25,7 @@ from tests.test_load import *  # noqa: F403
 @pytest.fixture(autouse=True)
 def _read_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "_workers", lambda: 2)
+    monkeypatch.setattr(parallel, "idle_cores", lambda: 2)
 
 
 def outcome(path: Path) -> tuple[Book | None, list[Problem]]:
@@ -114,7 +114,7 @@ HAZARDS = {
 @pytest.mark.parametrize("name", sorted(HAZARDS))
 def test_a_book_with_a_hazard_reads_as_one_pass_reads_it(
         name: str, indent: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "_workers", lambda: 16)  # a cut before almost every item
+    monkeypatch.setattr(parallel, "idle_cores", lambda: 16)  # a cut before almost every item
     path = tmp_path / "contacts.yaml"
     text = book_text(10, indent, HAZARDS[name])
     path.write_bytes(text.encode("utf-8", "surrogateescape"))

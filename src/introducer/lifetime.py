@@ -41,7 +41,7 @@ def end(status: int) -> int:
     inside the commands). A stream that cannot be flushed is reported as `main` would.
     """
     if not _kept:
-        return status
+        return status  # a cache entry written aside is waited for at exit (`book/aside.py`)
     from introducer.streams import output_failed, silence_stdout
 
     try:
@@ -53,4 +53,7 @@ def end(status: int) -> int:
         status = output_failed(error)
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
+    from introducer.book.aside import wait_for_writers
+
+    wait_for_writers()  # the answer is out: now the cache entry written aside is whole
     os._exit(status)

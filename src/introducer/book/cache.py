@@ -27,11 +27,15 @@ from pathlib import Path
 from typing import TypeVar
 
 from introducer import __version__
+from introducer.book.aside import write_aside
 from introducer.book.locate import APP_NAME
 from introducer.book.model import Book, PartialBook
 from introducer.collector import collector_paused
 from introducer.fileio import write_replacing
 
+#: From this many contacts a new entry is written aside when a core is idle (`aside.py`):
+#: below, pickling costs less than forking (about 50 ms at 5,000 contacts).
+ASIDE_CONTACTS = 20_000
 #: Changes whenever the file's layout or what is pickled in it changes.
 FORMAT = 1
 MAGIC = b"introducer-book-cache\n"
@@ -153,8 +157,15 @@ def _through_cache(path: Path, load: Callable[[], T], whole: Callable[[T], Book 
     loaded = load()
     fresh = whole(loaded)
     if fresh is not None and _still(path, key, tell):
-        payload = dumps(dataclasses.replace(fresh, path=Path()), pickle.dumps, tell)
-        if payload is not None and write_entry(target, key, payload, tell):
+        book = fresh
+
+        def write() -> bool:
+            payload = dumps(dataclasses.replace(book, path=Path()), pickle.dumps, tell)
+            return payload is not None and write_entry(target, key, payload, tell)
+
+        # A big book's entry is written by a child on an idle core while this process
+        # matches (`aside.py`); its origin is then what the entry will hold.
+        if write_aside(write, big=len(fresh.contacts) >= ASIDE_CONTACTS) or write():
             _ORIGINS[id(fresh)] = (fresh, Origin(key, target, False, tell))
     return loaded
 

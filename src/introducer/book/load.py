@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from introducer.book.closest import did_you_mean
+from introducer.book.compact import share_alike, shared_key_lines
 from introducer.book.messages import describe_error, unknown_key_hint
 from introducer.book.model import Book, BrokenContact, PartialBook
 from introducer.book.parallel import QuickRead, read_in_parallel
@@ -93,13 +94,15 @@ class _BookReader:
         self._check_duplicate_ids(contacts, origins)
         if not self.lenient and any(problem.severity == "error" for problem in self.problems):
             raise BookError(sorted(self.problems, key=lambda p: p.line or 0))
+        share_alike(contacts)
+        starts = tuple(origin.line for origin in origins)
         return Book(
             path=path,
             me=me,
             settings=settings,
             contacts=tuple(contacts),
-            contact_lines=tuple(origin.line for origin in origins),
-            field_lines=tuple(origin.key_lines for origin in origins),
+            contact_lines=starts,
+            field_lines=shared_key_lines(starts, (origin.key_lines for origin in origins)),
             alias_lines=_alias_lines(root),
         )
 

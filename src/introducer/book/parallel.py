@@ -66,7 +66,7 @@ def read_in_parallel(data: bytes, file: str) -> QuickRead | None:
     if len(data) < MIN_BYTES or not hasattr(os, "fork") or (
             threading.active_count() > 1):  # forking a threaded process can deadlock
         return None
-    workers = _workers()
+    workers = idle_cores()
     if workers < 2:
         return None
     layout = _layout(data, workers)
@@ -111,7 +111,7 @@ def validated_piece(data: bytes, file: str, piece: _Piece) -> list[Validated] | 
     return validated
 
 
-def _workers() -> int:
+def idle_cores() -> int:
     """Processes worth running: one per idle core, as `make -l` judges it (the load
     average). On a busy machine a second process only adds the pickling: the cores are
     taken, and a scheduler that shares them out per session gives it no more time."""

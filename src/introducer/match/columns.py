@@ -119,38 +119,57 @@ class ExcludedBounds:
         return bound
 
 
+def _parts(blocks: list[Block], size: int) -> tuple[list[tuple[Matrix, Matrix]], list[IntArray],
+                                                 list[BoolArray], list[FloatArray],
+                                                 list[IntArray], list[IntArray]]:
+    """The (left, right) pairs L and R stack, asking blocks tiered and mirrored, and per
+    column its group, whether it may propose, its potential, role and block."""
+    parts: list[tuple[Matrix, Matrix]] = []
+    groups: list[IntArray] = []
+    generate: list[BoolArray] = []
+    potential: list[FloatArray] = []
+    role: list[IntArray] = []
+    owner: list[IntArray] = []
+    strength = ask_strength(blocks, size)
+    next_group = 0
+    for number, block in enumerate(blocks):
+        left, right = block.left, block.right
+        bonus = np.zeros(left.shape[1], dtype=np.float64)
+        if not block.symmetric and block.generate:
+            left, right, bonus = _tiered(left, right, strength)
+        width = left.shape[1]
+        ids = np.arange(next_group, next_group + width, dtype=np.int64)
+        next_group += width
+        copies = [(left, right, _SYMMETRIC)] if block.symmetric else [
+            (left, right, _ASKS), (right, left, _MIRROR)]
+        for one, other, kind in copies:
+            parts.append((one, other))
+            groups.append(ids)
+            generate.append(np.full(width, block.generate, dtype=np.bool_))
+            potential.append(bonus)
+            role.append(np.full(width, kind, dtype=np.int64))
+            owner.append(np.full(width, number, dtype=np.int64))
+    return parts, groups, generate, potential, role, owner
+
+
 class ColumnLayout:
     """The stacked L and R, split into proposing and other columns by the pair budget."""
 
     def __init__(self, blocks: list[Block], introducible: BoolArray, budget: int) -> None:
+        """Stacks `blocks` and empties the list: once stacked, the blocks' own matrices
+        (as big as L and R together) are freed before the columns are split, which is
+        where building the index peaks (a gigabyte at a million contacts)."""
         size = len(introducible)
-        parts: list[tuple[Matrix, Matrix]] = []
-        groups, generate, potential, role, owner = [], [], [], [], []
-        strength = ask_strength(blocks, size)
-        next_group = 0
-        for number, block in enumerate(blocks):
-            left, right = block.left, block.right
-            bonus = np.zeros(left.shape[1], dtype=np.float64)
-            if not block.symmetric and block.generate:
-                left, right, bonus = _tiered(left, right, strength)
-            width = left.shape[1]
-            ids = np.arange(next_group, next_group + width, dtype=np.int64)
-            next_group += width
-            copies = [(left, right, _SYMMETRIC)] if block.symmetric else [
-                (left, right, _ASKS), (right, left, _MIRROR)]
-            for one, other, kind in copies:
-                parts.append((one, other))
-                groups.append(ids)
-                generate.append(np.full(width, block.generate, dtype=np.bool_))
-                potential.append(bonus)
-                role.append(np.full(width, kind, dtype=np.int64))
-                owner.append(np.full(width, number, dtype=np.int64))
+        self._kinds = [(block.generate, _one_hot(block)) for block in blocks]
+        parts, groups, generate, potential, role, owner = _parts(blocks, size)
         keep = sp.diags_array(introducible.astype(np.float64))
         if parts:
             self.left = sp.csr_array(keep @ sp.hstack([p[0] for p in parts], format="csr"))
             self.right = sp.csr_array(keep @ sp.hstack([p[1] for p in parts], format="csr"))
         else:
             self.left = self.right = sp.csr_array((size, 0), dtype=np.float64)
+        blocks.clear()
+        parts.clear()
         self.left.eliminate_zeros()
         self.right.eliminate_zeros()
         empty = np.zeros(0, dtype=np.int64)
@@ -162,7 +181,7 @@ class ColumnLayout:
             np.concatenate(potential) if potential else empty.astype(np.float64),
             budget,
         )
-        self.bounds = self._bounds(blocks)
+        self.bounds = self.bounds_over(np.ones(len(self.other), dtype=np.bool_))
 
     def _choose(
         self, groups: IntArray, generate: BoolArray, potential: FloatArray, budget: int
@@ -195,10 +214,6 @@ class ColumnLayout:
         self.left_out = len(eligible) - len(within)
         self.left_other = sp.csr_array(self.left[:, self.other])
         self.right_other = sp.csr_array(self.right[:, self.other])
-
-    def _bounds(self, blocks: list[Block]) -> ExcludedBounds:
-        self._kinds = [(block.generate, _one_hot(block)) for block in blocks]
-        return self.bounds_over(np.ones(len(self.other), dtype=np.bool_))
 
     def bounds_over(self, among: BoolArray) -> ExcludedBounds:
         """`ExcludedBounds` over the non-proposing columns `among` marks (a column and its

@@ -309,7 +309,7 @@ def _fit_wants(prepared: PreparedBook) -> Iterable[Block]:
     fitting: dict[tuple[str, bool], set[int]] = {}
     for ask, want in wants.items():
         answers = answering[ask]
-        fitting[ask] = ({row for row in answers if not want.fit.isdisjoint(profiles[row].fit_words)}
+        fitting[ask] = ({row for row in answers if profiles[row].fits_any(want.fit)}
                         if want.fit else set())
     columns: dict[object, int] = {}
     nobody: set[object] = set()  # (ask, line of work) pairs no answerer shares a word with

@@ -44,7 +44,7 @@ from introducer.match.columns import (
     IntArray,
     column_nnz,
 )
-from introducer.match.features import FloatArray, Matrix, incidence
+from introducer.match.features import Block, FloatArray, Matrix, incidence
 from introducer.match.history import SHARES_SOMETHING
 from introducer.match.pairs import Candidates, Shortlist, joined, leading, no_candidates
 from introducer.match.prepare import feature_blocks_of
@@ -67,6 +67,13 @@ REACH_PAIR_LIMIT = 250_000_000
 # rest can no longer make a pair rank, and the partial products it may spend.
 _DEEP_WORTH = (16.0, 8.0, 4.0, 2.0, 1.0, 0.5, 0.25, 0.0)
 DEEP_PRODUCT_LIMIT = 1_000_000_000
+
+
+# Rows of `rough_partners` kept for another look (the ranking reads a person's row again
+# for `--for` and the runners-up beside their answers): each holds nearly the whole book
+# for a well-connected person, so keeping every row asked for grew with the book times
+# the list (75 MB at 100k contacts, the top 50).
+_ROUGH_KEPT = 4
 
 
 # Acquainted pairs listed up front, at most (about 8 bytes each while ranking).
@@ -136,6 +143,16 @@ def row_dot(left: Matrix, right: Matrix, first: IntArray, second: IntArray) -> F
     return out
 
 
+def _contested(blocks: list[Block]) -> tuple[Matrix, Matrix] | None:
+    """The blocks competitors do not get the points of, stacked: what two competitors
+    share is the market they compete for, not a reason to meet."""
+    contested = [b for b in blocks if b.name in CONTESTED_BLOCKS]
+    if not contested:
+        return None
+    return (sp.csr_array(sp.hstack([b.left for b in contested])),
+            sp.csr_array(sp.hstack([b.right for b in contested])))
+
+
 class PairIndex:
     """All feature columns of a book, ready to propose candidate pairs with exact totals."""
 
@@ -146,14 +163,9 @@ class PairIndex:
             [p.contact.introduce for p in prepared.profiles], dtype=np.bool_
         )
         blocks = feature_blocks_of(prepared)
-        # What competitors share is the market they compete for, not a reason to meet.
-        contested = [b for b in blocks if b.name in CONTESTED_BLOCKS]
-        self._contested: tuple[Matrix, Matrix] | None = (
-            (sp.csr_array(sp.hstack([b.left for b in contested])),
-             sp.csr_array(sp.hstack([b.right for b in contested]))) if contested else None
-        )
+        self._contested = _contested(blocks)
         budget = default_pair_budget(self.size) if pair_budget is None else pair_budget
-        self.layout = ColumnLayout(blocks, self.introducible, budget)
+        self.layout = ColumnLayout(blocks, self.introducible, budget)  # empties `blocks`
         self._business = np.array(
             [prepared.matcher.column.get(p.business or "", -1) for p in prepared.profiles],
             dtype=np.int64,
@@ -420,7 +432,7 @@ class PairIndex:
     def _rough_row(self, focus: int) -> Candidates:
         """Every pair including `focus` that shares anything, with its points from the book's
         columns alone, before `partners` applies the corrections and per-person points;
-        kept per focus."""
+        the last few kept (`_ROUGH_KEPT`), a cheap order to pick runners-up from."""
         cached = self._rough.get(focus)
         if cached is None:
             layout = self.layout
@@ -434,6 +446,8 @@ class PairIndex:
             others = others[keep]
             cached = Candidates(np.minimum(others, focus), np.maximum(others, focus),
                                 np.asarray(row.data, dtype=np.float64)[keep])
+            if len(self._rough) >= _ROUGH_KEPT:  # the oldest goes: a row costs ~24 B a partner
+                del self._rough[next(iter(self._rough))]
             self._rough[focus] = cached
         return cached
 

@@ -186,9 +186,11 @@ class Profile:
     active: bool
     notes_words: frozenset[str] = frozenset()
     # What can make them the best of several answers to an ask: the stemmed words of
-    # their business, clients, notes and their professions' table entries (`fit_words`),
+    # their business, clients, notes and their professions' table entries (`fit_words`,
+    # kept as the parts it is the union of: each part is shared by every contact in that
+    # business or with that client type, where the union would be a set per contact),
     # and of their line of work less its rank (`work_words`: "nurse" in "nurse manager").
-    fit_words: frozenset[str] = frozenset()
+    fit_parts: tuple[frozenset[str], ...] = ()
     work_words: frozenset[str] = frozenset()
     # The events a contact wrote they live through (not read from their business), and
     # the events whose people their client types name ("young families": a new baby).
@@ -197,6 +199,23 @@ class Profile:
     # How much of what a person living through each served event needs this work is:
     # 1 for a primary profession (or a `serves:` the user wrote), less for a secondary one.
     serving: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def fit_words(self) -> frozenset[str]:
+        """Every word that can make them the best fit for an ask (see `fit_parts`)."""
+        parts = self.fit_parts
+        return parts[0] if len(parts) == 1 else frozenset().union(*parts)
+
+    def fitting(self, words: frozenset[str]) -> frozenset[str]:
+        """The `words` among their fit words."""
+        parts = self.fit_parts
+        if len(parts) == 1:
+            return words & parts[0]
+        return frozenset().union(*(words & part for part in parts))
+
+    def fits_any(self, words: frozenset[str]) -> bool:
+        """Whether any of `words` is among their fit words."""
+        return not all(words.isdisjoint(part) for part in self.fit_parts)
 
     def shared(self, field: SharedField) -> Mapping[str, str]:
         """The values of one shared-value field (`clients`, `referral_sources`, `hobbies`)."""
@@ -247,7 +266,29 @@ def _wants(normalise: Normaliser, events: TriggerEvents, texts: list[str],
     return tuple(wants.values())
 
 
+# What many contacts hold empty (or alike) is one object for all of them, also in the
+# day's cache entry (`prepare.py`): a million profiles would otherwise hold millions.
 _NOTHING: Mapping[str, Any] = {}
+_NO_WORDS: frozenset[str] = frozenset()
+
+
+def _spellings(normalise: Normaliser, texts: list[str], cache: dict[Any, Any]
+               ) -> Mapping[str, str]:
+    """`normalise.spellings(texts)`, one mapping for every list written alike."""
+    if not texts:
+        return _NOTHING
+    key = ("spellings", *texts)
+    found: Mapping[str, str] | None = cache.get(key)
+    if found is None:
+        found = cache[key] = normalise.spellings(texts) or _NOTHING
+    return found
+
+
+def _shared(value: Mapping[str, Any], cache: dict[Any, Any]) -> Mapping[str, Any]:
+    """One mapping for every profile holding the same items (`_NOTHING` when none)."""
+    if not value:
+        return _NOTHING
+    return cache.setdefault(("mapping", *value.items()), value)  # type: ignore[no-any-return]
 
 
 def specialism(events_served: int) -> float:
@@ -284,7 +325,7 @@ def _business_facts(business: str, events: TriggerEvents) -> _BusinessFacts:
 
 def build_profile(
     contact: Contact, normalise: Normaliser, events: TriggerEvents, today: dt.date,
-    cache: dict[str, Any] | None = None,
+    cache: dict[Any, Any] | None = None,
 ) -> Profile:
     """Normalise one contact; `serves` is inferred from the business when absent.
 
@@ -314,9 +355,9 @@ def build_profile(
     for key in facts.implied:
         # A "retired plant manager" is a retiree, not someone retiring this month.
         living.setdefault(key, IMPLIED_EVENT_SHARE * events.urgency(key))
-    notes_words = note_words(contact.notes) if contact.notes else frozenset()
-    clients = normalise.spellings(contact.clients)
-    fit_words = facts.fit_words
+    notes_words = note_words(contact.notes) if contact.notes else _NO_WORDS
+    clients = _spellings(normalise, contact.clients, cache)
+    fit_parts: tuple[frozenset[str], ...] = (facts.fit_words,)
     client_events: dict[str, str] = {}
     if notes_words or clients:  # else shared by everyone in the same business
         said = [notes_words - _FIT_STOP]
@@ -330,7 +371,8 @@ def build_profile(
                 named = cache["client events:" + client] = events.events_of_clients(client)
             for event in named:
                 client_events.setdefault(event, written)
-        fit_words = fit_words.union(*said)
+        parts = (facts.fit_words, *(part for part in said if part))
+        fit_parts = cache.setdefault(("fit", *parts), parts)
     serving: Mapping[str, float] = (
         dict.fromkeys(serves, specialism(len(serves))) if contact.serves is not None
         else facts.serving
@@ -340,17 +382,17 @@ def build_profile(
         business=business or None,
         company=company or None,
         clients=clients,
-        referral_sources=normalise.spellings(contact.referral_sources),
-        hobbies=normalise.spellings(contact.hobbies),
+        referral_sources=_spellings(normalise, contact.referral_sources, cache),
+        hobbies=_spellings(normalise, contact.hobbies, cache),
         serves=serves,
-        living=living,
-        told=told,
-        client_events=client_events or _NOTHING,
+        living=_shared(living, cache),
+        told=_shared(told, cache),
+        client_events=_shared(client_events, cache),
         wants=_wants(normalise, events, contact.wants, cache),
         active=contact.networker == "active",
         notes_words=notes_words,
         serving=serving,
-        fit_words=fit_words,
+        fit_parts=fit_parts,
         work_words=facts.work_words,
     )
 
@@ -373,7 +415,7 @@ class PreparedBook:
         self.weights: Weights = settings.weights
         self.normalise = Normaliser(settings.aliases)
         self.events = tables_for(settings)
-        cache: dict[str, Any] = {}
+        cache: dict[Any, Any] = {}
         self.profiles: tuple[Profile, ...] = tuple(
             build_profile(contact, self.normalise, self.events, today, cache)
             for contact in book.contacts
@@ -500,8 +542,8 @@ class PreparedBook:
         if not (self.by_business(want, profile) or self.by_company(want, profile)):
             return frozenset(), frozenset()
         if len(self.answering(want)) > CROWDED_ASK:
-            return want.fit & profile.fit_words, frozenset()
-        return want.fit & profile.fit_words, asker.work_words & profile.work_words
+            return profile.fitting(want.fit), frozenset()
+        return profile.fitting(want.fit), asker.work_words & profile.work_words
 
     def _named_by(self, business: str) -> frozenset[str]:
         """The stems of a business and of its professions' names and spellings (cached)."""

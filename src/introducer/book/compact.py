@@ -1,0 +1,80 @@
+"""A big book held compactly: what its contacts hold alike is held once.
+
+A million contacts cost memory in what each repeats: the set of fields pydantic
+keeps per model (`__pydantic_fields_set__`, one of a few hundred combinations),
+the empty lists of the fields a contact leaves out, and a mapping of its keys to
+their lines (the same layout, shifted, for most contacts). Shared here, they are
+shared in the cache too: pickle writes a shared object once and reads it back once.
+Nothing here changes a value; the models stay frozen, and nothing mutates their lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+from introducer.book.schema import Contact
+
+_EMPTY: list[str] = []
+
+
+#: The list fields a contact may leave out, whose default is then an empty list.
+_LISTS = tuple(name for name, info in Contact.model_fields.items()
+               if info.default_factory is list)
+
+
+def share_alike(contacts: Iterable[Contact]) -> None:
+    """Make `contacts` hold one object for each fields set, and one empty list for every
+    list field left out."""
+    shared: dict[frozenset[str], tuple[set[str], tuple[str, ...]]] = {}
+    for contact in contacts:
+        given = contact.__pydantic_fields_set__
+        key = frozenset(given)
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = (given, tuple(name for name in _LISTS if name not in given))
+        else:
+            object.__setattr__(contact, "__pydantic_fields_set__", found[0])
+        values = contact.__dict__
+        for name in found[1]:
+            if not values[name]:
+                values[name] = _EMPTY
+
+
+class KeyLines(Mapping[str, int]):
+    """Where each key of one contact was written: its first line plus a layout of offsets
+    (key to lines after the first) that contacts written alike share."""
+
+    __slots__ = ("_layout", "_start")
+
+    def __init__(self, start: int, layout: Mapping[str, int]) -> None:
+        self._start = start
+        self._layout = layout
+
+    def __getitem__(self, key: str) -> int:
+        return self._start + self._layout[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._layout)
+
+    def __len__(self) -> int:
+        return len(self._layout)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+    def __reduce__(self) -> tuple[type[KeyLines], tuple[int, Mapping[str, int]]]:
+        return KeyLines, (self._start, self._layout)
+
+
+def shared_key_lines(starts: Sequence[int], lines: Iterable[Mapping[str, int]]
+              ) -> tuple[Mapping[str, int], ...]:
+    """Each contact's key lines (`Book.field_lines`), relative to its start and shared."""
+    layouts: dict[tuple[tuple[str, ...], tuple[int, ...]], dict[str, int]] = {}
+    shared: list[Mapping[str, int]] = []
+    for start, keys in zip(starts, lines, strict=True):
+        written = (tuple(keys), tuple(map(start.__rsub__, keys.values())))  # line - start
+        layout = layouts.get(written)
+        if layout is None:
+            layout = layouts[written] = dict(zip(*written, strict=True))
+        shared.append(KeyLines(start, layout))
+    return tuple(shared)

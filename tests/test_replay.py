@@ -319,3 +319,23 @@ def test_a_record_gives_back_every_bit_it_was_given_and_keeps_to_its_size() -> N
                           **answers}, 100_000, limit=7))
     assert list(kept)[:2] == [("good_pass", 6400, 15.0), ("reachable",)]
     assert ("candidates", 6400, 0, None) not in kept
+
+
+def test_a_first_list_that_falls_short_asks_about_twins_from_the_record(
+        book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first list too short to settle makes the ranking ask whether twins fill the book
+    (found from the index) before it widens: the record holds that answer too."""
+    from introducer.match import rank
+
+    monkeypatch.setattr(rank.Matchmaker, "_first_keep", lambda self, *_: 4)
+    asked: list[bool] = []
+    count = rank.Matchmaker._count_twins
+    monkeypatch.setattr(rank.Matchmaker, "_count_twins",
+                        lambda self: asked.append(True) or count(self))
+    expected = Matchmaker(load_book(book), today=TODAY).suggest(top=3, per_person=1)
+    assert asked
+    for _ in range(3):
+        warm = Matchmaker(load_book_cached(book), today=TODAY)
+        asked.clear()
+        assert warm.suggest(top=3, per_person=1) == expected
+    assert isinstance(warm.pairs, RecordedPairs) and not warm.pairs.built and not asked

@@ -397,6 +397,12 @@ class Matchmaker:
     def _mostly_twins(self) -> bool:
         """Whether twins are most of the book (ten to a class or more): then ranking them as
         classes is quicker than widening a search that only finds more of them."""
+        if self._twins is False and self._recorded is not None:  # the answer alone, recorded
+            return bool(self._recorded.number(("mostly_twins", _TWINS_PER_CLASS),
+                                              lambda: float(self._count_twins())))
+        return self._count_twins()
+
+    def _count_twins(self) -> bool:
         twins = self._twin_classes()
         return twins is not None and len(twins.members) * _TWINS_PER_CLASS <= len(
             self.book.contacts)

@@ -149,6 +149,11 @@ class RecordedPairs:
             self._asked[call], self._new = found, True
         return found
 
+    def number(self, call: Call, compute: Callable[[], float]) -> float:
+        """A figure the ranking reads of the index (whether twins fill the book), under
+        `call`: from the record, or `compute` (which may build the index)."""
+        return self._number(call, lambda index: compute())
+
     def _number(self, call: Call, compute: Callable[[PairIndex], float]) -> float:
         found = self._answer(call, compute)
         if not isinstance(found, int | float):

@@ -177,17 +177,16 @@ def test_a_recorded_pass_of_the_wrong_shape_is_computed_again() -> None:
     def fail() -> index.PairIndex:
         raise AssertionError("the index is not needed")
 
+    def never() -> Reading:
+        raise AssertionError("a pass the record holds is not run again")
+
     for wrong in (Reading(no_candidates(), (np.zeros(3), np.zeros(3))),
                   Reading(no_candidates(), (np.zeros(2), np.zeros(2, dtype=np.int64))),
                   Reading(no_candidates(), (np.zeros(3),)), no_candidates(), 7):
         pairs = RecordedPairs(3, {("good_pass", 1): wrong}, fail, None)
         assert pairs.remembered(("good_pass", 1), kinds, lambda: right) is right
     pairs = RecordedPairs(3, {("good_pass", 1): right}, fail, None)
-    assert pairs.remembered(("good_pass", 1), kinds, lambda: wrong_call()) is right
-
-
-def wrong_call() -> object:
-    raise AssertionError("a pass the record holds is not run again")
+    assert pairs.remembered(("good_pass", 1), kinds, never) is right
 
 
 @pytest.mark.parametrize(("spoil", "said"), [

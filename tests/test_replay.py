@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -119,6 +120,75 @@ def test_the_ledger_changes_the_answer_exactly_as_without_the_cache(book: Path,
     assert snoozed != after
 
 
+def test_warm_today_prints_what_a_run_without_the_cache_prints(book: Path,
+                                                               tmp_path: Path) -> None:
+    """`today`'s shared pass (the focus person's good pairs and the ranking's first list)
+    answered from the record: the table and the json, cold, second and warm, byte for
+    byte what --no-cache prints; and again once the focus person's best pair is
+    introduced (the ledger's points change, so the record is rebuilt, then answers)."""
+    state, kept = tmp_path / "state.sqlite3", tmp_path / "kept.sqlite3"
+
+    def today(*args: str) -> str:
+        runs = []
+        for flags in (["--no-cache"], [], [], []):  # each from the same ledger: today
+            if kept.exists():                          # marks what it shows as shown
+                shutil.copyfile(kept, state)
+            else:
+                state.unlink(missing_ok=True)
+            runs.append(invoke(*flags, "--book", book, "--state", state, "today", *args))
+        assert runs[0][0] == 0 and runs[0][1], runs[0]
+        assert all(run == runs[0] for run in runs), args
+        return runs[0][1]
+
+    before = [today(), today("--format", "json")]
+    code, _, err = invoke("--verbose", "--book", book, "--state", state, "today")
+    assert code == 0 and f"cache: read {record(book)}" in err and "wrote" not in err
+    focus = json.loads(before[1])["focus"]
+    shutil.copyfile(state, kept)
+    assert invoke("--book", book, "--state", kept, "record", focus["id"],
+                  focus["best_with"]["id"])[0] == 0
+    after = [today(), today("--format", "json")]
+    assert json.loads(after[1])["focus"] != focus and after[0] != before[0]
+
+
+def test_a_warm_today_answered_from_its_record_never_imports_scipy(book: Path,
+                                                                    tmp_path: Path) -> None:
+    env = dict(os.environ, INTRODUCER_STATE=str(tmp_path / "state.sqlite3"))
+    args = [sys.executable, "-X", "importtime", "-m", "introducer", "--book", str(book),
+            "today"]
+    runs = [subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=120, check=False, stdin=subprocess.DEVNULL)
+            for _ in range(3)]
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr[-2000:]
+    assert runs[1].stdout == runs[2].stdout and "This week's focus" in runs[2].stdout
+    assert "scipy" in runs[1].stderr and "scipy" not in runs[2].stderr
+
+
+def test_a_recorded_pass_of_the_wrong_shape_is_computed_again() -> None:
+    """A record that holds the call with columns of other kinds or lengths (forged, or
+    from code that changed without its FORMAT) is not used: the pass runs."""
+    import numpy as np
+
+    from introducer.match.pairs import Reading, no_candidates
+
+    kinds = (np.float64, np.int64)
+    right = Reading(no_candidates(), (np.zeros(3), np.zeros(3, dtype=np.int64)))
+
+    def fail() -> index.PairIndex:
+        raise AssertionError("the index is not needed")
+
+    def never() -> Reading:
+        raise AssertionError("a pass the record holds is not run again")
+
+    for wrong in (Reading(no_candidates(), (np.zeros(3), np.zeros(3))),
+                  Reading(no_candidates(), (np.zeros(2), np.zeros(2, dtype=np.int64))),
+                  Reading(no_candidates(), (np.zeros(3),)), no_candidates(), 7):
+        pairs = RecordedPairs(3, {("good_pass", 1): wrong}, fail, None)
+        assert pairs.remembered(("good_pass", 1), kinds, lambda: right) is right
+    pairs = RecordedPairs(3, {("good_pass", 1): right}, fail, None)
+    assert pairs.remembered(("good_pass", 1), kinds, never) is right
+
+
 @pytest.mark.parametrize(("spoil", "said"), [
     (_flip_last_byte, "is corrupt"),
     (_truncate, "is truncated"),
@@ -210,7 +280,7 @@ def test_a_record_gives_back_every_bit_it_was_given_and_keeps_to_its_size() -> N
     asked for first are the ones kept when they do not all fit."""
     import numpy as np
 
-    from introducer.match.pairs import Candidates
+    from introducer.match.pairs import Candidates, Reading
     from introducer.match.replay import decode, encode
 
     first = Candidates(np.array([0, 99_999], dtype=np.int64), np.array([5, 99_998]),
@@ -219,11 +289,19 @@ def test_a_record_gives_back_every_bit_it_was_given_and_keeps_to_its_size() -> N
                         2.0, -np.inf)
     answers = {("candidates", 6400, 0, None): first, ("reachable",): 22_361,
                ("unreached_at", 22_361): -np.inf, ("deeper", 6400, "ab" * 32): second,
-               ("rough_partners", 3, 29.9, 6): first}
+               ("rough_partners", 3, 29.9, 6): first,
+               ("good_pass", 6400, 15.0): Reading(second, (
+                   np.array([-np.inf, 0.1 + 0.2, 5e-324]), np.array([-1, 2**40, 0]),
+                   np.array([0, 3, 1]), np.array([0.0, -0.0, 1e300])))}
     back = decode(encode(answers, 100_000))
     assert back.keys() == answers.keys()
     for call, answer in answers.items():
         got = back[call]
+        if isinstance(answer, Reading):
+            assert isinstance(got, Reading) and len(got.columns) == len(answer.columns)
+            for mine, theirs in zip(got.columns, answer.columns, strict=True):
+                assert mine.dtype == theirs.dtype and mine.tobytes() == theirs.tobytes()
+            got, answer = got.found, answer.found
         if isinstance(answer, Candidates):
             assert isinstance(got, Candidates)
             assert (got.ceiling, got.unreached) == (answer.ceiling, answer.unreached)
@@ -235,3 +313,28 @@ def test_a_record_gives_back_every_bit_it_was_given_and_keeps_to_its_size() -> N
     kept = decode(encode(answers, 100_000, limit=3))
     assert list(kept) == [("candidates", 6400, 0, None), ("reachable",),
                           ("unreached_at", 22_361), ("deeper", 6400, "ab" * 32)]
+    # The reading's four columns of three cost 96 bytes: 6 pairs, with its list's one.
+    kept = decode(encode({("good_pass", 6400, 15.0): answers[("good_pass", 6400, 15.0)],
+                          **answers}, 100_000, limit=7))
+    assert list(kept)[:2] == [("good_pass", 6400, 15.0), ("reachable",)]
+    assert ("candidates", 6400, 0, None) not in kept
+
+
+def test_a_first_list_that_falls_short_asks_about_twins_from_the_record(
+        book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first list too short to settle makes the ranking ask whether twins fill the book
+    (found from the index) before it widens: the record holds that answer too."""
+    from introducer.match import rank
+
+    monkeypatch.setattr(rank.Matchmaker, "_first_keep", lambda self, *_: 4)
+    asked: list[bool] = []
+    count = rank.Matchmaker._count_twins
+    monkeypatch.setattr(rank.Matchmaker, "_count_twins",
+                        lambda self: asked.append(True) or count(self))
+    expected = Matchmaker(load_book(book), today=TODAY).suggest(top=3, per_person=1)
+    assert asked
+    for _ in range(3):
+        warm = Matchmaker(load_book_cached(book), today=TODAY)
+        asked.clear()
+        assert warm.suggest(top=3, per_person=1) == expected
+    assert isinstance(warm.pairs, RecordedPairs) and not warm.pairs.built and not asked

@@ -13,11 +13,16 @@ not reach `GOOD_SCORE` (its upper bound was below it), so its `ceiling` is the l
 of the two, and the source adds what it knows of pairs never proposed (`unreached`).
 When the ranking must look deeper than that, it asks again, and the source answers
 as it always did.
+
+The pass itself (the good pairs' figures and the list, with its ceiling) depends on the
+book, the ledger's points and the pair budget, which a pair source's record is keyed
+by, and on `keep` and `GOOD_SCORE`, which name it: so a warm run whose record holds it
+reads neither the blocks nor builds the index (`Matchmaker.remembered`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,7 +30,7 @@ import numpy as np
 from introducer.gaps import GOOD_SCORE
 from introducer.gaps.people import week_focus
 from introducer.gaps.potential import Potential, potential
-from introducer.match.pairs import Candidates, FloatArray, PairSource, Shortlist
+from introducer.match.pairs import Candidates, FloatArray, PairSource, Reading, Shortlist
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -34,6 +39,17 @@ if TYPE_CHECKING:
     from introducer.gaps.people import Relationship
     from introducer.match.rank import Matchmaker
     from introducer.match.score import Suggestion
+
+# A pass's reading, from a record when there is one (`Matchmaker.remembered`'s signature).
+Remember = Callable[[tuple[object, ...], tuple[type[np.generic], ...], Callable[[], Reading]],
+                    Reading]
+# The columns of a `Potential`, in its fields' order.
+_COLUMNS: tuple[type[np.generic], ...] = (np.float64, np.int64, np.int64, np.float64)
+
+
+def _compute(call: tuple[object, ...], kinds: tuple[type[np.generic], ...],
+             compute: Callable[[], Reading]) -> Reading:
+    return compute()
 
 
 class _Watched:
@@ -55,8 +71,9 @@ class SharedPass:
     pass that also finds each contact's good pairs (`potential`, kept for the focus person).
     """
 
-    def __init__(self, source: PairSource) -> None:
+    def __init__(self, source: PairSource, remember: Remember = _compute) -> None:
         self.source = source
+        self._remember = remember
         self.size = source.size
         self.potential: Potential | None = None
 
@@ -76,12 +93,22 @@ class SharedPass:
         search by reach) is taken from the pass that finds the good pairs."""
         if self.potential is not None or keep is None or reach or after is not None:
             return self.source.candidates(keep, reach=reach, after=after)
+        found = self._remember(("good_pass", keep, GOOD_SCORE), _COLUMNS,
+                               lambda: self._pass(keep))
+        best, partner, good, worth = found.columns  # of `_COLUMNS`: no copies made
+        self.potential = Potential(best.astype(np.float64, copy=False),
+                                   partner.astype(np.int64, copy=False),
+                                   good.astype(np.int64, copy=False),
+                                   worth.astype(np.float64, copy=False))
+        # The source's own answer for the same `keep` with this list standing adds the
+        # bound on pairs never proposed.
+        return self.source.candidates(keep, after=found.found)
+
+    def _pass(self, keep: int) -> Reading:
         best = Shortlist(keep)
-        self.potential = potential(_Watched(self.source, best), GOOD_SCORE, good_only=True)
-        # What the pass left out could not reach GOOD_SCORE; the source's own answer for
-        # the same `keep` with this list standing adds the bound on pairs never proposed.
-        best.drop(np.array([GOOD_SCORE]))
-        return self.source.candidates(keep, after=best.result())
+        found = potential(_Watched(self.source, best), GOOD_SCORE, good_only=True)
+        best.drop(np.array([GOOD_SCORE]))  # what the pass left out could not reach it
+        return Reading(best.result(), (found.best, found.partner, found.good, found.worth))
 
     def partners(self, focus: int) -> Candidates:
         return self.source.partners(focus)
@@ -98,7 +125,7 @@ def suggest_with_focus(matchmaker: Matchmaker, touched: Mapping[str, dt.date], *
                        per_person: int) -> tuple[list[Suggestion], Relationship | None]:
     """`matchmaker.suggest` and the week's focus person (`people.week_focus`), exactly as
     each gives them alone, from one pass over the book's pairs."""
-    shared = SharedPass(matchmaker.pairs)
+    shared = SharedPass(matchmaker.pairs, matchmaker.remembered)
     matchmaker.use_pairs(shared)
     found = matchmaker.suggest(top=top, per_person=per_person)
     return found, week_focus(matchmaker, touched, shared.potential)

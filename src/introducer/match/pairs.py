@@ -48,6 +48,16 @@ class Candidates:
                           self.unreached)
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one pass over every block of a book's pairs leaves: a candidate list and
+    per-contact columns (by position in the book), as a pair source's record keeps it
+    (`replay.RecordedPairs.remembered`), so a later run need not read the blocks again."""
+
+    found: Candidates
+    columns: tuple[npt.NDArray[np.generic], ...]
+
+
 def no_candidates() -> Candidates:
     return Candidates(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64))
 

@@ -28,7 +28,7 @@ from introducer.book.schema import Contact
 from introducer.collector import collector_paused
 from introducer.errors import ContactLookupError, UsageError
 from introducer.match.history import NO_HISTORY, HistoryView
-from introducer.match.pairs import Candidates, IntArray, PairSource
+from introducer.match.pairs import Candidates, IntArray, PairSource, Reading
 from introducer.match.prepare import prepare_book
 from introducer.match.score import STANDING_KINDS, PairScorer, Suggestion
 from introducer.match.small import SMALL_BOOK, ScoredPairs
@@ -177,6 +177,15 @@ class Matchmaker:
         """Read candidate pairs from `pairs` from now on: a view of this matchmaker's own
         (`pairs` above) that answers two readers from one pass (`gaps.one_pass`)."""
         self._pairs = pairs
+
+    def remembered(self, call: tuple[object, ...], kinds: tuple[type[np.generic], ...],
+                   compute: Callable[[], Reading]) -> Reading:
+        """`compute()`: a pass over every block of `pairs`, answered from their record when
+        they have one (`replay.RecordedPairs.remembered`); `call` names what the pass
+        depends on beyond the book, the ledger's points and the pair budget."""
+        if self._recorded is None:
+            return compute()
+        return self._recorded.remembered(call, kinds, compute)
 
     def suggestable(self, pairs: Iterable[tuple[str, str]]) -> list[Suggestion]:
         """These pairs (by id) scored as they stand, whatever the caps, leaving out any the
@@ -388,6 +397,12 @@ class Matchmaker:
     def _mostly_twins(self) -> bool:
         """Whether twins are most of the book (ten to a class or more): then ranking them as
         classes is quicker than widening a search that only finds more of them."""
+        if self._twins is False and self._recorded is not None:  # the answer alone, recorded
+            return bool(self._recorded.number(("mostly_twins", _TWINS_PER_CLASS),
+                                              lambda: float(self._count_twins())))
+        return self._count_twins()
+
+    def _count_twins(self) -> bool:
         twins = self._twin_classes()
         return twins is not None and len(twins.members) * _TWINS_PER_CLASS <= len(
             self.book.contacts)

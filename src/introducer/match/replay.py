@@ -10,6 +10,10 @@ not hold builds the real index (once, lazily) and is answered, and recorded, by 
 list is therefore exactly the one the index would give, whatever the ranking, `--top`,
 the caps or `--for` ask: the record only skips the work.
 
+A pass over every block (`today`'s shared pass: `remembered`) is recorded the same way,
+under a call its caller names (everything the pass depends on beyond the record's key),
+as its candidate list and its per-contact columns.
+
 An `after` argument (an earlier list handed back) is named by the digest of its
 contents, so any list, recorded or not, keys the same call the same way. The record
 holds numpy arrays and a JSON table of calls, never a pickle: it is read with
@@ -24,12 +28,12 @@ import json
 import struct
 from collections.abc import Callable, Iterator
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from introducer.book.cache import ENTRY_SUFFIX, Origin, origin_of, read_entry, write_entry
-from introducer.match.pairs import Candidates, FloatArray
+from introducer.match.pairs import Candidates, FloatArray, Reading
 from introducer.match.prepare import prepared_key
 from introducer.match.profile import PreparedBook
 
@@ -37,13 +41,13 @@ if TYPE_CHECKING:  # the index needs scipy: a run answered from its record never
     from introducer.match.index import PairIndex
 
 #: Changes whenever the record's layout, or what a call's arguments mean, changes.
-FORMAT = 1
+FORMAT = 2
 # Pairs a record keeps, at 16 bytes each (two int32 positions and a float64 total): the
 # lists of this run first, then those of earlier runs of the day while they fit.
 RECORD_PAIRS = 4_000_000
 
 Call = tuple[object, ...]  # the method's name, then its arguments (JSON values)
-Answer = Candidates | int | float
+Answer = Candidates | Reading | int | float
 
 
 def record_key(origin: Origin, prepared: PreparedBook, pair_budget: int | None) -> bytes:
@@ -133,9 +137,26 @@ class RecordedPairs:
             self._asked[call], self._new = found, True
         return found
 
+    def remembered(self, call: Call, kinds: tuple[type[np.generic], ...],
+                   compute: Callable[[], Reading]) -> Reading:
+        """A pass's reading, from the record if it holds one under `call` whose columns
+        are of `kinds`, one per contact; `compute` (which may read `exact_blocks`) otherwise."""
+        found = self._answer(call, lambda index: compute())
+        if not (isinstance(found, Reading) and len(found.columns) == len(kinds) and all(
+                column.dtype == kind and column.shape == (self.size,)
+                for column, kind in zip(found.columns, kinds, strict=True))):
+            found = compute()
+            self._asked[call], self._new = found, True
+        return found
+
+    def number(self, call: Call, compute: Callable[[], float]) -> float:
+        """A figure the ranking reads of the index (whether twins fill the book), under
+        `call`: from the record, or `compute` (which may build the index)."""
+        return self._number(call, lambda index: compute())
+
     def _number(self, call: Call, compute: Callable[[PairIndex], float]) -> float:
         found = self._answer(call, compute)
-        if isinstance(found, Candidates):
+        if not isinstance(found, int | float):
             found = compute(self._real())
             self._asked[call], self._new = found, True
         return found
@@ -203,31 +224,44 @@ class RecordedPairs:
 
 
 def encode(answers: dict[Call, Answer], size: int, limit: int = RECORD_PAIRS) -> bytes:
-    """The record: the calls as JSON, every list's pairs in three flat arrays (an `.npz`)."""
+    """The record: the calls as JSON, every list's pairs in three flat arrays, each
+    reading's columns in arrays of their own (`c0`, `c1`...: an `.npz`); a column costs
+    the pairs its bytes would hold."""
     calls: list[list[object]] = []
     lists: list[Candidates] = []
-    stored = 0
+    columns: dict[str, np.ndarray] = {}
+    stored = at = 0  # what the record costs so far, and the pairs it holds
     for call, answer in answers.items():
-        if isinstance(answer, Candidates):
-            if stored + len(answer) > limit:
-                continue
-            calls.append([list(call), {"at": stored, "pairs": len(answer),
-                                       "ceiling": answer.ceiling,
-                                       "unreached": answer.unreached}])
-            lists.append(answer)
-            stored += len(answer)
-        else:
+        if isinstance(answer, int | float):
             calls.append([list(call), {"number": answer}])
+            continue
+        found = answer.found if isinstance(answer, Reading) else answer
+        extra = answer.columns if isinstance(answer, Reading) else ()
+        cost = len(found) + sum(column.nbytes for column in extra) // 16
+        if stored + cost > limit:
+            continue
+        entry: dict[str, object] = {"at": at, "pairs": len(found),
+                                    "ceiling": found.ceiling, "unreached": found.unreached}
+        if isinstance(answer, Reading):
+            names = [f"c{len(columns) + k}" for k in range(len(extra))]
+            columns.update(zip(names, extra, strict=True))
+            entry["columns"] = names
+        calls.append([list(call), entry])
+        lists.append(found)
+        stored += cost
+        at += len(found)
     position = np.int32 if size < 2**31 else np.int64
 
     def flat(arrays: list[np.ndarray], kind: type) -> np.ndarray:
         return np.concatenate([a.astype(kind) for a in arrays]) if arrays else np.zeros(0, kind)
 
     out = io.BytesIO()
-    np.savez(out, calls=np.frombuffer(json.dumps(calls, default=_plain).encode(), dtype=np.uint8),
-             first=flat([c.first for c in lists], position),
-             second=flat([c.second for c in lists], position),
-             total=flat([c.total for c in lists], np.float64))
+    members: dict[str, Any] = {
+        "calls": np.frombuffer(json.dumps(calls, default=_plain).encode(), dtype=np.uint8),
+        "first": flat([c.first for c in lists], position),
+        "second": flat([c.second for c in lists], position),
+        "total": flat([c.total for c in lists], np.float64), **columns}
+    np.savez(out, **members)
     return out.getvalue()
 
 
@@ -245,6 +279,8 @@ def decode(data: bytes) -> dict[Call, Answer]:
         first = stored["first"].astype(np.int64)
         second = stored["second"].astype(np.int64)
         total = stored["total"].astype(np.float64)
+        columns = {name: stored[name] for name in stored.files if name.startswith("c")
+                   and name[1:].isdigit()}
     if not len(first) == len(second) == len(total):
         raise ValueError("the record's arrays differ in length")
     answers: dict[Call, Answer] = {}
@@ -259,6 +295,11 @@ def decode(data: bytes) -> dict[Call, Answer]:
         if at < 0 or pairs < 0 or at + pairs > len(total):
             raise ValueError("a recorded list lies outside the record")
         part = slice(at, at + pairs)
-        answers[tuple(call)] = Candidates(first[part], second[part], total[part],
-                                          float(answer["ceiling"]), float(answer["unreached"]))
+        found = Candidates(first[part], second[part], total[part],
+                           float(answer["ceiling"]), float(answer["unreached"]))
+        if "columns" in answer:
+            answers[tuple(call)] = Reading(found, tuple(columns[name]
+                                                        for name in answer["columns"]))
+        else:
+            answers[tuple(call)] = found
     return answers

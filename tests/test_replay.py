@@ -225,6 +225,32 @@ def test_a_record_that_is_no_record_is_rebuilt(book: Path) -> None:
         f"cache: read {record(book)}\n")
 
 
+def test_a_record_naming_contacts_the_book_lacks_is_rebuilt(book: Path) -> None:
+    """A record whose header and digest are whole, but whose pairs name contacts past the
+    end of the book (forged, or written for another book under the same key), is a miss:
+    the answer is computed afresh, never an index error."""
+    from introducer.book.cache import MAGIC, read_entry, write_entry
+    from introducer.match.replay import decode, encode
+
+    out = invoke("--book", book, "suggest")[1]
+    invoke("--book", book, "suggest")
+    data = record(book).read_bytes()
+    key = data[len(MAGIC):][:32]
+    answers = read_entry(record(book), key, lambda note: None, lambda raw: decode(raw, 300))
+    assert isinstance(answers, dict) and answers
+    for answer in answers.values():
+        if isinstance(answer, index.Candidates) and len(answer):
+            answer.first[0] = 300  # one past the last of the book's 300 contacts
+            break
+    else:
+        pytest.fail("the record holds no list of pairs")
+    write_entry(record(book), key, encode(answers, 300), lambda note: None)
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert (code, again) == (0, out)
+    assert f"cache: {record(book)} does not unpickle (ValueError); rebuilding it" in err
+    assert f"cache: wrote {record(book)}" in err and "Traceback" not in err
+
+
 def test_no_cache_neither_reads_nor_writes_the_record(book: Path) -> None:
     for _ in range(3):
         invoke("--no-cache", "--book", book, "suggest")
@@ -293,7 +319,7 @@ def test_a_record_gives_back_every_bit_it_was_given_and_keeps_to_its_size() -> N
                ("good_pass", 6400, 15.0): Reading(second, (
                    np.array([-np.inf, 0.1 + 0.2, 5e-324]), np.array([-1, 2**40, 0]),
                    np.array([0, 3, 1]), np.array([0.0, -0.0, 1e300])))}
-    back = decode(encode(answers, 100_000))
+    back = decode(encode(answers, 100_000), 100_000)
     assert back.keys() == answers.keys()
     for call, answer in answers.items():
         got = back[call]
@@ -310,12 +336,12 @@ def test_a_record_gives_back_every_bit_it_was_given_and_keeps_to_its_size() -> N
                 assert mine.dtype == theirs.dtype and mine.tobytes() == theirs.tobytes()
         else:
             assert got == answer and type(got) is type(answer)
-    kept = decode(encode(answers, 100_000, limit=3))
+    kept = decode(encode(answers, 100_000, limit=3), 100_000)
     assert list(kept) == [("candidates", 6400, 0, None), ("reachable",),
                           ("unreached_at", 22_361), ("deeper", 6400, "ab" * 32)]
     # The reading's four columns of three cost 96 bytes: 6 pairs, with its list's one.
     kept = decode(encode({("good_pass", 6400, 15.0): answers[("good_pass", 6400, 15.0)],
-                          **answers}, 100_000, limit=7))
+                          **answers}, 100_000, limit=7), 100_000)
     assert list(kept)[:2] == [("good_pass", 6400, 15.0), ("reachable",)]
     assert ("candidates", 6400, 0, None) not in kept
 

@@ -81,7 +81,9 @@ def recorded_pairs(prepared: PreparedBook, pair_budget: int | None,
     key = record_key(origin, prepared, pair_budget)
     target = origin.file.with_name(
         "pairs-" + origin.file.name.removeprefix("book-")).with_suffix(ENTRY_SUFFIX["pairs"])
-    found = read_entry(target, key, origin.tell, decode)  # `decode` gives a dict or raises
+    size = len(prepared.profiles)
+    found = read_entry(target, key, origin.tell,  # `decode` gives a dict or raises
+                       lambda data: decode(data, size))
     recorded = found if isinstance(found, dict) else None
     if recorded is not None:
         origin.tell(f"cache: read {target}")
@@ -91,7 +93,7 @@ def recorded_pairs(prepared: PreparedBook, pair_budget: int | None,
     def save(payload: bytes) -> None:
         write_entry(target, key, payload, origin.tell)
 
-    return RecordedPairs(len(prepared.profiles), recorded or {}, build,
+    return RecordedPairs(size, recorded or {}, build,
                          save if origin.hit else None)
 
 
@@ -272,8 +274,9 @@ def _plain(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not a call's argument")
 
 
-def decode(data: bytes) -> dict[Call, Answer]:
-    """The record's calls and answers; raises on anything that is not one (a miss)."""
+def decode(data: bytes, size: int) -> dict[Call, Answer]:
+    """The record's calls and answers for a book of `size` contacts; raises on anything
+    that is not one (a miss), such as a pair naming a contact the book does not have."""
     with np.load(io.BytesIO(data), allow_pickle=False) as stored:
         calls = json.loads(stored["calls"].tobytes())
         first = stored["first"].astype(np.int64)
@@ -283,6 +286,9 @@ def decode(data: bytes) -> dict[Call, Answer]:
                    and name[1:].isdigit()}
     if not len(first) == len(second) == len(total):
         raise ValueError("the record's arrays differ in length")
+    if len(first) and (min(first.min(), second.min()) < 0
+                       or max(first.max(), second.max()) >= size):
+        raise ValueError("the record names a contact the book does not have")
     answers: dict[Call, Answer] = {}
     for call, answer in calls:
         if "number" in answer:

@@ -52,6 +52,7 @@ def test_bench_large_reports_both_commands_and_their_peak_memory(tmp_path: Path)
     assert "contacts-120.yaml" in out and "reused" in out
     assert "warm suggest --top 50" in out and "warm suggest --for " in out
     assert out.count("GB peak, target met") == 2
+    assert "the top 50: exact (proven)" in out
 
 
 def test_the_book_is_written_in_pieces_exactly_as_dumped_whole(

@@ -23,6 +23,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -114,7 +115,9 @@ def validated_piece(data: bytes, file: str, piece: _Piece) -> list[Validated] | 
 def idle_cores() -> int:
     """Processes worth running: one per idle core, as `make -l` judges it (the load
     average). On a busy machine a second process only adds the pickling: the cores are
-    taken, and a scheduler that shares them out per session gives it no more time."""
+    taken, and a scheduler that shares them out per session gives it no more time.
+    The average lags, though: a command started just after another ended finds it near
+    one with nothing running, so what runs right now (this process aside) caps it."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -123,7 +126,20 @@ def idle_cores() -> int:
         busy = os.getloadavg()[0]
     except OSError:  # the load average is unknown
         busy = 0.0
+    running = running_now()
+    if running is not None:
+        busy = min(busy, running - 1)
     return max(1, min(cores, int(cores - busy + 0.5)))
+
+
+def running_now(loadavg: str = "/proc/loadavg") -> int | None:
+    """Threads runnable this instant, this one included (the fourth field of Linux's
+    `/proc/loadavg`, `running/total`); None where there is no such file."""
+    try:
+        fields = Path(loadavg).read_text(encoding="ascii").split()
+        return max(1, int(fields[3].split("/")[0]))
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _layout(data: bytes, workers: int) -> tuple[bytes, list[_Piece]] | None:

@@ -18,8 +18,9 @@ import datetime as dt
 import hashlib
 import io
 import pickle
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard, TypeVar
 
 from introducer.book.cache import dumps, origin_of, read_entry, write_entry
 from introducer.book.knowledge import TriggerEvents, adopt_tables
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from introducer.book.cache import Origin
     from introducer.match.features import Block
 
+T = TypeVar("T")
+
 #: Changes whenever what a PreparedBook holds changes shape.
 FORMAT = 3
 
@@ -41,19 +44,11 @@ def prepare_book(book: Book, *, today: dt.date,
     origin = origin_of(book)
     if origin is None:
         return PreparedBook(book, today=today, history=history)
-    key = prepared_key(origin, today)
-    target = _beside(origin, "prepared")
-    found = read_entry(target, key, origin.tell, lambda data: _load(data, book))
-    if isinstance(found, PreparedBook):
-        origin.tell(f"cache: read {target}")
-        return found.with_history(history)
-    if found is not None:
-        origin.tell(f"cache: {target} holds no prepared book; rebuilding it")
-    prepared = PreparedBook(book, today=today)
-    if origin.hit:
-        payload = dumps(prepared, lambda value: _dump(value, book), origin.tell)
-        if payload is not None:
-            write_entry(target, key, payload, origin.tell)
+    prepared = _kept_beside(
+        origin, "prepared", prepared_key(origin, today),
+        load=lambda data: _load(data, book), holds=_is_prepared,
+        missing="no prepared book; rebuilding it",
+        build=lambda: PreparedBook(book, today=today), dump=lambda value: _dump(value, book))
     return prepared if history is NO_HISTORY else prepared.with_history(history)
 
 
@@ -73,19 +68,38 @@ def feature_blocks_of(prepared: PreparedBook) -> list[Block]:
     # Pickled sparse arrays are scipy's own objects: another scipy or numpy is a miss.
     key = _day_key(origin, b"blocks %s %s" % (scipy.__version__.encode(),
                                                numpy.__version__.encode()), prepared.today)
-    target = _beside(origin, "blocks")
-    found = read_entry(target, key, origin.tell, pickle.loads)
-    if isinstance(found, list) and all(isinstance(block, Block) for block in found):
+
+    def holds(found: object) -> TypeGuard[list[Block]]:
+        return isinstance(found, list) and all(isinstance(block, Block) for block in found)
+
+    return _kept_beside(
+        origin, "blocks", key, load=pickle.loads, holds=holds,
+        missing="no feature blocks; rebuilding them", build=lambda: feature_blocks(prepared),
+        dump=lambda value: pickle.dumps(value, protocol=5))
+
+
+def _kept_beside(origin: Origin, kind: str, key: bytes, *, load: Callable[[bytes], object],
+                 holds: Callable[[object], TypeGuard[T]], missing: str,
+                 build: Callable[[], T], dump: Callable[[T], bytes]) -> T:
+    """The value the entry of `kind` beside the book's holds under `key`, else `build()`'s,
+    written there when the book came back from its cache (its second command)."""
+    target = _beside(origin, kind)
+    found = read_entry(target, key, origin.tell, load)
+    if holds(found):
         origin.tell(f"cache: read {target}")
         return found
     if found is not None:
-        origin.tell(f"cache: {target} holds no feature blocks; rebuilding them")
-    blocks = feature_blocks(prepared)
+        origin.tell(f"cache: {target} holds {missing}")
+    value = build()
     if origin.hit:
-        payload = dumps(blocks, lambda value: pickle.dumps(value, protocol=5), origin.tell)
+        payload = dumps(value, dump, origin.tell)
         if payload is not None:
             write_entry(target, key, payload, origin.tell)
-    return blocks
+    return value
+
+
+def _is_prepared(found: object) -> TypeGuard[PreparedBook]:
+    return isinstance(found, PreparedBook)
 
 
 def prepared_key(origin: Origin, today: dt.date) -> bytes:

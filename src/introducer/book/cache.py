@@ -160,8 +160,8 @@ def _through_cache(path: Path, load: Callable[[], T], whole: Callable[[T], Book 
         book = fresh
 
         def write() -> bool:
-            payload = dumps(dataclasses.replace(book, path=Path()), pickle.dumps, tell)
-            return payload is not None and write_entry(target, key, payload, tell)
+            return store(target, key, dataclasses.replace(book, path=Path()), pickle.dumps,
+                         tell)
 
         # A big book's entry is written by a child on an idle core while this process
         # matches (`aside.py`); its origin is then what the entry will hold.
@@ -282,6 +282,14 @@ def dumps(value: T, pickler: Callable[[T], bytes], tell: Tell) -> bytes | None:
     except Exception as error:  # never a traceback: no cache is only slower
         tell(f"cache: not written ({type(error).__name__}: {error})")
         return None
+
+
+def store(target: Path, key: bytes, value: T, pickler: Callable[[T], bytes], tell: Tell
+          ) -> bool:
+    """`value`, pickled by `pickler`, written as the entry for `key` (False, told, if it
+    could not be pickled or written)."""
+    payload = dumps(value, pickler, tell)
+    return payload is not None and write_entry(target, key, payload, tell)
 
 
 def write_entry(target: Path, key: bytes, payload: bytes, tell: Tell) -> bool:

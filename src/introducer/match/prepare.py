@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard, TypeVar
 
-from introducer.book.cache import dumps, origin_of, read_entry, write_entry
+from introducer.book.cache import origin_of, read_entry, store
 from introducer.book.knowledge import TriggerEvents, adopt_tables
 from introducer.book.model import Book
 from introducer.match.history import NO_HISTORY, HistoryView
@@ -92,9 +92,7 @@ def _kept_beside(origin: Origin, kind: str, key: bytes, *, load: Callable[[bytes
         origin.tell(f"cache: {target} holds {missing}")
     value = build()
     if origin.hit:
-        payload = dumps(value, dump, origin.tell)
-        if payload is not None:
-            write_entry(target, key, payload, origin.tell)
+        store(target, key, value, dump, origin.tell)
     return value
 
 

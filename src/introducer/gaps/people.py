@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from introducer.match.profile import SHARED_FIELDS
 if TYPE_CHECKING:
     from introducer.match.profile import PreparedBook
     from introducer.match.rank import Matchmaker
+    from introducer.match.score import PairScorer
 
 #: At most this many stale relationships are listed: the ones worth a call first.
 STALE_LIMIT = 10
@@ -50,8 +52,10 @@ class Isolated:
     unshared: tuple[str, ...]
 
 
-def isolated(prepared: PreparedBook, found: Potential, good_score: float) -> list[Isolated]:
-    """Introducible contacts whose best match is below `good_score`, in book order."""
+def isolated(scorer: PairScorer, found: Potential, good_score: float) -> list[Isolated]:
+    """Introducible contacts whose best match is below `good_score`, in book order, each
+    best match scored as `explain` scores it (`_shown_score`)."""
+    prepared = scorer.prepared
     contacts = prepared.book.contacts
     result = []
     for row, profile in enumerate(prepared.profiles):
@@ -61,11 +65,17 @@ def isolated(prepared: PreparedBook, found: Potential, good_score: float) -> lis
         # Above the rounding of sums that cancel (a competitor's shared points taken off
         # again leave 4e-16 in one order of adding and 0 in another): a real match.
         has_match = found.partner[row] >= 0 and found.best[row] > SHARES_SOMETHING
+        partner = int(found.partner[row])
         result.append(isolated_one(
-            prepared, row,
-            round(float(found.best[row]), 2) if has_match else None,
-            contacts[int(found.partner[row])] if has_match else None))
+            prepared, row, _shown_score(scorer, row, partner) if has_match else None,
+            contacts[partner] if has_match else None))
     return result
+
+
+def _shown_score(scorer: PairScorer, first: int, second: int) -> float:
+    """A pair's score as every list and `explain` show it, the sum of its rounded reasons:
+    the candidate search's total, rounded once, can be 0.01 off it (30.47 for 30.46)."""
+    return scorer.score_pair(first, second).score
 
 
 def isolated_one(prepared: PreparedBook, row: int, best: float | None,
@@ -141,6 +151,16 @@ def relationships(prepared: PreparedBook, found: Potential, today: dt.date,
     return result
 
 
+def shown(relationship: Relationship, scorer: PairScorer) -> Relationship:
+    """`relationship` with its best match scored as `explain` scores it (`_shown_score`):
+    only the few relationships a report shows are rescored, not every one ranked."""
+    if relationship.best_with is None:
+        return relationship
+    index_of = scorer.prepared.index_of
+    return dataclasses.replace(relationship, best=_shown_score(
+        scorer, index_of[relationship.contact.id], index_of[relationship.best_with.id]))
+
+
 def stale(ranked: Sequence[Relationship], limit: int = STALE_LIMIT) -> list[Relationship]:
     """The most useful relationships gone quiet, most worth first."""
     return [r for r in ranked if r.stale][:limit]
@@ -167,4 +187,5 @@ def week_focus(matchmaker: Matchmaker, touched: Mapping[str, dt.date],
     prepared = matchmaker.prepared
     if found is None:
         found = potential(matchmaker.pairs, GOOD_SCORE, good_only=True)
-    return focus(relationships(prepared, found, prepared.today, touched))
+    chosen = focus(relationships(prepared, found, prepared.today, touched))
+    return None if chosen is None else shown(chosen, matchmaker.scorer)

@@ -18,6 +18,7 @@ from introducer.gaps.people import (
     focus,
     isolated,
     relationships,
+    shown,
     stale,
 )
 from introducer.gaps.potential import potential
@@ -46,13 +47,14 @@ def find_gaps(matchmaker: Matchmaker, touched: Mapping[str, dt.date],
     held = holders(prepared)
     found = potential(matchmaker.pairs, good_score)
     ranked = relationships(prepared, found, prepared.today, touched)
+    chosen = focus(ranked)
     return Gaps(
         good_score=good_score,
         events=tuple(event_voids(prepared, held)),
         passive=tuple(passive_only(prepared, held)),
         asks=tuple(open_asks(prepared, held)),
-        isolated=tuple(isolated(prepared, found, good_score)),
-        stale=tuple(stale(ranked)),
+        isolated=tuple(isolated(matchmaker.scorer, found, good_score)),
+        stale=tuple(shown(r, matchmaker.scorer) for r in stale(ranked)),
         balance=balance(prepared.book),
-        focus=focus(ranked),
+        focus=None if chosen is None else shown(chosen, matchmaker.scorer),
     )

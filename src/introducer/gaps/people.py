@@ -72,6 +72,14 @@ def isolated(scorer: PairScorer, found: Potential, good_score: float) -> list[Is
     return result
 
 
+def _two_decimals(figure: float) -> float:
+    """A sum of pair totals to two decimals, the same whatever order it was added in: the
+    pair sources add the same totals in different orders, which moves the last bit, and
+    a sum that lands on a half cent (20.955) would round up from one and down from the
+    other; at nine decimals first, both are the same float."""
+    return round(round(figure, 9), 2) + 0.0
+
+
 def _shown_score(scorer: PairScorer, first: int, second: int) -> float:
     """A pair's score as every list and `explain` show it, the sum of its rounded reasons:
     the candidate search's total, rounded once, can be 0.01 off it (30.47 for 30.46)."""
@@ -144,8 +152,8 @@ def relationships(prepared: PreparedBook, found: Potential, today: dt.date,
         days = (today - last).days if last is not None else None
         partner = int(found.partner[row])
         result.append(Relationship(
-            contact, int(found.good[row]), round(float(found.worth[row]), 2),
-            contacts[partner] if partner >= 0 else None, round(float(found.best[row]), 2),
+            contact, int(found.good[row]), _two_decimals(float(found.worth[row])),
+            contacts[partner] if partner >= 0 else None, _two_decimals(float(found.best[row])),
             contact.closeness, last, days, days is not None and days > stale_days))
     result.sort(key=lambda r: (-r.worth, r.contact.id))
     return result

@@ -43,6 +43,11 @@ def prepared(book: Path) -> Path:
     return cache_file(book, "prepared")
 
 
+def pairs(book: Path) -> Path:
+    """The record of the book's candidate pairs, written once the book is read back."""
+    return cache_file(book, "pairs")
+
+
 def test_warm_output_is_byte_identical_to_cold_in_real_processes(book: Path,
                                                                  tmp_path: Path) -> None:
     runs = iter(range(100))
@@ -73,10 +78,13 @@ def test_verbose_says_whether_the_cache_answered(book: Path) -> None:
     assert code == 0 and again == out
     assert err == (f"cache: read {cached(book)}\n"
                    f"cache: none yet at {prepared(book)}\n"
-                   f"cache: wrote {prepared(book)}\n")
+                   f"cache: wrote {prepared(book)}\n"
+                   f"cache: none yet at {pairs(book)}\n"
+                   f"cache: wrote {pairs(book)}\n")
     code, again, err = invoke("--verbose", "--book", book, "suggest")
     assert code == 0 and again == out
-    assert err == f"cache: read {cached(book)}\ncache: read {prepared(book)}\n"
+    assert err == (f"cache: read {cached(book)}\ncache: read {prepared(book)}\n"
+                   f"cache: read {pairs(book)}\n")
 
 
 def test_the_cache_file_is_private_and_so_is_its_folder(book: Path) -> None:
@@ -281,8 +289,8 @@ def test_a_spoilt_prepared_entry_is_rebuilt(book: Path) -> None:
     code, again, err = invoke("--verbose", "--book", book, "suggest")
     assert (code, again) == (0, out[0])
     assert f"cache: {prepared(book)} is corrupt; rebuilding it" in err
-    assert invoke("--verbose", "--book", book, "suggest")[2].endswith(
-        f"cache: read {prepared(book)}\n")
+    assert f"cache: read {prepared(book)}\n" in invoke("--verbose", "--book", book,
+                                                       "suggest")[2]
 
 
 def test_the_prepared_entry_carries_the_knowledge_tables(

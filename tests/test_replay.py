@@ -21,6 +21,8 @@ from introducer.cli.app import app
 from introducer.match import index
 from introducer.match.rank import Matchmaker
 from introducer.match.replay import RecordedPairs
+from introducer.match.score import PairScorer
+from introducer.match.small import ScoredPairs
 from tests.test_cache import _flip_last_byte, _foreign, _other_key, _truncate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -364,3 +366,57 @@ def test_a_first_list_that_falls_short_asks_about_twins_from_the_record(
         asked.clear()
         assert warm.suggest(top=3, per_person=1) == expected
     assert isinstance(warm.pairs, RecordedPairs) and not warm.pairs.built and not asked
+
+
+def test_a_small_book_is_answered_from_its_record_too(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A personal book's pairs are scored one by one (`small.py`), not indexed; warm, they
+    come from the record instead, and suggest, --for and today print what --no-cache does."""
+    book = tmp_path / "contacts.yaml"
+    book.write_bytes((ROOT / "contacts.yaml.example").read_bytes())
+    state = tmp_path / "state.sqlite3"
+    asked = [["suggest"], ["suggest", "--top", "50", "--format", "json"],
+             ["suggest", "--for", "sofia"], ["today", "--format", "json"]]
+
+    def run(args: list[str], *flags: str) -> tuple[int, str, str]:
+        state.unlink(missing_ok=True)  # each from an empty ledger: today marks what it shows
+        return invoke(*flags, "--book", book, "--state", state, *args)
+
+    fresh = [run(args, "--no-cache") for args in asked]
+    assert all(code == 0 and out for code, out, _ in fresh)
+    for _ in range(2):  # the book cached, then read back (the record written)
+        for args in asked:
+            run(args)
+    assert record(book).is_file()
+
+    def scored_again(scorer: object) -> None:
+        raise AssertionError("a warm run scored the pairs again")
+
+    monkeypatch.setattr(ScoredPairs, "scored", scored_again)
+    for args, expected in zip(asked, fresh, strict=True):
+        assert run(args) == expected, args
+
+
+def test_the_index_and_a_small_books_scoring_never_read_each_others_record(
+        book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both give the same ranking, but not the same answer to every call (a ceiling, a
+    bound): each reads only a record its own kind wrote, so the first run after the
+    other kind wrote it searches afresh."""
+    scorings: list[int] = []
+    scored = ScoredPairs.scored
+
+    def counted(scorer: PairScorer) -> ScoredPairs:
+        scorings.append(1)
+        return scored(scorer)
+
+    monkeypatch.setattr(ScoredPairs, "scored", counted)
+    expected = Matchmaker(load_book_cached(book), today=TODAY).suggest(top=40)  # cached
+    for turn, small_book in enumerate((0, 1_000, 0, 1_000)):
+        searched = []
+        for _ in range(3):
+            scorings.clear()
+            warm = Matchmaker(load_book_cached(book), today=TODAY, small_book=small_book)
+            assert warm.suggest(top=40) == expected
+            pairs = warm.pairs
+            searched.append(pairs.built if isinstance(pairs, RecordedPairs) else bool(scorings))
+        assert searched == [True, False, False], turn

@@ -163,8 +163,11 @@ class Matchmaker:
         contacts every pair scored one by one (same pairs and totals, no scipy)."""
         if self._pairs is None:
             if len(self.book.contacts) <= self._small_book:
+                from introducer.match.replay import scored_pairs_of
+
                 with collector_paused():
-                    self._pairs = ScoredPairs(self.scorer)
+                    self._pairs = scored_pairs_of(self.prepared,
+                                                  lambda: ScoredPairs.scored(self.scorer))
             else:
                 from introducer.match.replay import recorded_pairs
 

@@ -27,7 +27,6 @@ import io
 import json
 import struct
 from collections.abc import Callable, Iterator
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,8 +35,11 @@ from introducer.book.cache import ENTRY_SUFFIX, Origin, origin_of, read_entry, w
 from introducer.match.pairs import Candidates, FloatArray, Reading
 from introducer.match.prepare import prepared_key
 from introducer.match.profile import PreparedBook
+from introducer.match.small import ScoredPairs
 
 if TYPE_CHECKING:  # the index needs scipy: a run answered from its record never imports it
+    from pathlib import Path
+
     from introducer.match.index import PairIndex
 
 #: Changes whenever the record's layout, or what a call's arguments mean, changes.
@@ -50,13 +52,17 @@ Call = tuple[object, ...]  # the method's name, then its arguments (JSON values)
 Answer = Candidates | Reading | int | float
 
 
-def record_key(origin: Origin, prepared: PreparedBook, pair_budget: int | None) -> bytes:
-    """Everything the index's answers depend on: the prepared book's key (the book's bytes,
-    this code, the day), numpy's and scipy's versions (the products' order), the pair
-    budget and the ledger's per-person points."""
-    digest = hashlib.sha256(b"pairs %d\0" % FORMAT + prepared_key(origin, prepared.today))
-    for name in ("numpy", "scipy"):
-        digest.update(_version(name).encode() + b"\0")
+def record_key(origin: Origin, prepared: PreparedBook, pair_budget: int | None,
+               source: str = "index") -> bytes:
+    """Everything the answers depend on: which source gives them (`source`: the index, or
+    a small book's pairs scored one by one), the prepared book's key (the book's bytes,
+    this code, the day), numpy's version and the index's scipy's (the products' order),
+    the pair budget and the ledger's per-person points."""
+    digest = hashlib.sha256(b"pairs %d %s\0" % (FORMAT, source.encode())
+                            + prepared_key(origin, prepared.today))
+    digest.update(np.__version__.encode() + b"\0")
+    if source == "index":  # scipy's version without importing it: 3 ms of metadata
+        digest.update(_version("scipy").encode() + b"\0")
     digest.update(repr(pair_budget).encode() + b"\0")
     for terms in (prepared.penalty, prepared.bonus):
         digest.update(np.ascontiguousarray(terms, dtype=np.float64).tobytes())
@@ -64,10 +70,17 @@ def record_key(origin: Origin, prepared: PreparedBook, pair_budget: int | None) 
 
 
 def _version(package: str) -> str:
+    from importlib import metadata
+
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "none"
+
+
+def _record_file(origin: Origin) -> Path:
+    return origin.file.with_name(
+        "pairs-" + origin.file.name.removeprefix("book-")).with_suffix(ENTRY_SUFFIX["pairs"])
 
 
 def recorded_pairs(prepared: PreparedBook, pair_budget: int | None,
@@ -79,8 +92,7 @@ def recorded_pairs(prepared: PreparedBook, pair_budget: int | None,
     if origin is None:
         return None
     key = record_key(origin, prepared, pair_budget)
-    target = origin.file.with_name(
-        "pairs-" + origin.file.name.removeprefix("book-")).with_suffix(ENTRY_SUFFIX["pairs"])
+    target = _record_file(origin)
     size = len(prepared.profiles)
     found = read_entry(target, key, origin.tell,  # `decode` gives a dict or raises
                        lambda data: decode(data, size))
@@ -95,6 +107,31 @@ def recorded_pairs(prepared: PreparedBook, pair_budget: int | None,
 
     return RecordedPairs(size, recorded or {}, build,
                          save if origin.hit else None)
+
+
+def scored_pairs_of(prepared: PreparedBook, build: Callable[[], ScoredPairs]) -> ScoredPairs:
+    """A small book's pairs scored one by one (`build`), or the lists an earlier run
+    recorded of them: every call a `ScoredPairs` answers comes from those two lists, so
+    a warm run answers them all, `today`'s pass over every pair too, without scoring a
+    pair. Recorded the first time the book comes back from its cache, as the index's
+    answers are."""
+    origin = origin_of(prepared.book)
+    if origin is None:
+        return build()
+    key = record_key(origin, prepared, None, "scored")
+    target = _record_file(origin)
+    size = len(prepared.profiles)
+    found = read_entry(target, key, origin.tell, lambda data: decode(data, size))
+    if isinstance(found, dict):
+        connected, rough = found.get(("connected",)), found.get(("rough",))
+        if isinstance(connected, Candidates) and isinstance(rough, Candidates):
+            origin.tell(f"cache: read {target}")
+            return ScoredPairs(size, connected, rough)
+    pairs = build()
+    if origin.hit:
+        write_entry(target, key, encode({("connected",): pairs.connected,
+                                         ("rough",): pairs.rough}, size), origin.tell)
+    return pairs
 
 
 class RecordedPairs:

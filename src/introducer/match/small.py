@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from introducer.match.pairs import Candidates, FloatArray, leading, no_candidates
+from introducer.match.pairs import BoolArray, Candidates, FloatArray, leading, no_candidates
 from introducer.match.score import PairScorer
 
 # Measured on generated books (docs/benchmarks.md, "A personal book"): building the pairs
@@ -26,18 +26,35 @@ def _candidates(first: list[int], second: list[int], total: list[float]) -> Cand
                       np.array(total, dtype=np.float64))
 
 
-class ScoredPairs:
-    """Every connected pair of a small book with its exact total; a `PairSource`."""
+def _including(pairs: Candidates, focus: int) -> BoolArray:
+    mine: BoolArray = (pairs.first == focus) | (pairs.second == focus)
+    return mine
 
-    def __init__(self, scorer: PairScorer) -> None:
+
+class ScoredPairs:
+    """Every connected pair of a small book with its exact total; a `PairSource`.
+
+    `connected` holds those pairs with their exact totals and `rough` the same pairs with
+    their rough totals (the index's, which name the runners-up), both in the order of the
+    scoring loop; a warm run reads both back from the record (`replay.scored_pairs_of`).
+    """
+
+    def __init__(self, size: int, connected: Candidates, rough: Candidates) -> None:
+        self.size = size
+        self.connected = connected
+        self.rough = rough
+
+    @classmethod
+    def scored(cls, scorer: PairScorer) -> ScoredPairs:
+        """Every pair of introducible contacts scored one by one."""
         prepared = scorer.prepared
-        self.size = len(prepared.profiles)
+        size = len(prepared.profiles)
         introducible = [p.contact.introduce for p in prepared.profiles]
-        people = [i for i in range(self.size) if introducible[i]]
+        people = [i for i in range(size) if introducible[i]]
         first: list[int] = []
         second: list[int] = []
         total: list[float] = []
-        rough: list[tuple[int, int, float]] = []
+        rough: list[float] = []
         for k, i in enumerate(people):
             for j in people[k + 1:]:
                 if (i, j) in prepared.avoided:
@@ -45,15 +62,11 @@ class ScoredPairs:
                 book, exact = scorer.index_totals(i, j)
                 if book == 0.0:
                     continue  # nothing in common: no column of the index proposes it
-                rough.append((i, j, book))
                 first.append(i)
                 second.append(j)
                 total.append(exact)
-        self._all = _candidates(first, second, total)
-        self._rough: dict[int, list[tuple[int, int, float]]] = {}
-        for pair in rough:
-            self._rough.setdefault(pair[0], []).append(pair)
-            self._rough.setdefault(pair[1], []).append(pair)
+                rough.append(book)
+        return cls(size, _candidates(first, second, total), _candidates(first, second, rough))
 
     @property
     def reachable(self) -> int:
@@ -69,7 +82,7 @@ class ScoredPairs:
         """Every connected pair, or with `keep` the `keep` best (`ceiling` bounds the rest;
         `reach` and `after` are the index's and mean nothing here: no pair goes
         unproposed)."""
-        found = self._all
+        found = self.connected
         if keep is None or len(found) <= keep:
             return found
         order = np.argpartition(-found.total, keep - 1)
@@ -83,21 +96,20 @@ class ScoredPairs:
 
     def partners(self, focus: int) -> Candidates:
         """Every connected pair including `focus`, with its exact total."""
-        return self._all.subset((self._all.first == focus) | (self._all.second == focus))
+        return self.connected.subset(_including(self.connected, focus))
 
     def rough_partners(self, focus: int, *, least: float = -np.inf,
                        best: int | None = None) -> Candidates:
         """Connected pairs including `focus`, with their rough totals (`rough_total`):
         those of at least `least`, the `best` leading (`pairs.leading`)."""
-        pairs = self._rough.get(focus)
-        if not pairs:
+        mine = _including(self.rough, focus)
+        if not mine.any():
             return no_candidates()
-        return leading(_candidates([a for a, _, _ in pairs], [b for _, b, _ in pairs],
-                                   [total for _, _, total in pairs]), least, best)
+        return leading(self.rough.subset(mine), least, best)
 
     def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
         """All candidates in one block, less those below both their contacts' floors."""
-        found = self._all
+        found = self.connected
         if floor is not None and len(found):
             found = found.subset((found.total >= floor[found.first])
                                  | (found.total >= floor[found.second]))

@@ -222,7 +222,7 @@ def test_a_record_that_is_no_record_is_rebuilt(book: Path) -> None:
     write_entry(record(book), data[len(MAGIC):][:32], b"not a record", lambda note: None)
     code, again, err = invoke("--verbose", "--book", book, "suggest")
     assert (code, again) == (0, out)
-    assert f"cache: {record(book)} does not unpickle (" in err
+    assert f"cache: {record(book)} does not read back (" in err
     assert invoke("--verbose", "--book", book, "suggest")[2].endswith(
         f"cache: read {record(book)}\n")
 
@@ -249,7 +249,8 @@ def test_a_record_naming_contacts_the_book_lacks_is_rebuilt(book: Path) -> None:
     write_entry(record(book), key, encode(answers, 300), lambda note: None)
     code, again, err = invoke("--verbose", "--book", book, "suggest")
     assert (code, again) == (0, out)
-    assert f"cache: {record(book)} does not unpickle (ValueError); rebuilding it" in err
+    assert (f"cache: {record(book)} does not read back (ValueError: the record names a "
+            "contact the book does not have); rebuilding it") in err
     assert f"cache: wrote {record(book)}" in err and "Traceback" not in err
 
 

@@ -231,8 +231,15 @@ def read_entry(target: Path, key: bytes, tell: Tell,
         with collector_paused():
             return unpickle(data[_PREFIX:])
     except Exception as error:  # a bad pickle can raise anything; it only means a miss
-        tell(f"cache: {target} does not unpickle ({type(error).__name__}); rebuilding it")
+        tell(f"cache: {target} does not read back ({_why(error)}); rebuilding it")
         return None
+
+
+def _why(error: Exception) -> str:
+    """The error's kind and the first line of what it says, cut short: a forged entry
+    chooses that text, and --verbose shows one line."""
+    said = str(error).splitlines()[0][:120] if str(error) else ""
+    return f"{type(error).__name__}: {said}" if said else type(error).__name__
 
 
 def _untrusted(info: os.stat_result) -> str | None:

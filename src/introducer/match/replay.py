@@ -27,7 +27,7 @@ import io
 import json
 import struct
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 import numpy as np
 
@@ -50,6 +50,7 @@ RECORD_PAIRS = 4_000_000
 
 Call = tuple[object, ...]  # the method's name, then its arguments (JSON values)
 Answer = Candidates | Reading | int | float
+A = TypeVar("A", Candidates, Reading, float)
 
 
 def record_key(origin: Origin, prepared: PreparedBook, pair_budget: int | None,
@@ -134,6 +135,14 @@ def scored_pairs_of(prepared: PreparedBook, build: Callable[[], ScoredPairs]) ->
     return pairs
 
 
+def _is_list(found: Answer) -> TypeGuard[Candidates]:
+    return isinstance(found, Candidates)
+
+
+def _is_number(found: Answer) -> TypeGuard[float]:
+    return isinstance(found, int | float)
+
+
 class RecordedPairs:
     """A `PairSource` that answers from a record, and from the real index (built on the
     first call the record does not hold) otherwise, recording what it answers."""
@@ -159,46 +168,41 @@ class RecordedPairs:
             self._index = self._build()
         return self._index
 
-    def _answer(self, call: Call, compute: Callable[[PairIndex], Answer]) -> Answer:
+    def _fitting(self, call: Call, compute: Callable[[], A],
+                 fits: Callable[[Answer], TypeGuard[A]]) -> A:
+        """The answer to `call`: this run's, the record's if it is of the kind the call
+        gives (a record may not fit its call), else `compute()`'s, kept for the record."""
         found = self._asked.get(call)
         if found is None:
             found = self._recorded.get(call)
-        if found is None:
-            found = compute(self._real())
+        if found is None or not fits(found):
+            found = compute()
             self._new = True
         self._asked[call] = found
         return found
 
     def _pairs(self, call: Call, compute: Callable[[PairIndex], Candidates]) -> Candidates:
-        found = self._answer(call, compute)
-        if not isinstance(found, Candidates):  # a record that does not fit its call
-            found = compute(self._real())
-            self._asked[call], self._new = found, True
-        return found
+        return self._fitting(call, lambda: compute(self._real()), _is_list)
 
     def remembered(self, call: Call, kinds: tuple[type[np.generic], ...],
                    compute: Callable[[], Reading]) -> Reading:
         """A pass's reading, from the record if it holds one under `call` whose columns
         are of `kinds`, one per contact; `compute` (which may read `exact_blocks`) otherwise."""
-        found = self._answer(call, lambda index: compute())
-        if not (isinstance(found, Reading) and len(found.columns) == len(kinds) and all(
+
+        def fits(found: Answer) -> TypeGuard[Reading]:
+            return isinstance(found, Reading) and len(found.columns) == len(kinds) and all(
                 column.dtype == kind and column.shape == (self.size,)
-                for column, kind in zip(found.columns, kinds, strict=True))):
-            found = compute()
-            self._asked[call], self._new = found, True
-        return found
+                for column, kind in zip(found.columns, kinds, strict=True))
+
+        return self._fitting(call, compute, fits)
 
     def number(self, call: Call, compute: Callable[[], float]) -> float:
         """A figure the ranking reads of the index (whether twins fill the book), under
         `call`: from the record, or `compute` (which may build the index)."""
-        return self._number(call, lambda index: compute())
+        return self._fitting(call, compute, _is_number)
 
     def _number(self, call: Call, compute: Callable[[PairIndex], float]) -> float:
-        found = self._answer(call, compute)
-        if not isinstance(found, int | float):
-            found = compute(self._real())
-            self._asked[call], self._new = found, True
-        return found
+        return self._fitting(call, lambda: compute(self._real()), _is_number)
 
     def _named(self, found: Candidates | None) -> str | None:
         """An `after` argument, named by its contents (kept by identity once digested)."""

@@ -34,9 +34,13 @@ def column_nnz(matrix: Matrix) -> IntArray:
 
 
 def column_max(matrix: Matrix) -> FloatArray:
-    """Largest absolute value per column (0 for an empty column)."""
+    """Largest absolute value per column (0 for an empty column): by column once the
+    matrix is turned (`np.maximum.at` over the rows' entries took 0.2 s at 100k)."""
     out = np.zeros(matrix.shape[1], dtype=np.float64)
-    np.maximum.at(out, matrix.indices, np.abs(matrix.data))
+    by_column = sp.csc_array(matrix)
+    held = np.flatnonzero(np.diff(by_column.indptr))
+    if len(held):
+        out[held] = np.maximum.reduceat(np.abs(by_column.data), by_column.indptr[held])
     return out
 
 
@@ -235,6 +239,11 @@ class ColumnLayout:
             asks.append(_row_reduce(ask, one_hot))
             provides.append(_row_reduce(provide, one_hot))
         return ExcludedBounds(shared, tuple(asks), tuple(provides))
+
+    def mirrored(self, columns: IntArray) -> BoolArray:
+        """Which of `columns` are an asking column's mirror (L holds the providers)."""
+        found: BoolArray = self._role[columns] == _MIRROR
+        return found
 
     def worth(self) -> FloatArray:
         """The most each non-proposing column can give one pair."""

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import scipy.sparse as sp
 
+from introducer.match import askers, forked
 from introducer.match.columns import (
     BoolArray,
     ColumnLayout,
@@ -67,6 +68,9 @@ REACH_PAIR_LIMIT = 250_000_000
 # rest can no longer make a pair rank, and the partial products it may spend.
 _DEEP_WORTH = (16.0, 8.0, 4.0, 2.0, 1.0, 0.5, 0.25, 0.0)
 DEEP_PRODUCT_LIMIT = 1_000_000_000
+# Added to a bound summed in another order than the one it must not fall below: totals are
+# at most a few thousand points, where float64 rounds at 1e-12.
+_ROUNDING = 1e-9
 
 
 # Rows of `rough_partners` kept for another look (the ranking reads a person's row again
@@ -108,27 +112,133 @@ def _among(values: IntArray, keys: IntArray) -> BoolArray:
     return held
 
 
-def _product_blocks(left: Matrix, right: Matrix) -> Iterator[Candidates]:
-    """The pairs i < j that `left @ rightᵀ` connects, with their products, in row blocks of
-    about `_BLOCK_PRODUCTS` partial products: memory bounded whatever the pairs number."""
-    size = left.shape[0]
-    # Rᵀ cut by column (by the row of R), so a row block skips the pairs below the diagonal.
+Pieces = list[tuple[int, Matrix]]
+
+
+def _pieces(right: Matrix) -> Pieces:
+    """Rᵀ cut by column (by the row of R), so a row block skips the pairs below the
+    diagonal: each piece with the first row of R it holds."""
+    size = right.shape[0]
     edges = np.linspace(0, size, _COLUMN_PIECES + 1).astype(np.int64)
-    pieces = [(int(low), sp.csr_array(right[low:high].T.tocsr()))
-              for low, high in itertools.pairwise(edges) if high > low]
+    return [(int(low), sp.csr_array(right[low:high].T.tocsr()))
+            for low, high in itertools.pairwise(edges) if high > low]
+
+
+def _row_blocks(left: Matrix, right: Matrix) -> list[tuple[int, int]]:
+    """The rows of `left` cut in blocks of about `_BLOCK_PRODUCTS` partial products of
+    `left @ rightᵀ` each (at least one row)."""
+    size = left.shape[0]
     per_row = np.diff(left.indptr)
     owner = np.repeat(np.arange(size, dtype=np.int64), per_row)
     products = np.bincount(owner, weights=column_nnz(right)[left.indices], minlength=size)
     reached = np.cumsum(products)
+    blocks = []
     start = 0
     while start < size:
         goal = reached[start] - products[start] + _BLOCK_PRODUCTS
         stop = int(min(size, max(start + 1, np.searchsorted(reached, goal))))
-        parts = [_upper_pairs(left[start:stop], start, piece, low)
-                 for low, piece in pieces if low + piece.shape[1] > start + 1]
-        if parts:  # else no pair of these rows is above the diagonal
-            yield joined(parts)
+        blocks.append((start, stop))
         start = stop
+    return blocks
+
+
+def _block_pairs(left: Matrix, pieces: Pieces, start: int, stop: int) -> Candidates | None:
+    """The pairs i < j of rows `start:stop` that `left @ rightᵀ` connects, with their
+    products; None when no pair of these rows is above the diagonal."""
+    parts = [_upper_pairs(left[start:stop], start, piece, low)
+             for low, piece in pieces if low + piece.shape[1] > start + 1]
+    return joined(parts) if parts else None
+
+
+def _product_blocks(left: Matrix, right: Matrix) -> Iterator[Candidates]:
+    """The pairs i < j that `left @ rightᵀ` connects, with their products, in row blocks of
+    about `_BLOCK_PRODUCTS` partial products: memory bounded whatever the pairs number."""
+    pieces = _pieces(right)
+    for start, stop in _row_blocks(left, right):
+        found = _block_pairs(left, pieces, start, stop)
+        if found is not None:
+            yield found
+
+
+# The parent's share of the deeper search's row blocks when a child takes the rest: the
+# parent also scores what both keep.
+_PARENT_SHARE = 0.45
+
+
+# One row block of a product: the left matrix, the pieces of the right one, the rows.
+Job = tuple[Matrix, Pieces, int, int]
+
+
+def _parent_share(jobs: list[Job], size: int) -> int:
+    """How many of the first `jobs` the parent multiplies: each block's work is about its
+    products times the share of the columns right of its first row."""
+    work = np.array([size - start for _, _, start, _ in jobs], dtype=np.float64)
+    done = np.cumsum(work)
+    return int(np.searchsorted(done, _PARENT_SHARE * done[-1])) + 1 if len(jobs) else 0
+
+
+def _sifted(jobs: list[Job], bound: Callable[[Candidates], FloatArray],
+            lowest: float) -> forked.Arrays:
+    """The child's part of the deeper search: each block's pairs whose `bound` attains
+    `lowest` (the others could never be scored), and the most those others reach."""
+    sizes, firsts, seconds, totals, dropped = [], [], [], [], []
+    for job in jobs:
+        found = _block_pairs(*job)
+        if found is None:
+            sizes.append(-1)
+            dropped.append(-np.inf)
+            continue
+        best = bound(found)
+        kept = best >= lowest
+        sizes.append(int(kept.sum()))
+        dropped.append(float(best[~kept].max(initial=-np.inf)))
+        firsts.append(found.first[kept])
+        seconds.append(found.second[kept])
+        totals.append(found.total[kept])
+    empty = [np.zeros(0, np.int64)]
+    return [np.array(sizes, dtype=np.int64), np.concatenate(firsts or empty),
+            np.concatenate(seconds or empty), np.concatenate(totals or [np.zeros(0)]),
+            np.array(dropped, dtype=np.float64)]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Sifted:
+    """What the child kept of each of its blocks (`_sifted`), read back."""
+
+    sizes: IntArray
+    ends: IntArray
+    found: Candidates
+    dropped: FloatArray
+
+    @staticmethod
+    def of(arrays: forked.Arrays | None, blocks: int) -> _Sifted | None:
+        """The child's arrays for `blocks` blocks, or None if they are not what it writes."""
+        if arrays is None or len(arrays) != 5:
+            return None
+        kinds = (np.int64, np.int64, np.int64, np.float64, np.float64)
+        if any(array.dtype != kind or array.ndim != 1 for array, kind in zip(arrays, kinds,
+                                                                             strict=True)):
+            return None
+        sizes, first, second = (array.astype(np.int64, copy=False) for array in arrays[:3])
+        total, dropped = (array.astype(np.float64, copy=False) for array in arrays[3:])
+        held = int(np.maximum(sizes, 0).sum())
+        if not (len(sizes) == len(dropped) == blocks
+                and len(first) == len(second) == len(total) == held):
+            return None
+        return _Sifted(sizes, np.cumsum(np.maximum(sizes, 0)),
+                       Candidates(first, second, total), dropped)
+
+    def block(self, number: int, shortlist: Shortlist) -> Candidates | None:
+        """Block `number`'s kept pairs (None if it had none above the diagonal), the most
+        the others reached recorded in the shortlist's ceiling as scoring would have."""
+        if self.sizes[number] < 0:
+            return None
+        shortlist.drop(self.dropped[number:number + 1])
+        end = int(self.ends[number])
+        start = end - int(self.sizes[number])
+        found = self.found
+        return Candidates(found.first[start:end], found.second[start:end],
+                          found.total[start:end])
 
 
 def row_dot(left: Matrix, right: Matrix, first: IntArray, second: IntArray) -> FloatArray:
@@ -201,13 +311,15 @@ class PairIndex:
             self._groups = incidence(groups, acquaintance.member_of) if groups else None
         self._known_keys = np.array(sorted(a * self.size + b for a, b in listed),
                                     dtype=np.int64)
+        # The most the non-proposing columns can add to a pair of each contact's.
+        self._most = self.layout.bounds.per_contact()
         self._strongest, self._reach = self._by_reach()
 
     def _by_reach(self) -> tuple[IntArray, FloatArray]:
         """Contacts whose pairs the non-proposing columns can make worth anything, by
         falling reach: the most those columns and their ledger points can add to a pair
         of theirs, counting the best ledger points any partner could bring."""
-        most = self.layout.bounds.per_contact()
+        most = self._most
         reaching = np.flatnonzero(self.introducible & (most > 0))
         reach = most[reaching]
         if self._has_ledger and len(reaching):
@@ -260,7 +372,8 @@ class PairIndex:
         shortlist = Shortlist(keep)
         if after is None:
             for found in self._proposed():
-                self._score_into(shortlist, found, self._upper_bound, self._exact)
+                self._score_into(shortlist, found, self._upper_bound, self._exact,
+                                 self._rough_bound)
         else:
             shortlist.ceiling = after.ceiling
             shortlist.add(dataclasses.replace(after, unreached=-np.inf))
@@ -315,12 +428,18 @@ class PairIndex:
         right = sp.csr_array(rows @ layout.right[:, columns])
         left.eliminate_zeros()
         right.eliminate_zeros()
-        if float(np.dot(column_nnz(left), column_nnz(right))) > DEEP_PRODUCT_LIMIT:
-            return after
         shortlist = Shortlist(keep)
         shortlist.overlapping = True
         shortlist.ceiling = after.ceiling
         shortlist.add(dataclasses.replace(after, unreached=-np.inf))
+
+        def first_bound(found: Candidates) -> FloatArray:
+            # The contacts' whole `rest`, with the most their ledger points can add.
+            extra = (self._ledger_most[found.first] + self._ledger_most[found.second]
+                     if self._has_ledger else np.zeros(len(found)))
+            best: FloatArray = (found.total + np.minimum(rest[found.first], rest[found.second])
+                                + extra)
+            return best
 
         def bound(found: Candidates) -> FloatArray:
             # Pairs the proposing columns also connect were scored in `after`: this bound
@@ -330,7 +449,7 @@ class PairIndex:
             first, second = found.first, found.second
             extra = (self._ledger_most[first] + self._ledger_most[second] if self._has_ledger
                      else np.zeros(len(found)))
-            best = found.total + np.minimum(rest[first], rest[second]) + extra
+            best = first_bound(found)
             hopeful = np.flatnonzero(best >= shortlist.floor)
             best[hopeful] = (found.total[hopeful] + others(first[hopeful], second[hopeful])
                              + extra[hopeful])
@@ -340,8 +459,42 @@ class PairIndex:
             return self._complete(Candidates(found.first, found.second, row_dot(
                 layout.left, layout.right, found.first, found.second)))
 
-        for found in _product_blocks(left, right):
-            self._score_into(shortlist, found, bound, exact)
+        # MaxScore by the asking side (`askers.py`): only pairs that can attain the floor
+        # F through these columns are multiplied out; the others total below F.
+        extra_most = self._ledger_most if self._has_ledger else np.zeros(self.size)
+        top_extra = float(extra_most[able].max()) if self._has_ledger and able.any() else 0.0
+        beyond = rest + extra_most + top_extra
+        split = askers.sides(left, right, layout.mirrored(columns), able,
+                             floor - beyond - _ROUNDING, beyond + _ROUNDING)
+        products = split.products(left, right)
+        if sum(float(np.dot(column_nnz(one), column_nnz(other)))
+               for one, other in products) > DEEP_PRODUCT_LIMIT:
+            return after
+        shortlist.drop(np.array([split.left_out]))
+        jobs = [(one, pieces, start, stop) for one, other in products
+                for pieces in [_pieces(other)] for start, stop in _row_blocks(one, other)]
+        # Some of the blocks on the idle core: the child keeps only the pairs whose first
+        # bound attains the list's lowest total (every floor the list comes to is above it).
+        lowest = float(after.total.min())
+        half = _parent_share(jobs, self.size)
+        child = forked.aside(lambda: _sifted(jobs[half:], first_bound, lowest))
+        try:
+            for job in jobs[:half] if child is not None else jobs:
+                found = _block_pairs(*job)
+                if found is not None:
+                    self._score_into(shortlist, found, bound, exact)
+            sifted = (_Sifted.of(child.result(), len(jobs) - half) if child is not None
+                      else None)
+        finally:
+            if child is not None:
+                child.cancel()
+        for number, job in enumerate(jobs[half:] if child is not None else []):
+            if sifted is not None and shortlist.floor >= lowest:
+                found = sifted.block(number, shortlist)  # what it dropped is recorded
+            else:  # the child failed, or the list has no floor yet: the whole block
+                found = _block_pairs(*job)
+            if found is not None:
+                self._score_into(shortlist, found, bound, exact)
         result = shortlist.result()
         # Never looked at: a pair with someone who cannot attain F, or one sharing only
         # the columns below `least` (at most the second highest `rest`).
@@ -376,16 +529,20 @@ class PairIndex:
         found: Candidates,
         bound: Callable[[Candidates], FloatArray],
         exact: Callable[[Candidates], Candidates],
+        rough: Callable[[Candidates], FloatArray] | None = None,
     ) -> None:
         """Exact totals for the pairs that could still make the shortlist, likeliest first.
 
         Pairs are scored in chunks by their upper bound, best first; each chunk raises
         the shortlist's floor, and pairs whose bound falls below it are dropped unscored.
+        `rough`, a cheaper and looser bound, drops most of those before `bound` is paid.
         """
         if shortlist.keep is None:
             shortlist.add(exact(found))
             return
         chunk = 2 * shortlist.keep + 1  # enough to fill the shortlist and give it a floor
+        if rough is not None and shortlist.floor > -np.inf:
+            found = self._hopeful(shortlist, found, rough(found), bound)
         best = bound(found)
         remaining = np.arange(len(found), dtype=np.int64)
         while len(remaining):
@@ -398,6 +555,29 @@ class PairIndex:
             else:
                 head, remaining = remaining, remaining[:0]
             shortlist.add(exact(found.subset(head)))
+
+    @staticmethod
+    def _hopeful(shortlist: Shortlist, found: Candidates, rough: FloatArray,
+                 bound: Callable[[Candidates], FloatArray]) -> Candidates:
+        """The pairs whose `rough` bound attains the shortlist's floor. The ceiling is
+        raised as `bound` would have raised it: by the exact bound of each pair dropped,
+        computed only for those whose rough one could raise it, so the list, its
+        ceiling and every later step are what `bound` alone gives."""
+        hopeless = rough < shortlist.floor
+        raising = np.flatnonzero(hopeless & (rough > shortlist.ceiling))
+        if len(raising):
+            shortlist.drop(bound(found.subset(raising)))
+        return found.subset(~hopeless)
+
+    def _rough_bound(self, found: Candidates) -> FloatArray:
+        """At least `_upper_bound`, from per-contact figures alone (two look-ups a pair):
+        the non-proposing columns add at most min(most_i, most_j) (`per_contact`), and a
+        hair more covers the two sums' different rounding."""
+        first, second = found.first, found.second
+        best = found.total + np.minimum(self._most[first], self._most[second]) + _ROUNDING
+        if self._has_ledger:
+            best += self._ledger_most[first] + self._ledger_most[second]
+        return best
 
     def _upper_bound(self, found: Candidates) -> FloatArray:
         """The most each proposed pair's exact total can be."""

@@ -141,15 +141,14 @@ def test_no_pair_the_deeper_search_leaves_out_totals_more_than_its_list_says(
         assert_nothing_left_out_beats(index.deeper(keep, found), index)
 
 
-def test_a_directory_of_providers_and_a_few_askers_ranks_as_every_pair_scored(
-        tmp_path: Path) -> None:
-    """Most contacts ask nothing, some one thing, a few two, and only the deeper search
-    can prove the list: it is the exhaustive one."""
+def directory(size: int = 150) -> Book:
+    """Contacts in five trades with hobbies shared by a few; a quarter ask one thing, a
+    few two."""
     trades = ["realtor", "mortgage broker", "accountant", "wedding planner", "lawyer"]
     asks = ["an intro to a realtor", "a good accountant", "a wedding planner",
             "a mortgage broker"]
     contacts = []
-    for i in range(150):
+    for i in range(size):
         contact: dict[str, object] = {"name": f"Person {i}", "business": trades[i % 5],
                                       "hobbies": [f"hobby {i % 40}", f"pastime {i}"]}
         if i % 4 == 0:
@@ -157,7 +156,14 @@ def test_a_directory_of_providers_and_a_few_askers_ranks_as_every_pair_scored(
         if i % 15 == 0:
             contact["wants"] = [asks[0], asks[(i // 15) % 3 + 1]]
         contacts.append(contact)
-    book = make_book(contacts)
+    return make_book(contacts)
+
+
+def test_a_directory_of_providers_and_a_few_askers_ranks_as_every_pair_scored(
+        tmp_path: Path) -> None:
+    """Most contacts ask nothing, some one thing, a few two, and only the deeper search
+    can prove the list: it is the exhaustive one."""
+    book = directory()
     exhaustive = Matchmaker(book, today=TODAY, pair_budget=2**62, small_book=0).suggest(top=8)
     # A first list of `top` pairs fills at once, and the search by reach takes in one
     # contact: only the deeper search can prove the list.
@@ -204,3 +210,17 @@ def test_a_pair_the_sides_never_multiply_totals_below_the_floor(
     for i, j in itertools.combinations(range(left.shape[0]), 2):
         if able[i] and able[j] and totals[i, j] and not connected[i, j]:
             assert totals[i, j] + min(beyond[i], beyond[j]) <= split.left_out
+
+
+def test_the_first_pass_on_the_idle_core_gives_the_same_list_and_ceiling(
+        forks: list[int]) -> None:
+    """Its later blocks multiplied by a child, which keeps only the pairs whose bound
+    attains the floor the list had when it was forked."""
+    with mock.patch.multiple(index, _BLOCK_PRODUCTS=200):
+        for budget in (3_000, 300_000):
+            pairs = Matchmaker(directory(), today=TODAY, pair_budget=budget, small_book=0).index
+            shared = [pairs.candidates(keep) for keep in (3, 40, 400)]
+            with mock.patch.object(parallel, "idle_cores", lambda: 1):
+                alone = [pairs.candidates(keep) for keep in (3, 40, 400)]
+            assert same(shared, alone)
+    assert forks

@@ -177,10 +177,10 @@ def _parent_share(jobs: list[Job], size: int) -> int:
     return int(np.searchsorted(done, _PARENT_SHARE * done[-1])) + 1 if len(jobs) else 0
 
 
-def _sifted(jobs: list[Job], bound: Callable[[Candidates], FloatArray],
-            lowest: float) -> forked.Arrays:
-    """The child's part of the deeper search: each block's pairs whose `bound` attains
-    `lowest` (the others could never be scored), and the most those others reach."""
+def _sifted(jobs: list[Job], sift: Callable[[Candidates], tuple[BoolArray, float]]
+            ) -> forked.Arrays:
+    """The child's part: each block's pairs that `sift` keeps, and the most the others
+    reach (-1 pairs for a block with none above the diagonal)."""
     sizes, firsts, seconds, totals, dropped = [], [], [], [], []
     for job in jobs:
         found = _block_pairs(*job)
@@ -188,10 +188,9 @@ def _sifted(jobs: list[Job], bound: Callable[[Candidates], FloatArray],
             sizes.append(-1)
             dropped.append(-np.inf)
             continue
-        best = bound(found)
-        kept = best >= lowest
+        kept, most = sift(found)
         sizes.append(int(kept.sum()))
-        dropped.append(float(best[~kept].max(initial=-np.inf)))
+        dropped.append(most)
         firsts.append(found.first[kept])
         seconds.append(found.second[kept])
         totals.append(found.total[kept])
@@ -371,9 +370,7 @@ class PairIndex:
         """
         shortlist = Shortlist(keep)
         if after is None:
-            for found in self._proposed():
-                self._score_into(shortlist, found, self._upper_bound, self._exact,
-                                 self._rough_bound)
+            self._first_pass(shortlist)
         else:
             shortlist.ceiling = after.ceiling
             shortlist.add(dataclasses.replace(after, unreached=-np.inf))
@@ -473,16 +470,76 @@ class PairIndex:
         shortlist.drop(np.array([split.left_out]))
         jobs = [(one, pieces, start, stop) for one, other in products
                 for pieces in [_pieces(other)] for start, stop in _row_blocks(one, other)]
-        # Some of the blocks on the idle core: the child keeps only the pairs whose first
-        # bound attains the list's lowest total (every floor the list comes to is above it).
-        lowest = float(after.total.min())
+        lowest = float(after.total.min())  # every floor the list comes to is above it
+
+        def sift(found: Candidates) -> tuple[BoolArray, float]:
+            best = first_bound(found)
+            kept = best >= lowest
+            return kept, float(best[~kept].max(initial=-np.inf))
+
+        self._scored_jobs(shortlist, jobs, lowest, sift, lambda found: self._score_into(
+            shortlist, found, bound, exact))
+        result = shortlist.result()
+        # Never looked at: a pair with someone who cannot attain F, or one sharing only
+        # the columns below `least` (at most the second highest `rest`).
+        outside = np.sort(rest)[-2] if len(rest) > 1 else -np.inf
+        unable = reach[self.introducible & ~able]
+        unreached = max(float(outside), float(unable.max()) if len(unable) else -np.inf)
+        return dataclasses.replace(result, unreached=unreached)
+
+    def _first_pass(self, shortlist: Shortlist) -> None:
+        """The pairs the proposing columns connect, scored into `shortlist` block by block;
+        once the list has a floor, the later blocks are shared with the idle core."""
+        layout = self.layout
+        left = sp.csr_array(layout.left[:, layout.proposing])
+        right = sp.csr_array(layout.right[:, layout.proposing])
+        pieces = _pieces(right)
+        jobs = [(left, pieces, start, stop) for start, stop in _row_blocks(left, right)]
+
+        def score(found: Candidates) -> None:
+            self._score_into(shortlist, found, self._upper_bound, self._exact,
+                             self._rough_bound)
+
+        done = 0
+        while done < len(jobs) and not shortlist.floor > -np.inf:
+            found = _block_pairs(*jobs[done])
+            if found is not None:
+                score(found)
+            done += 1
+        lowest = shortlist.floor
+
+        def sift(found: Candidates) -> tuple[BoolArray, float]:
+            # A pair whose bound is below the floor now is dropped whenever it comes: kept
+            # are the others; the most the dropped reach is their exact bound's, computed
+            # only where the rough one could raise it (as `_hopeful` does).
+            rough = self._rough_bound(found)
+            hopeful = np.flatnonzero(rough >= lowest)
+            best = self._upper_bound(found.subset(hopeful))
+            kept = np.zeros(len(found), dtype=np.bool_)
+            kept[hopeful[best >= lowest]] = True
+            most = float(best[best < lowest].max(initial=-np.inf))
+            raising = np.flatnonzero((rough < lowest) & (rough > most))
+            if len(raising):
+                most = max(most, float(self._upper_bound(found.subset(raising)).max()))
+            return kept, most
+
+        self._scored_jobs(shortlist, jobs[done:], lowest, sift, score)
+
+    def _scored_jobs(self, shortlist: Shortlist, jobs: list[Job], lowest: float,
+                     sift: Callable[[Candidates], tuple[BoolArray, float]],
+                     score: Callable[[Candidates], None]) -> None:
+        """Every job's pairs through `score`, in order, some of them multiplied on the idle
+        core: the child keeps only the pairs `sift` keeps (those whose bound attains
+        `lowest`, at most the list's floor by the time they are scored) and the most the
+        others reach, which the parent records as scoring would have dropped them. So the
+        list and its ceiling are what one process gives."""
         half = _parent_share(jobs, self.size)
-        child = forked.aside(lambda: _sifted(jobs[half:], first_bound, lowest))
+        child = forked.aside(lambda: _sifted(jobs[half:], sift)) if half < len(jobs) else None
         try:
             for job in jobs[:half] if child is not None else jobs:
                 found = _block_pairs(*job)
                 if found is not None:
-                    self._score_into(shortlist, found, bound, exact)
+                    score(found)
             sifted = (_Sifted.of(child.result(), len(jobs) - half) if child is not None
                       else None)
         finally:
@@ -494,14 +551,7 @@ class PairIndex:
             else:  # the child failed, or the list has no floor yet: the whole block
                 found = _block_pairs(*job)
             if found is not None:
-                self._score_into(shortlist, found, bound, exact)
-        result = shortlist.result()
-        # Never looked at: a pair with someone who cannot attain F, or one sharing only
-        # the columns below `least` (at most the second highest `rest`).
-        outside = np.sort(rest)[-2] if len(rest) > 1 else -np.inf
-        unable = reach[self.introducible & ~able]
-        unreached = max(float(outside), float(unable.max()) if len(unable) else -np.inf)
-        return dataclasses.replace(result, unreached=unreached)
+                score(found)
 
     def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
         """Every pair `candidates` could return, minus exclusions, with its exact total, one

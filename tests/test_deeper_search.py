@@ -83,7 +83,7 @@ def forks() -> Iterator[list[int]]:
         return pid
 
     with mock.patch.object(parallel, "idle_cores", lambda: 2), mock.patch.object(
-            forked.os, "fork", counted):
+            forked.os, "fork", counted), mock.patch.object(index, "_ASIDE_BLOCKS", 1):
         yield children
 
 
@@ -121,7 +121,7 @@ def test_no_fork_no_idle_core_or_a_thread_means_one_process(
         raise OSError("no more processes")
 
     with mock.patch.object(parallel, "idle_cores", lambda: 2), mock.patch.object(
-            forked.os, "fork", refused):
+            forked.os, "fork", refused), mock.patch.object(index, "_ASIDE_BLOCKS", 1):
         found, lists = deepest(book)
     assert found == alone[0] and same(lists, alone[1])
     with mock.patch.object(parallel, "idle_cores", lambda: 2), mock.patch.object(

@@ -160,9 +160,11 @@ def _product_blocks(left: Matrix, right: Matrix) -> Iterator[Candidates]:
             yield found
 
 
-# The parent's share of the deeper search's row blocks when a child takes the rest: the
-# parent also scores what both keep.
+# The parent's share of a pass's row blocks when a child takes the rest (the parent also
+# scores what both keep), and the fewest blocks worth a fork (about 0.2 s of products:
+# below, forking and reading back cost more than they save).
 _PARENT_SHARE = 0.45
+_ASIDE_BLOCKS = 16
 
 
 # One row block of a product: the left matrix, the pieces of the right one, the rows.
@@ -534,7 +536,8 @@ class PairIndex:
         others reach, which the parent records as scoring would have dropped them. So the
         list and its ceiling are what one process gives."""
         half = _parent_share(jobs, self.size)
-        child = forked.aside(lambda: _sifted(jobs[half:], sift)) if half < len(jobs) else None
+        child = (forked.aside(lambda: _sifted(jobs[half:], sift))
+                 if len(jobs) - half >= _ASIDE_BLOCKS else None)
         try:
             for job in jobs[:half] if child is not None else jobs:
                 found = _block_pairs(*job)

@@ -95,10 +95,12 @@ def default_pair_budget(size: int) -> int:
 def _upper_pairs(rows: Matrix, first_row: int, piece: Matrix, first_column: int) -> Candidates:
     """The pairs i < j of `rows @ piece` (rows from `first_row`, columns from `first_column`
     of the whole product)."""
-    block = sp.coo_array(rows @ piece)
-    first = block.row.astype(np.int64) + first_row
-    second = block.col.astype(np.int64) + first_column
-    upper = second > first
+    block = sp.csr_array(rows @ piece)
+    # The entries row by row, as `coo_array` lists them, without building one.
+    first = np.repeat(np.arange(first_row, first_row + block.shape[0], dtype=np.int64),
+                      np.diff(block.indptr))
+    second = block.indices.astype(np.int64) + first_column
+    upper = np.flatnonzero(second > first)
     return Candidates(first[upper], second[upper], block.data[upper].astype(np.float64))
 
 
@@ -145,7 +147,8 @@ def _row_blocks(left: Matrix, right: Matrix) -> list[tuple[int, int]]:
 def _block_pairs(left: Matrix, pieces: Pieces, start: int, stop: int) -> Candidates | None:
     """The pairs i < j of rows `start:stop` that `left @ rightᵀ` connects, with their
     products; None when no pair of these rows is above the diagonal."""
-    parts = [_upper_pairs(left[start:stop], start, piece, low)
+    rows = left[start:stop]
+    parts = [_upper_pairs(rows, start, piece, low)
              for low, piece in pieces if low + piece.shape[1] > start + 1]
     return joined(parts) if parts else None
 

@@ -512,6 +512,9 @@ class PairIndex:
                 score(found)
             done += 1
         lowest = shortlist.floor
+        # The most a dropped pair's bound is known to reach: the ceiling now, then what the
+        # child's blocks drop (the ceiling only grows, so a pair below it changes nothing).
+        known = [shortlist.ceiling]
 
         def sift(found: Candidates) -> tuple[BoolArray, float]:
             # A pair whose bound is below the floor now is dropped whenever it comes: kept
@@ -523,9 +526,10 @@ class PairIndex:
             kept = np.zeros(len(found), dtype=np.bool_)
             kept[hopeful[best >= lowest]] = True
             most = float(best[best < lowest].max(initial=-np.inf))
-            raising = np.flatnonzero((rough < lowest) & (rough > most))
+            raising = np.flatnonzero((rough < lowest) & (rough > max(most, known[0])))
             if len(raising):
                 most = max(most, float(self._upper_bound(found.subset(raising)).max()))
+            known[0] = max(known[0], most)
             return kept, most
 
         self._scored_jobs(shortlist, jobs[done:], lowest, sift, score)

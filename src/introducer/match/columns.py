@@ -34,13 +34,9 @@ def column_nnz(matrix: Matrix) -> IntArray:
 
 
 def column_max(matrix: Matrix) -> FloatArray:
-    """Largest absolute value per column (0 for an empty column): by column once the
-    matrix is turned (`np.maximum.at` over the rows' entries took 0.2 s at 100k)."""
+    """Largest absolute value per column (0 for an empty column)."""
     out = np.zeros(matrix.shape[1], dtype=np.float64)
-    by_column = sp.csc_array(matrix)
-    held = np.flatnonzero(np.diff(by_column.indptr))
-    if len(held):
-        out[held] = np.maximum.reduceat(np.abs(by_column.data), by_column.indptr[held])
+    np.maximum.at(out, matrix.indices, np.abs(matrix.data))
     return out
 
 

@@ -236,6 +236,11 @@ class ColumnLayout:
             provides.append(_row_reduce(provide, one_hot))
         return ExcludedBounds(shared, tuple(asks), tuple(provides))
 
+    def mirrored(self, columns: IntArray) -> BoolArray:
+        """Which of `columns` are an asking column's mirror (L holds the providers)."""
+        found: BoolArray = self._role[columns] == _MIRROR
+        return found
+
     def worth(self) -> FloatArray:
         """The most each non-proposing column can give one pair."""
         return column_max(self.left_other) * column_max(self.right_other)

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import scipy.sparse as sp
 
+from introducer.match import askers, forked
 from introducer.match.columns import (
     BoolArray,
     ColumnLayout,
@@ -67,6 +68,9 @@ REACH_PAIR_LIMIT = 250_000_000
 # rest can no longer make a pair rank, and the partial products it may spend.
 _DEEP_WORTH = (16.0, 8.0, 4.0, 2.0, 1.0, 0.5, 0.25, 0.0)
 DEEP_PRODUCT_LIMIT = 1_000_000_000
+# Added to a bound summed in another order than the one it must not fall below: totals are
+# at most a few thousand points, where float64 rounds at 1e-12.
+_ROUNDING = 1e-9
 
 
 # Rows of `rough_partners` kept for another look (the ranking reads a person's row again
@@ -91,10 +95,12 @@ def default_pair_budget(size: int) -> int:
 def _upper_pairs(rows: Matrix, first_row: int, piece: Matrix, first_column: int) -> Candidates:
     """The pairs i < j of `rows @ piece` (rows from `first_row`, columns from `first_column`
     of the whole product)."""
-    block = sp.coo_array(rows @ piece)
-    first = block.row.astype(np.int64) + first_row
-    second = block.col.astype(np.int64) + first_column
-    upper = second > first
+    block = sp.csr_array(rows @ piece)
+    # The entries row by row, as `coo_array` lists them, without building one.
+    first = np.repeat(np.arange(first_row, first_row + block.shape[0], dtype=np.int64),
+                      np.diff(block.indptr))
+    second = block.indices.astype(np.int64) + first_column
+    upper = np.flatnonzero(second > first)
     return Candidates(first[upper], second[upper], block.data[upper].astype(np.float64))
 
 
@@ -108,27 +114,135 @@ def _among(values: IntArray, keys: IntArray) -> BoolArray:
     return held
 
 
-def _product_blocks(left: Matrix, right: Matrix) -> Iterator[Candidates]:
-    """The pairs i < j that `left @ rightᵀ` connects, with their products, in row blocks of
-    about `_BLOCK_PRODUCTS` partial products: memory bounded whatever the pairs number."""
-    size = left.shape[0]
-    # Rᵀ cut by column (by the row of R), so a row block skips the pairs below the diagonal.
+Pieces = list[tuple[int, Matrix]]
+
+
+def _pieces(right: Matrix) -> Pieces:
+    """Rᵀ cut by column (by the row of R), so a row block skips the pairs below the
+    diagonal: each piece with the first row of R it holds."""
+    size = right.shape[0]
     edges = np.linspace(0, size, _COLUMN_PIECES + 1).astype(np.int64)
-    pieces = [(int(low), sp.csr_array(right[low:high].T.tocsr()))
-              for low, high in itertools.pairwise(edges) if high > low]
+    return [(int(low), sp.csr_array(right[low:high].T.tocsr()))
+            for low, high in itertools.pairwise(edges) if high > low]
+
+
+def _row_blocks(left: Matrix, right: Matrix) -> list[tuple[int, int]]:
+    """The rows of `left` cut in blocks of about `_BLOCK_PRODUCTS` partial products of
+    `left @ rightᵀ` each (at least one row)."""
+    size = left.shape[0]
     per_row = np.diff(left.indptr)
     owner = np.repeat(np.arange(size, dtype=np.int64), per_row)
     products = np.bincount(owner, weights=column_nnz(right)[left.indices], minlength=size)
     reached = np.cumsum(products)
+    blocks = []
     start = 0
     while start < size:
         goal = reached[start] - products[start] + _BLOCK_PRODUCTS
         stop = int(min(size, max(start + 1, np.searchsorted(reached, goal))))
-        parts = [_upper_pairs(left[start:stop], start, piece, low)
-                 for low, piece in pieces if low + piece.shape[1] > start + 1]
-        if parts:  # else no pair of these rows is above the diagonal
-            yield joined(parts)
+        blocks.append((start, stop))
         start = stop
+    return blocks
+
+
+def _block_pairs(left: Matrix, pieces: Pieces, start: int, stop: int) -> Candidates | None:
+    """The pairs i < j of rows `start:stop` that `left @ rightᵀ` connects, with their
+    products; None when no pair of these rows is above the diagonal."""
+    rows = left[start:stop]
+    parts = [_upper_pairs(rows, start, piece, low)
+             for low, piece in pieces if low + piece.shape[1] > start + 1]
+    return joined(parts) if parts else None
+
+
+def _product_blocks(left: Matrix, right: Matrix) -> Iterator[Candidates]:
+    """The pairs i < j that `left @ rightᵀ` connects, with their products, in row blocks of
+    about `_BLOCK_PRODUCTS` partial products: memory bounded whatever the pairs number."""
+    pieces = _pieces(right)
+    for start, stop in _row_blocks(left, right):
+        found = _block_pairs(left, pieces, start, stop)
+        if found is not None:
+            yield found
+
+
+# The parent's share of a pass's row blocks when a child takes the rest (the parent also
+# scores what both keep), and the fewest blocks worth a fork (about 0.2 s of products:
+# below, forking and reading back cost more than they save).
+_PARENT_SHARE = 0.45
+_ASIDE_BLOCKS = 16
+
+
+# One row block of a product: the left matrix, the pieces of the right one, the rows.
+Job = tuple[Matrix, Pieces, int, int]
+
+
+def _parent_share(jobs: list[Job], size: int) -> int:
+    """How many of the first `jobs` the parent multiplies: each block's work is about its
+    products times the share of the columns right of its first row."""
+    work = np.array([size - start for _, _, start, _ in jobs], dtype=np.float64)
+    done = np.cumsum(work)
+    return int(np.searchsorted(done, _PARENT_SHARE * done[-1])) + 1 if len(jobs) else 0
+
+
+def _sifted(jobs: list[Job], sift: Callable[[Candidates], tuple[BoolArray, float]]
+            ) -> forked.Arrays:
+    """The child's part: each block's pairs that `sift` keeps, and the most the others
+    reach (-1 pairs for a block with none above the diagonal)."""
+    sizes, firsts, seconds, totals, dropped = [], [], [], [], []
+    for job in jobs:
+        found = _block_pairs(*job)
+        if found is None:
+            sizes.append(-1)
+            dropped.append(-np.inf)
+            continue
+        kept, most = sift(found)
+        sizes.append(int(kept.sum()))
+        dropped.append(most)
+        firsts.append(found.first[kept])
+        seconds.append(found.second[kept])
+        totals.append(found.total[kept])
+    empty = [np.zeros(0, np.int64)]
+    return [np.array(sizes, dtype=np.int64), np.concatenate(firsts or empty),
+            np.concatenate(seconds or empty), np.concatenate(totals or [np.zeros(0)]),
+            np.array(dropped, dtype=np.float64)]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Sifted:
+    """What the child kept of each of its blocks (`_sifted`), read back."""
+
+    sizes: IntArray
+    ends: IntArray
+    found: Candidates
+    dropped: FloatArray
+
+    @staticmethod
+    def of(arrays: forked.Arrays | None, blocks: int) -> _Sifted | None:
+        """The child's arrays for `blocks` blocks, or None if they are not what it writes."""
+        if arrays is None or len(arrays) != 5:
+            return None
+        kinds = (np.int64, np.int64, np.int64, np.float64, np.float64)
+        if any(array.dtype != kind or array.ndim != 1 for array, kind in zip(arrays, kinds,
+                                                                             strict=True)):
+            return None
+        sizes, first, second = (array.astype(np.int64, copy=False) for array in arrays[:3])
+        total, dropped = (array.astype(np.float64, copy=False) for array in arrays[3:])
+        held = int(np.maximum(sizes, 0).sum())
+        if not (len(sizes) == len(dropped) == blocks
+                and len(first) == len(second) == len(total) == held):
+            return None
+        return _Sifted(sizes, np.cumsum(np.maximum(sizes, 0)),
+                       Candidates(first, second, total), dropped)
+
+    def block(self, number: int, shortlist: Shortlist) -> Candidates | None:
+        """Block `number`'s kept pairs (None if it had none above the diagonal), the most
+        the others reached recorded in the shortlist's ceiling as scoring would have."""
+        if self.sizes[number] < 0:
+            return None
+        shortlist.drop(self.dropped[number:number + 1])
+        end = int(self.ends[number])
+        start = end - int(self.sizes[number])
+        found = self.found
+        return Candidates(found.first[start:end], found.second[start:end],
+                          found.total[start:end])
 
 
 def row_dot(left: Matrix, right: Matrix, first: IntArray, second: IntArray) -> FloatArray:
@@ -201,13 +315,15 @@ class PairIndex:
             self._groups = incidence(groups, acquaintance.member_of) if groups else None
         self._known_keys = np.array(sorted(a * self.size + b for a, b in listed),
                                     dtype=np.int64)
+        # The most the non-proposing columns can add to a pair of each contact's.
+        self._most = self.layout.bounds.per_contact()
         self._strongest, self._reach = self._by_reach()
 
     def _by_reach(self) -> tuple[IntArray, FloatArray]:
         """Contacts whose pairs the non-proposing columns can make worth anything, by
         falling reach: the most those columns and their ledger points can add to a pair
         of theirs, counting the best ledger points any partner could bring."""
-        most = self.layout.bounds.per_contact()
+        most = self._most
         reaching = np.flatnonzero(self.introducible & (most > 0))
         reach = most[reaching]
         if self._has_ledger and len(reaching):
@@ -259,8 +375,7 @@ class PairIndex:
         """
         shortlist = Shortlist(keep)
         if after is None:
-            for found in self._proposed():
-                self._score_into(shortlist, found, self._upper_bound, self._exact)
+            self._first_pass(shortlist)
         else:
             shortlist.ceiling = after.ceiling
             shortlist.add(dataclasses.replace(after, unreached=-np.inf))
@@ -315,12 +430,18 @@ class PairIndex:
         right = sp.csr_array(rows @ layout.right[:, columns])
         left.eliminate_zeros()
         right.eliminate_zeros()
-        if float(np.dot(column_nnz(left), column_nnz(right))) > DEEP_PRODUCT_LIMIT:
-            return after
         shortlist = Shortlist(keep)
         shortlist.overlapping = True
         shortlist.ceiling = after.ceiling
         shortlist.add(dataclasses.replace(after, unreached=-np.inf))
+
+        def first_bound(found: Candidates) -> FloatArray:
+            # The contacts' whole `rest`, with the most their ledger points can add.
+            extra = (self._ledger_most[found.first] + self._ledger_most[found.second]
+                     if self._has_ledger else np.zeros(len(found)))
+            best: FloatArray = (found.total + np.minimum(rest[found.first], rest[found.second])
+                                + extra)
+            return best
 
         def bound(found: Candidates) -> FloatArray:
             # Pairs the proposing columns also connect were scored in `after`: this bound
@@ -330,7 +451,7 @@ class PairIndex:
             first, second = found.first, found.second
             extra = (self._ledger_most[first] + self._ledger_most[second] if self._has_ledger
                      else np.zeros(len(found)))
-            best = found.total + np.minimum(rest[first], rest[second]) + extra
+            best = first_bound(found)
             hopeful = np.flatnonzero(best >= shortlist.floor)
             best[hopeful] = (found.total[hopeful] + others(first[hopeful], second[hopeful])
                              + extra[hopeful])
@@ -340,8 +461,29 @@ class PairIndex:
             return self._complete(Candidates(found.first, found.second, row_dot(
                 layout.left, layout.right, found.first, found.second)))
 
-        for found in _product_blocks(left, right):
-            self._score_into(shortlist, found, bound, exact)
+        # MaxScore by the asking side (`askers.py`): only pairs that can attain the floor
+        # F through these columns are multiplied out; the others total below F.
+        extra_most = self._ledger_most if self._has_ledger else np.zeros(self.size)
+        top_extra = float(extra_most[able].max()) if self._has_ledger and able.any() else 0.0
+        beyond = rest + extra_most + top_extra
+        split = askers.sides(left, right, layout.mirrored(columns), able,
+                             floor - beyond - _ROUNDING, beyond + _ROUNDING)
+        products = split.products(left, right)
+        if sum(float(np.dot(column_nnz(one), column_nnz(other)))
+               for one, other in products) > DEEP_PRODUCT_LIMIT:
+            return after
+        shortlist.drop(np.array([split.left_out]))
+        jobs = [(one, pieces, start, stop) for one, other in products
+                for pieces in [_pieces(other)] for start, stop in _row_blocks(one, other)]
+        lowest = float(after.total.min())  # every floor the list comes to is above it
+
+        def sift(found: Candidates) -> tuple[BoolArray, float]:
+            best = first_bound(found)
+            kept = best >= lowest
+            return kept, float(best[~kept].max(initial=-np.inf))
+
+        self._scored_jobs(shortlist, jobs, lowest, sift, lambda found: self._score_into(
+            shortlist, found, bound, exact))
         result = shortlist.result()
         # Never looked at: a pair with someone who cannot attain F, or one sharing only
         # the columns below `least` (at most the second highest `rest`).
@@ -349,6 +491,77 @@ class PairIndex:
         unable = reach[self.introducible & ~able]
         unreached = max(float(outside), float(unable.max()) if len(unable) else -np.inf)
         return dataclasses.replace(result, unreached=unreached)
+
+    def _first_pass(self, shortlist: Shortlist) -> None:
+        """The pairs the proposing columns connect, scored into `shortlist` block by block;
+        once the list has a floor, the later blocks are shared with the idle core."""
+        layout = self.layout
+        left = sp.csr_array(layout.left[:, layout.proposing])
+        right = sp.csr_array(layout.right[:, layout.proposing])
+        pieces = _pieces(right)
+        jobs = [(left, pieces, start, stop) for start, stop in _row_blocks(left, right)]
+
+        def score(found: Candidates) -> None:
+            self._score_into(shortlist, found, self._upper_bound, self._exact,
+                             self._rough_bound)
+
+        done = 0
+        while done < len(jobs) and not shortlist.floor > -np.inf:
+            found = _block_pairs(*jobs[done])
+            if found is not None:
+                score(found)
+            done += 1
+        lowest = shortlist.floor
+        # The most a dropped pair's bound is known to reach: the ceiling now, then what the
+        # child's blocks drop (the ceiling only grows, so a pair below it changes nothing).
+        known = [shortlist.ceiling]
+
+        def sift(found: Candidates) -> tuple[BoolArray, float]:
+            # A pair whose bound is below the floor now is dropped whenever it comes: kept
+            # are the others; the most the dropped reach is their exact bound's, computed
+            # only where the rough one could raise it (as `_hopeful` does).
+            rough = self._rough_bound(found)
+            hopeful = np.flatnonzero(rough >= lowest)
+            best = self._upper_bound(found.subset(hopeful))
+            kept = np.zeros(len(found), dtype=np.bool_)
+            kept[hopeful[best >= lowest]] = True
+            most = float(best[best < lowest].max(initial=-np.inf))
+            raising = np.flatnonzero((rough < lowest) & (rough > max(most, known[0])))
+            if len(raising):
+                most = max(most, float(self._upper_bound(found.subset(raising)).max()))
+            known[0] = max(known[0], most)
+            return kept, most
+
+        self._scored_jobs(shortlist, jobs[done:], lowest, sift, score)
+
+    def _scored_jobs(self, shortlist: Shortlist, jobs: list[Job], lowest: float,
+                     sift: Callable[[Candidates], tuple[BoolArray, float]],
+                     score: Callable[[Candidates], None]) -> None:
+        """Every job's pairs through `score`, in order, some of them multiplied on the idle
+        core: the child keeps only the pairs `sift` keeps (those whose bound attains
+        `lowest`, at most the list's floor by the time they are scored) and the most the
+        others reach, which the parent records as scoring would have dropped them. So the
+        list and its ceiling are what one process gives."""
+        half = _parent_share(jobs, self.size)
+        child = (forked.aside(lambda: _sifted(jobs[half:], sift))
+                 if len(jobs) - half >= _ASIDE_BLOCKS else None)
+        try:
+            for job in jobs[:half] if child is not None else jobs:
+                found = _block_pairs(*job)
+                if found is not None:
+                    score(found)
+            sifted = (_Sifted.of(child.result(), len(jobs) - half) if child is not None
+                      else None)
+        finally:
+            if child is not None:
+                child.cancel()
+        for number, job in enumerate(jobs[half:] if child is not None else []):
+            if sifted is not None and shortlist.floor >= lowest:
+                found = sifted.block(number, shortlist)  # what it dropped is recorded
+            else:  # the child failed, or the list has no floor yet: the whole block
+                found = _block_pairs(*job)
+            if found is not None:
+                score(found)
 
     def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]:
         """Every pair `candidates` could return, minus exclusions, with its exact total, one
@@ -376,16 +589,20 @@ class PairIndex:
         found: Candidates,
         bound: Callable[[Candidates], FloatArray],
         exact: Callable[[Candidates], Candidates],
+        rough: Callable[[Candidates], FloatArray] | None = None,
     ) -> None:
         """Exact totals for the pairs that could still make the shortlist, likeliest first.
 
         Pairs are scored in chunks by their upper bound, best first; each chunk raises
         the shortlist's floor, and pairs whose bound falls below it are dropped unscored.
+        `rough`, a cheaper and looser bound, drops most of those before `bound` is paid.
         """
         if shortlist.keep is None:
             shortlist.add(exact(found))
             return
         chunk = 2 * shortlist.keep + 1  # enough to fill the shortlist and give it a floor
+        if rough is not None and shortlist.floor > -np.inf:
+            found = self._hopeful(shortlist, found, rough(found), bound)
         best = bound(found)
         remaining = np.arange(len(found), dtype=np.int64)
         while len(remaining):
@@ -398,6 +615,29 @@ class PairIndex:
             else:
                 head, remaining = remaining, remaining[:0]
             shortlist.add(exact(found.subset(head)))
+
+    @staticmethod
+    def _hopeful(shortlist: Shortlist, found: Candidates, rough: FloatArray,
+                 bound: Callable[[Candidates], FloatArray]) -> Candidates:
+        """The pairs whose `rough` bound attains the shortlist's floor. The ceiling is
+        raised as `bound` would have raised it: by the exact bound of each pair dropped,
+        computed only for those whose rough one could raise it, so the list, its
+        ceiling and every later step are what `bound` alone gives."""
+        hopeless = rough < shortlist.floor
+        raising = np.flatnonzero(hopeless & (rough > shortlist.ceiling))
+        if len(raising):
+            shortlist.drop(bound(found.subset(raising)))
+        return found.subset(~hopeless)
+
+    def _rough_bound(self, found: Candidates) -> FloatArray:
+        """At least `_upper_bound`, from per-contact figures alone (two look-ups a pair):
+        the non-proposing columns add at most min(most_i, most_j) (`per_contact`), and a
+        hair more covers the two sums' different rounding."""
+        first, second = found.first, found.second
+        best = found.total + np.minimum(self._most[first], self._most[second]) + _ROUNDING
+        if self._has_ledger:
+            best += self._ledger_most[first] + self._ledger_most[second]
+        return best
 
     def _upper_bound(self, found: Candidates) -> FloatArray:
         """The most each proposed pair's exact total can be."""

@@ -15,6 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from itertools import chain
+from operator import attrgetter
 from typing import Any, Literal
 
 import numpy as np
@@ -430,16 +432,19 @@ class PreparedBook:
             first = self.index_of.setdefault(contact.id, index)
             if first != index:  # the loader refuses these; a hand-built book may not
                 self._duplicates.append((first, index))
+        # Each field's mappings in contact order (`Profile.shared`), read through in C.
+        held = {field: list(map(attrgetter(field), self.profiles)) for field in SHARED_FIELDS}
         self.holders: dict[str, Counter[str]] = {
-            field: Counter(key for p in self.profiles for key in p.shared(field))
-            for field in SHARED_FIELDS
+            field: Counter(chain.from_iterable(held[field])) for field in SHARED_FIELDS
         }
-        self.holders["serves"] = Counter(event for p in self.profiles for event in p.serves)
+        self.holders["serves"] = Counter(chain.from_iterable(
+            map(attrgetter("serves"), self.profiles)))
         self.display: dict[str, dict[str, str]] = {}
         for shared_field in SHARED_FIELDS:
             spelling: dict[str, str] = {}
-            for profile in reversed(self.profiles):  # so the first contact's spelling stays
-                spelling.update(profile.shared(shared_field))
+            for values in reversed(held[shared_field]):  # so the first contact's spelling stays
+                if values:
+                    spelling.update(values)
             self.display[shared_field] = spelling
         self.couples: frozenset[tuple[int, int]] = frozenset(
             separating_couples(book.contacts, [p.living.keys() for p in self.profiles]))

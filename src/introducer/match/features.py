@@ -13,7 +13,7 @@ must agree with `score.PairScorer`; the property tests hold them to it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import attrgetter
@@ -403,15 +403,25 @@ def _fit_wants(prepared: PreparedBook) -> Iterable[Block]:
                 symmetric=False)
 
 
+#: Every bilinear feature family, in the order the blocks are stacked.
+FAMILIES: dict[str, Callable[[PreparedBook], Iterable[Block]]] = {
+    "shared_values": _shared_values,
+    "both_active": _both_active,
+    "needs_service": _needs_service,
+    "clients_living": _clients_living,
+    "business_terms": _business_terms,
+    "company_wants": _company_wants,
+    "notes_wants": _notes_wants,
+    "fit_wants": _fit_wants,
+}
+
+
 def feature_blocks(prepared: PreparedBook) -> list[Block]:
     """Every bilinear feature family of the book."""
-    return [
-        *_shared_values(prepared),
-        *_both_active(prepared),
-        *_needs_service(prepared),
-        *_clients_living(prepared),
-        *_business_terms(prepared),
-        *_company_wants(prepared),
-        *_notes_wants(prepared),
-        *_fit_wants(prepared),
-    ]
+    return [block for family in FAMILIES.values() for block in family(prepared)]
+
+
+def family_blocks(prepared: PreparedBook, names: Iterable[str]) -> dict[str, list[Block]]:
+    """The blocks of the families named (each family's blocks depend on the preparation
+    alone, so they can be built apart, in any order, and stacked in `FAMILIES`'s)."""
+    return {name: list(FAMILIES[name](prepared)) for name in names}

@@ -12,7 +12,7 @@ import copy
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from itertools import chain
@@ -422,8 +422,12 @@ class PreparedBook:
     """
 
     def __init__(
-        self, book: Book, *, today: dt.date, history: HistoryView = NO_HISTORY
+        self, book: Book, *, today: dt.date, history: HistoryView = NO_HISTORY,
+        halfway: Callable[[PreparedBook], object] | None = None,
     ) -> None:
+        """`halfway` is called once everything the feature blocks read is set (the
+        profiles, counts and matchers; `features.py`), before the rest is built: the
+        blocks can then be built elsewhere meanwhile (`match/ahead.py`)."""
         settings = book.settings
         self.book = book
         self.today = today
@@ -453,6 +457,13 @@ class PreparedBook:
         }
         self.holders["serves"] = Counter(chain.from_iterable(
             map(attrgetter("serves"), self.profiles)))
+        self._answering: dict[tuple[str, bool], frozenset[int]] = {}
+        self._names_cache: dict[str, frozenset[str]] = {}
+        self.me_business: str | None = (
+            self.normalise(book.me.business) if book.me.business else None
+        )
+        if halfway is not None:
+            halfway(self)
         self.display: dict[str, dict[str, str]] = {}
         for shared_field in SHARED_FIELDS:
             spelling: dict[str, str] = {}
@@ -470,15 +481,10 @@ class PreparedBook:
              for c in book.contacts], dtype=np.float64,
         )
         self.acquaintance = Acquaintance(book.contacts, settings.groups)
-        self._answering: dict[tuple[str, bool], frozenset[int]] = {}
-        self._names_cache: dict[str, frozenset[str]] = {}
         self._partners: defaultdict[str, list[str]] = defaultdict(list)
         for first, second in sorted(self.couples):
             self._partners[book.contacts[first].id].append(book.contacts[second].id)
             self._partners[book.contacts[second].id].append(book.contacts[first].id)
-        self.me_business: str | None = (
-            self.normalise(book.me.business) if book.me.business else None
-        )
 
     def with_history(self, history: HistoryView) -> PreparedBook:
         """The same preparation under another ledger: only the per-person terms depend on

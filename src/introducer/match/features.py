@@ -257,8 +257,8 @@ def _company_wants(prepared: PreparedBook) -> Iterable[Block]:
     profiles = prepared.profiles
     ask_ids: dict[tuple[str, bool], int] = {}
     asked = [
-        [str(ask_ids.setdefault((w.company, w.at_company), len(ask_ids))) for w in p.wants]
-        for p in profiles
+        [ask_ids.setdefault((w.company, w.at_company), len(ask_ids)) for w in p.wants]
+        if p.wants else () for p in profiles
     ]
     named = [
         [companies.keys[c] for c in companies.matching(company, at_company=at)]
@@ -266,7 +266,7 @@ def _company_wants(prepared: PreparedBook) -> Iterable[Block]:
     ]
     if not any(named):
         return
-    per_ask = incidence([str(i) for i in range(len(ask_ids))], asked)
+    per_ask = incidence(range(len(ask_ids)), asked)
     asks = sp.csr_array(per_ask @ incidence(companies.keys, named))
     works = incidence(companies.keys, [(p.company,) if p.company else () for p in profiles])
     yield Block("company_wants", asks * weight, works, symmetric=False)
@@ -356,10 +356,13 @@ def _fit_wants(prepared: PreparedBook) -> Iterable[Block]:
     if not weight or not prepared.weights.wants or not any(p.wants for p in profiles):
         return
     work_needed = frozenset().union(*(p.work_words for p in profiles if p.wants))
+    holding: defaultdict[frozenset[str], list[int]] = defaultdict(list)  # one set per business
+    for row, words in enumerate(map(attrgetter("work_words"), profiles)):
+        holding[words].append(row)
     by_work: defaultdict[str, set[int]] = defaultdict(set)
-    for row, profile in enumerate(profiles):
-        for word in profile.work_words & work_needed:
-            by_work[word].add(row)
+    for words, rows in holding.items():
+        for word in words & work_needed:
+            by_work[word].update(rows)
     wants = {(w.key, w.at_company): w for p in profiles for w in p.wants}
     answering = {ask: prepared.answering(want) for ask, want in wants.items()}
     fitting: dict[tuple[str, bool], set[int]] = {}

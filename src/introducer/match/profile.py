@@ -253,7 +253,7 @@ def _want(normalise: Normaliser, events: TriggerEvents, text: str) -> Want | Non
 
 
 def _wants(normalise: Normaliser, events: TriggerEvents, texts: list[str],
-           kept: _Kept) -> tuple[Want, ...]:
+           kept: ProfileCache) -> tuple[Want, ...]:
     """A contact's asks, one per thing asked for (the first spelling of it); each distinct
     text is parsed once per book (`kept`)."""
     wants: dict[str, Want] = {}
@@ -273,7 +273,7 @@ _NOTHING: Mapping[str, Any] = {}
 _NO_WORDS: frozenset[str] = frozenset()
 
 
-def _spellings(normalise: Normaliser, texts: list[str], kept: _Kept) -> Mapping[str, str]:
+def _spellings(normalise: Normaliser, texts: list[str], kept: ProfileCache) -> Mapping[str, str]:
     """`normalise.spellings(texts)`, one mapping for every list written alike."""
     key = tuple(texts)
     found = kept.spellings.get(key)
@@ -282,7 +282,7 @@ def _spellings(normalise: Normaliser, texts: list[str], kept: _Kept) -> Mapping[
     return found
 
 
-def _shared(value: Mapping[str, Any], kept: _Kept) -> Mapping[str, Any]:
+def _shared(value: Mapping[str, Any], kept: ProfileCache) -> Mapping[str, Any]:
     """One mapping for every profile holding the same items (`value` is not empty)."""
     return kept.shared.setdefault(("mapping", *value.items()), value)  # type: ignore[no-any-return]
 
@@ -321,18 +321,13 @@ def _business_facts(business: str, events: TriggerEvents) -> _BusinessFacts:
 
 def build_profile(
     contact: Contact, normalise: Normaliser, events: TriggerEvents, today: dt.date,
-    cache: dict[Any, Any] | None = None,
+    kept: ProfileCache | None = None,
 ) -> Profile:
     """Normalise one contact; `serves` is inferred from the business when absent.
 
-    `cache` keeps what each distinct business, company, client type and ask says across
-    the contacts of one book (a book of 100k holds far fewer distinct businesses), one
-    table per kind (`_Kept`): this runs for every contact, so each lookup counts."""
-    kept: _Kept | None = None if cache is None else cache.get(_Kept)
-    if kept is None:
-        kept = _Kept()
-        if cache is not None:
-            cache[_Kept] = kept
+    `kept` keeps what each distinct business, company, client type and ask says across
+    the contacts of one book (a book of 100k holds far fewer distinct businesses)."""
+    kept = ProfileCache() if kept is None else kept
     business = normalise(contact.business) if contact.business else ""
     company = ""
     if contact.company:
@@ -399,8 +394,9 @@ def build_profile(
     )
 
 
-class _Kept:
-    """What `build_profile` keeps across the contacts of one book, one table per kind."""
+class ProfileCache:
+    """What `build_profile` keeps across the contacts of one book, one table per kind
+    (it runs for every contact, so each lookup counts)."""
 
     __slots__ = ("businesses", "clients", "companies", "shared", "spellings", "wants")
 
@@ -435,9 +431,9 @@ class PreparedBook:
         self.weights: Weights = settings.weights
         self.normalise = Normaliser(settings.aliases)
         self.events = tables_for(settings)
-        cache: dict[Any, Any] = {}
+        kept = ProfileCache()
         self.profiles: tuple[Profile, ...] = tuple(
-            build_profile(contact, self.normalise, self.events, today, cache)
+            build_profile(contact, self.normalise, self.events, today, kept)
             for contact in book.contacts
         )
         self.matcher = BusinessMatcher(

@@ -42,6 +42,21 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return pids
 
 
+@pytest.fixture
+def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each child's answer was taken (it built its families, nothing failed)."""
+    taken: list[bool] = []
+    result = ahead._Child.result
+
+    def recorded(child: ahead._Child) -> dict[str, list[Block]] | None:
+        found = result(child)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(ahead._Child, "result", recorded)
+    return taken
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated book of 400 contacts (the benchmarks' vocabularies, events, asks)."""
@@ -80,9 +95,10 @@ def one_process(book: Book) -> tuple[PreparedBook, list[Block]]:
 
 @pytest.mark.parametrize("which", ["example", "generated"])
 def test_blocks_built_ahead_are_the_blocks_one_process_builds(
-        which: str, generated: Path) -> None:
+        which: str, generated: Path, answered: list[bool]) -> None:
     book = load_book(EXAMPLE_BOOK if which == "example" else generated)
     prepared, blocks = built_ahead(book)
+    assert answered == [True]  # the child's families were taken, not built again
     alone, expected = one_process(book)
     assert as_bytes(blocks) == as_bytes(expected)
     assert preparation(prepared) == preparation(alone)
@@ -110,7 +126,8 @@ def test_the_command_prints_the_same_list(generated: Path, monkeypatch: pytest.M
 
 @pytest.mark.parametrize("child", ["dies", "sends something else"])
 def test_a_child_that_fails_leaves_the_blocks_to_the_parent(
-        child: str, monkeypatch: pytest.MonkeyPatch, generated: Path) -> None:
+        child: str, monkeypatch: pytest.MonkeyPatch, generated: Path,
+        answered: list[bool]) -> None:
     def dies(pipe: int, prepared: PreparedBook) -> None:
         os._exit(3)
 
@@ -122,6 +139,7 @@ def test_a_child_that_fails_leaves_the_blocks_to_the_parent(
     monkeypatch.setattr(ahead, "_build", dies if child == "dies" else lies)
     book = load_book(generated)
     assert as_bytes(built_ahead(book)[1]) == as_bytes(one_process(book)[1])
+    assert answered == [False]
 
 
 def test_a_child_nobody_asks_is_stopped_and_reaped(generated: Path) -> None:

@@ -35,6 +35,7 @@ AHEAD_CONTACTS = 20_000
 CHILD_FAMILIES = ("shared_values", "business_terms", "company_wants", "fit_wants")
 
 _children: list[_Child] = []
+_registered: list[object] = []  # `stop_all`, once registered to run at exit
 
 
 class _Child:
@@ -119,8 +120,8 @@ def start(prepared: PreparedBook) -> None:
         child = _Child(prepared)
     except OSError:  # no process or pipe to be had: the parent builds them all
         return
-    if not _children:
-        atexit.register(stop_all)
+    if not _registered:
+        _registered.append(atexit.register(stop_all))
     _children.append(child)
 
 
@@ -128,11 +129,11 @@ def feature_blocks(prepared: PreparedBook) -> list[Block]:
     """`features.feature_blocks(prepared)`, with the families a child built ahead for
     these profiles taken from it."""
     from introducer.match.features import FAMILIES, family_blocks
+    from introducer.match.features import feature_blocks as built_here
 
     child = next((c for c in _children if c.profiles is prepared.profiles), None)
     if child is None:
-        return [block for blocks in family_blocks(prepared, FAMILIES).values()
-                for block in blocks]
+        return built_here(prepared)
     _children.remove(child)
     mine = family_blocks(prepared, [name for name in FAMILIES if name not in CHILD_FAMILIES])
     theirs = child.result() or family_blocks(prepared, CHILD_FAMILIES)

@@ -30,6 +30,17 @@ def test_a_second_process_runs_only_on_an_idle_core(
     assert parallel.idle_cores() == processes
 
 
+def test_a_core_held_by_this_command_s_own_cache_writer_counts_as_idle(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 1.0, 1.0))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(parallel, "running_now", lambda: 2)  # this process and its writer
+    assert parallel.idle_cores() == 1
+    assert parallel.idle_cores(ours=1) == 2
+    monkeypatch.setattr(parallel, "running_now", lambda: 3)  # and someone else's
+    assert parallel.idle_cores(ours=1) == 1
+
+
 def test_the_run_queue_is_read_from_linux_s_load_file(tmp_path: Path) -> None:
     load = tmp_path / "loadavg"
     load.write_text("0.25 0.85 1.15 3/79 32027\n", encoding="ascii")

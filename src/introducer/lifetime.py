@@ -56,4 +56,7 @@ def end(status: int) -> int:
     from introducer.book.aside import wait_for_writers
 
     wait_for_writers()  # the answer is out: now the cache entry written aside is whole
+    ahead = sys.modules.get("introducer.match.ahead")
+    if ahead is not None:
+        ahead.stop_all()  # blocks built ahead that nobody asked for
     os._exit(status)

@@ -52,6 +52,18 @@ def write_aside(write: Callable[[], object], *, big: bool) -> bool:
     return True
 
 
+def writers_running() -> int:
+    """How many entries are being written aside right now (the finished ones reaped): a
+    core they hold is this command's own, soon free, not a busy machine's (`match/ahead.py`)."""
+    running = []
+    for pid in _writers:
+        with contextlib.suppress(ChildProcessError):  # else reaped already
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                running.append(pid)
+    _writers[:] = running
+    return len(running)
+
+
 def wait_for_writers() -> None:
     """Wait until every entry being written aside is written (or given up)."""
     while _writers:

@@ -112,12 +112,13 @@ def validated_piece(data: bytes, file: str, piece: _Piece) -> list[Validated] | 
     return validated
 
 
-def idle_cores() -> int:
+def idle_cores(ours: int = 0) -> int:
     """Processes worth running: one per idle core, as `make -l` judges it (the load
     average). On a busy machine a second process only adds the pickling: the cores are
     taken, and a scheduler that shares them out per session gives it no more time.
     The average lags, though: a command started just after another ended finds it near
-    one with nothing running, so what runs right now (this process aside) caps it."""
+    one with nothing running, so what runs right now (this process aside, and `ours`
+    of its own children, about to end) caps it."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -128,7 +129,7 @@ def idle_cores() -> int:
         busy = 0.0
     running = running_now()
     if running is not None:
-        busy = min(busy, running - 1)
+        busy = min(busy, max(0, running - 1 - ours))
     return max(1, min(cores, int(cores - busy + 0.5)))
 
 

@@ -93,7 +93,7 @@ class Acquaintance:
         self.member_of: tuple[tuple[str, ...], ...] = tuple(
             tuple(sorted({fold_text(g) for g in c.groups} & self.groups.keys())) if c.groups else ()
             for c in contacts
-        )
+        ) if self.groups else ((),) * len(contacts)  # no group counts: nobody is in one
         self.known: set[tuple[int, int]] = _known_pairs(contacts)
 
     def pairs(self, limit: int) -> set[tuple[int, int]] | None:

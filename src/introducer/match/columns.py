@@ -181,7 +181,9 @@ class ColumnLayout:
             np.concatenate(potential) if potential else empty.astype(np.float64),
             budget,
         )
-        self.bounds = self.bounds_over(np.ones(len(self.other), dtype=np.bool_))
+        # Over every non-proposing column: the columns `_choose` has just taken out (copied,
+        # as `maximum` puts the indices of what it is given in order).
+        self.bounds = self._bounds(self.other, self.left_other.copy(), self.right_other.copy())
 
     def _choose(
         self, groups: IntArray, generate: BoolArray, potential: FloatArray, budget: int
@@ -219,8 +221,14 @@ class ColumnLayout:
         """`ExcludedBounds` over the non-proposing columns `among` marks (a column and its
         mirror are worth the same to a pair, so a mark by worth keeps both)."""
         chosen = self.other[among]
-        left = sp.csr_array(self.left[:, chosen]).maximum(0)
-        right = sp.csr_array(self.right[:, chosen]).maximum(0)
+        return self._bounds(chosen, self.left[:, chosen], self.right[:, chosen])
+
+    def _bounds(self, chosen: IntArray, left_columns: Matrix, right_columns: Matrix
+                ) -> ExcludedBounds:
+        """`ExcludedBounds` over the columns `chosen`, which `left_columns` and
+        `right_columns` are of L and R."""
+        left = sp.csr_array(left_columns).maximum(0)
+        right = sp.csr_array(right_columns).maximum(0)
         role, owner = self._role[chosen], self._owner[chosen]
         shared_columns = np.flatnonzero(role == _SYMMETRIC)
         shared = _row_reduce(sp.csr_array(left[:, shared_columns]), one_hot=False)

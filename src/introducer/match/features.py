@@ -13,9 +13,10 @@ must agree with `score.PairScorer`; the property tests hold them to it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
+from operator import attrgetter
 from typing import TypeVar
 
 import numpy as np
@@ -28,11 +29,11 @@ from introducer.match.profile import (
     PreparedBook,
     Profile,
     Want,
-    event_breadth,
     rarity,
 )
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 Key = TypeVar("Key", bound=Hashable)
 Matrix = sp.csr_array
 
@@ -65,18 +66,41 @@ def incidence(
     index = {key: column for column, key in enumerate(keys)}
     counts = np.fromiter(map(len, held), dtype=np.int64, count=len(held))
     total = int(counts.sum())
-    rows = np.repeat(np.arange(len(held), dtype=np.int64), counts)
     # map and chain keep the loop over every (row, key) in C: this runs for every column family.
     cols = np.fromiter(map(index.get, chain.from_iterable(held), repeat(-1)), np.int64, total)
     data = (np.ones(total) if values is None else
             np.fromiter(chain.from_iterable(values), np.float64, total))
+    rows = np.repeat(np.arange(len(held), dtype=np.int64), counts)
     known = cols >= 0
-    rows, cols, data = rows[known], cols[known], data[known]
+    if not known.all():
+        rows, cols, data = rows[known], cols[known], data[known]
     if column_weight is not None:
         data = data * column_weight[cols]
-    matrix = sp.csr_array(sp.coo_array((data, (rows, cols)), shape=(len(held), len(keys))))
-    matrix.eliminate_zeros()
-    return matrix
+    return _compressed(rows, cols, data, (len(held), len(keys)))
+
+
+def _compressed(rows: IntArray, cols: IntArray, data: FloatArray, shape: tuple[int, int]
+                ) -> Matrix:
+    """The CSR array of these entries (`rows` ascending), without zeros: built directly
+    when no (row, column) repeats, which is what going through COO gives, at a fraction
+    of the cost; repeated entries are summed the COO way."""
+    given = rows, cols, data
+    key = rows * shape[1] + cols
+    if not (key[1:] > key[:-1]).all():
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        rows, cols, data = rows[order], cols[order], data[order]
+    nonzero = data != 0
+    if not len(key) or not (key[1:] > key[:-1]).all() or not nonzero.any():
+        # repeated entries (COO sums them) or none (COO's empty array has narrower indices)
+        matrix = sp.csr_array(sp.coo_array((given[2], given[:2]), shape=shape))
+        matrix.eliminate_zeros()
+        return matrix
+    if not nonzero.all():
+        rows, cols, data = rows[nonzero], cols[nonzero], data[nonzero]
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+    return sp.csr_array((data, cols, indptr), shape=shape)
 
 
 def _rarity_block(
@@ -99,18 +123,19 @@ def _rarity_block(
     keys = sorted(key for key, count in holders.items() if count >= 2)
     worth = np.array([weight * rarity(holders[key]) for key in keys], dtype=np.float64)
     right = incidence(keys, held)
-    if per_breadth:
-        breadth = np.array([event_breadth(len(row)) for row in held], dtype=np.float64)
+    if per_breadth:  # event_breadth, for every row at once
+        served = np.fromiter(map(len, held), np.float64, len(held))
+        breadth = np.where(served > 0, np.sqrt(served), 1.0)
         right = sp.csr_array(sp.diags_array(1.0 / breadth) @ right)
     left = sp.csr_array(right @ sp.diags_array(worth)) if keys else right
     yield Block(kind, left, right, symmetric=True)
 
 
 def _shared_values(prepared: PreparedBook) -> Iterable[Block]:
-    for field in SHARED_FIELDS:
-        held = [profile.shared(field).keys() for profile in prepared.profiles]
+    for field in SHARED_FIELDS:  # a mapping holds its keys, as `Profile.shared(field)`
+        held = list(map(attrgetter(field), prepared.profiles))
         yield from _rarity_block(prepared, "shared_" + field, field, held)
-    serves = [profile.serves for profile in prepared.profiles]
+    serves = list(map(attrgetter("serves"), prepared.profiles))
     yield from _rarity_block(prepared, "same_trigger_event", "serves", serves, per_breadth=True)
 
 
@@ -128,11 +153,13 @@ def _needs_service(prepared: PreparedBook) -> Iterable[Block]:
     if not weight:
         return
     profiles = prepared.profiles
-    keys = sorted({event for profile in profiles for event in profile.living})
-    strengths = [profile.living.values() for profile in profiles]
-    living = incidence(keys, [profile.living.keys() for profile in profiles], strengths)
+    lives = list(map(attrgetter("living"), profiles))
+    keys = sorted(set(chain.from_iterable(lives)))
+    living = incidence(keys, lives, [held.values() for held in lives])
     # The user's own competitors are not sent to the people the user can help.
-    helping = [{} if prepared.in_users_line(p.business) else p.serving for p in profiles]
+    helping = list(map(attrgetter("serving"), profiles))
+    if prepared.me_business is not None:
+        helping = [{} if prepared.in_users_line(p.business) else p.serving for p in profiles]
     serving = incidence(keys, [held.keys() for held in helping],
                         [held.values() for held in helping])
     yield Block("needs_service", living * weight, serving, symmetric=False)
@@ -159,31 +186,60 @@ def _business_terms(prepared: PreparedBook) -> Iterable[Block]:
 
     (contacts x distinct terms, weighted) @ (terms x businesses they name).
     """
-    weights, matcher = prepared.weights, prepared.matcher
-    # (term, head noun?, never the user's line?): an ask or a referral source never names
-    # the user's own line of work (that is the user; their competitor is not what is meant).
-    term_ids: dict[tuple[str, bool, bool], int] = {}
-    asked: list[list[int]] = []
-    worth: list[list[float]] = []
-    wanted, sourced, served = weights.wants, weights.referral_source, weights.potential_client
-    for profile in prepared.profiles:
-        wants = [(w.key, False, True) for w in profile.wants if not w.at_company] if wanted else []
-        sources = [(key, True, True) for key in profile.referral_sources] if sourced else []
-        clients = [(key, True, False) for key in profile.clients] if served else []
-        asked.append([term_ids.setdefault(term, len(term_ids))
-                      for term in (*wants, *sources, *clients)])
-        worth.append([wanted] * len(wants) + [sourced] * len(sources) + [served] * len(clients))
-    per_term = incidence(range(len(term_ids)), asked, worth)
+    weights, matcher, profiles = prepared.weights, prepared.matcher, prepared.profiles
+    # A term is (what is named, head noun?, never the user's line?): an ask or a referral
+    # source never names the user's own line of work (that is the user; their competitor is
+    # not what is meant). Each kind's terms, row by row, in the order a contact holds them.
+    kinds: list[tuple[tuple[bool, bool], float, list[str], IntArray]] = []
+    if weights.wants:
+        asking = [(row, want.key) for row, profile in enumerate(profiles) if profile.wants
+                  for want in profile.wants if not want.at_company]
+        kinds.append(((False, True), weights.wants, [key for _, key in asking],
+                      np.fromiter((row for row, _ in asking), np.int64, len(asking))))
+    for flags, weight, field in (((True, True), weights.referral_source, "referral_sources"),
+                                 ((True, False), weights.potential_client, "clients")):
+        if weight:
+            held = list(map(attrgetter(field), profiles))
+            counts = np.fromiter(map(len, held), np.int64, len(held))
+            kinds.append((flags, weight, list(chain.from_iterable(held)),
+                          np.repeat(np.arange(len(held), dtype=np.int64), counts)))
+    terms, per_term = _numbered_terms(kinds, len(profiles))
     names = [
         [matcher.keys[column] for column in matcher.matching(term, head_noun=head_noun)
          if not (source and prepared.in_users_line(matcher.keys[column]))]
-        for term, head_noun, source in term_ids
+        for term, head_noun, source in terms
     ]
     asks = sp.csr_array(per_term @ incidence(matcher.keys, names))
     business = incidence(
-        matcher.keys, [(p.business,) if p.business else () for p in prepared.profiles]
+        matcher.keys, [(p.business,) if p.business else () for p in profiles]
     )
     yield Block("business_terms", asks, business, symmetric=False)
+
+
+def _numbered_terms(kinds: list[tuple[tuple[bool, bool], float, list[str], IntArray]],
+                    size: int) -> tuple[list[tuple[str, bool, bool]], Matrix]:
+    """The distinct terms, numbered as met going through the contacts (each contact's
+    terms kind by kind), and the contacts x terms matrix of their weights: what one
+    numbering pass over every contact's terms gives, its order and sums included."""
+    firsts: list[tuple[int, int, int, str]] = []  # (row, kind, place in the row, key)
+    for kind, (_, _, keys, rows) in enumerate(kinds):
+        starts = np.searchsorted(rows, rows, side="left")
+        last = len(keys) - 1
+        first = dict(zip(reversed(keys), range(last, -1, -1), strict=True))  # first places
+        firsts.extend((int(rows[at]), kind, at - int(starts[at]), key)
+                      for key, at in first.items())
+    firsts.sort()
+    terms = [(key, *kinds[kind][0]) for _, kind, _, key in firsts]
+    number: list[dict[str, int]] = [{} for _ in kinds]
+    for column, (_, kind, _, key) in enumerate(firsts):
+        number[kind][key] = column
+    rows = np.concatenate([rows for *_, rows in kinds] or [np.zeros(0, np.int64)])
+    order = np.argsort(rows, kind="stable")  # row by row, each row's kinds in turn
+    cols = np.concatenate([np.fromiter(map(number[kind].__getitem__, keys), np.int64, len(keys))
+                           for kind, (_, _, keys, _) in enumerate(kinds)] or [rows])
+    data = np.concatenate([np.full(len(keys), weight, dtype=np.float64)
+                           for _, weight, keys, _ in kinds] or [np.zeros(0)])
+    return terms, _compressed(rows[order], cols[order], data[order], (size, len(terms)))
 
 
 def _company_wants(prepared: PreparedBook) -> Iterable[Block]:
@@ -201,8 +257,8 @@ def _company_wants(prepared: PreparedBook) -> Iterable[Block]:
     profiles = prepared.profiles
     ask_ids: dict[tuple[str, bool], int] = {}
     asked = [
-        [str(ask_ids.setdefault((w.company, w.at_company), len(ask_ids))) for w in p.wants]
-        for p in profiles
+        [ask_ids.setdefault((w.company, w.at_company), len(ask_ids)) for w in p.wants]
+        if p.wants else () for p in profiles
     ]
     named = [
         [companies.keys[c] for c in companies.matching(company, at_company=at)]
@@ -210,7 +266,7 @@ def _company_wants(prepared: PreparedBook) -> Iterable[Block]:
     ]
     if not any(named):
         return
-    per_ask = incidence([str(i) for i in range(len(ask_ids))], asked)
+    per_ask = incidence(range(len(ask_ids)), asked)
     asks = sp.csr_array(per_ask @ incidence(companies.keys, named))
     works = incidence(companies.keys, [(p.company,) if p.company else () for p in profiles])
     yield Block("company_wants", asks * weight, works, symmetric=False)
@@ -300,10 +356,13 @@ def _fit_wants(prepared: PreparedBook) -> Iterable[Block]:
     if not weight or not prepared.weights.wants or not any(p.wants for p in profiles):
         return
     work_needed = frozenset().union(*(p.work_words for p in profiles if p.wants))
+    holding: defaultdict[frozenset[str], list[int]] = defaultdict(list)  # one set per business
+    for row, words in enumerate(map(attrgetter("work_words"), profiles)):
+        holding[words].append(row)
     by_work: defaultdict[str, set[int]] = defaultdict(set)
-    for row, profile in enumerate(profiles):
-        for word in profile.work_words & work_needed:
-            by_work[word].add(row)
+    for words, rows in holding.items():
+        for word in words & work_needed:
+            by_work[word].update(rows)
     wants = {(w.key, w.at_company): w for p in profiles for w in p.wants}
     answering = {ask: prepared.answering(want) for ask, want in wants.items()}
     fitting: dict[tuple[str, bool], set[int]] = {}
@@ -347,15 +406,25 @@ def _fit_wants(prepared: PreparedBook) -> Iterable[Block]:
                 symmetric=False)
 
 
+#: Every bilinear feature family, in the order the blocks are stacked.
+FAMILIES: dict[str, Callable[[PreparedBook], Iterable[Block]]] = {
+    "shared_values": _shared_values,
+    "both_active": _both_active,
+    "needs_service": _needs_service,
+    "clients_living": _clients_living,
+    "business_terms": _business_terms,
+    "company_wants": _company_wants,
+    "notes_wants": _notes_wants,
+    "fit_wants": _fit_wants,
+}
+
+
 def feature_blocks(prepared: PreparedBook) -> list[Block]:
     """Every bilinear feature family of the book."""
-    return [
-        *_shared_values(prepared),
-        *_both_active(prepared),
-        *_needs_service(prepared),
-        *_clients_living(prepared),
-        *_business_terms(prepared),
-        *_company_wants(prepared),
-        *_notes_wants(prepared),
-        *_fit_wants(prepared),
-    ]
+    return [block for family in FAMILIES.values() for block in family(prepared)]
+
+
+def family_blocks(prepared: PreparedBook, names: Iterable[str]) -> dict[str, list[Block]]:
+    """The blocks of the families named (each family's blocks depend on the preparation
+    alone, so they can be built apart, in any order, and stacked in `FAMILIES`'s)."""
+    return {name: list(FAMILIES[name](prepared)) for name in names}

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, TypeGuard, TypeVar
 from introducer.book.cache import origin_of, read_entry, store
 from introducer.book.knowledge import TriggerEvents, adopt_tables
 from introducer.book.model import Book
+from introducer.match import ahead
 from introducer.match.history import NO_HISTORY, HistoryView
 from introducer.match.profile import PreparedBook
 
@@ -43,12 +44,13 @@ def prepare_book(book: Book, *, today: dt.date,
     """`PreparedBook(book, today=today, history=history)`, from the cache when it can be."""
     origin = origin_of(book)
     if origin is None:
-        return PreparedBook(book, today=today, history=history)
+        return PreparedBook(book, today=today, history=history, halfway=ahead.start)
     prepared = _kept_beside(
         origin, "prepared", prepared_key(origin, today),
         load=lambda data: _load(data, book), holds=_is_prepared,
         missing="no prepared book; rebuilding it",
-        build=lambda: PreparedBook(book, today=today), dump=lambda value: _dump(value, book))
+        build=lambda: PreparedBook(book, today=today, halfway=ahead.start),
+        dump=lambda value: _dump(value, book))
     return prepared if history is NO_HISTORY else prepared.with_history(history)
 
 
@@ -60,11 +62,11 @@ def feature_blocks_of(prepared: PreparedBook) -> list[Block]:
     import numpy
     import scipy
 
-    from introducer.match.features import Block, feature_blocks
+    from introducer.match.features import Block
 
     origin = origin_of(prepared.book)
     if origin is None:
-        return feature_blocks(prepared)
+        return ahead.feature_blocks(prepared)
     # Pickled sparse arrays are scipy's own objects: another scipy or numpy is a miss.
     key = _day_key(origin, b"blocks %s %s" % (scipy.__version__.encode(),
                                                numpy.__version__.encode()), prepared.today)
@@ -74,7 +76,8 @@ def feature_blocks_of(prepared: PreparedBook) -> list[Block]:
 
     return _kept_beside(
         origin, "blocks", key, load=pickle.loads, holds=holds,
-        missing="no feature blocks; rebuilding them", build=lambda: feature_blocks(prepared),
+        missing="no feature blocks; rebuilding them",
+        build=lambda: ahead.feature_blocks(prepared),
         dump=lambda value: pickle.dumps(value, protocol=5))
 
 

@@ -12,9 +12,11 @@ import copy
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from itertools import chain
+from operator import attrgetter
 from typing import Any, Literal
 
 import numpy as np
@@ -251,16 +253,15 @@ def _want(normalise: Normaliser, events: TriggerEvents, text: str) -> Want | Non
 
 
 def _wants(normalise: Normaliser, events: TriggerEvents, texts: list[str],
-           cache: dict[str, Any]) -> tuple[Want, ...]:
+           kept: ProfileCache) -> tuple[Want, ...]:
     """A contact's asks, one per thing asked for (the first spelling of it); each distinct
-    text is parsed once per book (`cache`)."""
-    if not texts:
-        return ()
+    text is parsed once per book (`kept`)."""
     wants: dict[str, Want] = {}
     for text in texts:
-        if "want:" + text not in cache:
-            cache["want:" + text] = _want(normalise, events, text)
-        want = cache["want:" + text]
+        if text in kept.wants:
+            want = kept.wants[text]
+        else:
+            want = kept.wants[text] = _want(normalise, events, text)
         if want is not None:
             wants.setdefault(want.key, want)
     return tuple(wants.values())
@@ -272,23 +273,18 @@ _NOTHING: Mapping[str, Any] = {}
 _NO_WORDS: frozenset[str] = frozenset()
 
 
-def _spellings(normalise: Normaliser, texts: list[str], cache: dict[Any, Any]
-               ) -> Mapping[str, str]:
+def _spellings(normalise: Normaliser, texts: list[str], kept: ProfileCache) -> Mapping[str, str]:
     """`normalise.spellings(texts)`, one mapping for every list written alike."""
-    if not texts:
-        return _NOTHING
-    key = ("spellings", *texts)
-    found: Mapping[str, str] | None = cache.get(key)
+    key = tuple(texts)
+    found = kept.spellings.get(key)
     if found is None:
-        found = cache[key] = normalise.spellings(texts) or _NOTHING
+        found = kept.spellings[key] = normalise.spellings(texts) or _NOTHING
     return found
 
 
-def _shared(value: Mapping[str, Any], cache: dict[Any, Any]) -> Mapping[str, Any]:
-    """One mapping for every profile holding the same items (`_NOTHING` when none)."""
-    if not value:
-        return _NOTHING
-    return cache.setdefault(("mapping", *value.items()), value)  # type: ignore[no-any-return]
+def _shared(value: Mapping[str, Any], kept: ProfileCache) -> Mapping[str, Any]:
+    """One mapping for every profile holding the same items (`value` is not empty)."""
+    return kept.shared.setdefault(("mapping", *value.items()), value)  # type: ignore[no-any-return]
 
 
 def specialism(events_served: int) -> float:
@@ -325,24 +321,27 @@ def _business_facts(business: str, events: TriggerEvents) -> _BusinessFacts:
 
 def build_profile(
     contact: Contact, normalise: Normaliser, events: TriggerEvents, today: dt.date,
-    cache: dict[Any, Any] | None = None,
+    kept: ProfileCache | None = None,
 ) -> Profile:
     """Normalise one contact; `serves` is inferred from the business when absent.
 
-    `cache` keeps what each distinct business, company, client type and ask says across
+    `kept` keeps what each distinct business, company, client type and ask says across
     the contacts of one book (a book of 100k holds far fewer distinct businesses)."""
-    cache = {} if cache is None else cache
+    kept = ProfileCache() if kept is None else kept
     business = normalise(contact.business) if contact.business else ""
-    company: str = cache.get("company:" + contact.company, "") if contact.company else ""
-    if contact.company and not company:
-        company = cache["company:" + contact.company] = company_key(normalise(contact.company))
-    facts = cache.get("business:" + business)
+    company = ""
+    if contact.company:
+        company = kept.companies.get(contact.company, "")
+        if not company:
+            company = kept.companies[contact.company] = company_key(normalise(contact.company))
+    facts = kept.businesses.get(business)
     if facts is None:
-        facts = cache["business:" + business] = _business_facts(business, events)
+        facts = kept.businesses[business] = _business_facts(business, events)
     if contact.serves is not None:
         serves = frozenset(events.event_key(normalise(name)) for name in contact.serves) - {""}
+        serving: Mapping[str, float] = dict.fromkeys(serves, specialism(len(serves)))
     else:
-        serves = facts.serves
+        serves, serving = facts.serves, facts.serving
     living: dict[str, float] = {}
     for life_event in contact.events:
         key = events.event_key(normalise(life_event.event))
@@ -351,50 +350,63 @@ def build_profile(
             if events.is_over(life_event.event):  # "divorce finalised": mostly behind them
                 strength *= PAST_EVENT_SHARE
             living[key] = max(living.get(key, 0.0), strength)
-    told = dict(living) if living else _NOTHING
+    told = _shared(dict(living), kept) if living else _NOTHING
     for key in facts.implied:
         # A "retired plant manager" is a retiree, not someone retiring this month.
         living.setdefault(key, IMPLIED_EVENT_SHARE * events.urgency(key))
     notes_words = note_words(contact.notes) if contact.notes else _NO_WORDS
-    clients = _spellings(normalise, contact.clients, cache)
+    clients = _spellings(normalise, contact.clients, kept) if contact.clients else _NOTHING
     fit_parts: tuple[frozenset[str], ...] = (facts.fit_words,)
-    client_events: dict[str, str] = {}
+    client_events: Mapping[str, str] = _NOTHING
     if notes_words or clients:  # else shared by everyone in the same business
         said = [notes_words - _FIT_STOP]
+        named: dict[str, str] = {}
         for client, written in clients.items():
-            words = cache.get("client:" + client)
-            if words is None:
-                words = cache["client:" + client] = note_words(client) - _FIT_STOP
-            said.append(words)
-            named = cache.get("client events:" + client)
-            if named is None:
-                named = cache["client events:" + client] = events.events_of_clients(client)
-            for event in named:
-                client_events.setdefault(event, written)
-        parts = (facts.fit_words, *(part for part in said if part))
-        fit_parts = cache.setdefault(("fit", *parts), parts)
-    serving: Mapping[str, float] = (
-        dict.fromkeys(serves, specialism(len(serves))) if contact.serves is not None
-        else facts.serving
-    )
+            found = kept.clients.get(client)
+            if found is None:
+                found = kept.clients[client] = (note_words(client) - _FIT_STOP,
+                                                events.events_of_clients(client))
+            said.append(found[0])
+            for event in found[1]:
+                named.setdefault(event, written)
+        parts = (facts.fit_words, *filter(None, said))
+        fit_parts = kept.shared.setdefault(("fit", *parts), parts)
+        if named:
+            client_events = _shared(named, kept)
     return Profile(
-        contact=contact,
-        business=business or None,
-        company=company or None,
-        clients=clients,
-        referral_sources=_spellings(normalise, contact.referral_sources, cache),
-        hobbies=_spellings(normalise, contact.hobbies, cache),
-        serves=serves,
-        living=_shared(living, cache),
-        told=_shared(told, cache),
-        client_events=_shared(client_events, cache),
-        wants=_wants(normalise, events, contact.wants, cache),
-        active=contact.networker == "active",
-        notes_words=notes_words,
-        serving=serving,
-        fit_parts=fit_parts,
-        work_words=facts.work_words,
+        contact,
+        business or None,
+        company or None,
+        clients,
+        _spellings(normalise, contact.referral_sources, kept) if contact.referral_sources
+        else _NOTHING,
+        _spellings(normalise, contact.hobbies, kept) if contact.hobbies else _NOTHING,
+        serves,
+        _shared(living, kept) if living else _NOTHING,
+        _wants(normalise, events, contact.wants, kept) if contact.wants else (),
+        contact.networker == "active",
+        notes_words,
+        fit_parts,
+        facts.work_words,
+        told,
+        client_events,
+        serving,
     )
+
+
+class ProfileCache:
+    """What `build_profile` keeps across the contacts of one book, one table per kind
+    (it runs for every contact, so each lookup counts)."""
+
+    __slots__ = ("businesses", "clients", "companies", "shared", "spellings", "wants")
+
+    def __init__(self) -> None:
+        self.companies: dict[str, str] = {}
+        self.businesses: dict[str, _BusinessFacts] = {}
+        self.clients: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self.spellings: dict[tuple[str, ...], Mapping[str, str]] = {}
+        self.wants: dict[str, Want | None] = {}
+        self.shared: dict[tuple[Any, ...], Any] = {}  # equal mappings and fit parts
 
 
 class PreparedBook:
@@ -406,8 +418,12 @@ class PreparedBook:
     """
 
     def __init__(
-        self, book: Book, *, today: dt.date, history: HistoryView = NO_HISTORY
+        self, book: Book, *, today: dt.date, history: HistoryView = NO_HISTORY,
+        halfway: Callable[[PreparedBook], object] | None = None,
     ) -> None:
+        """`halfway` is called once everything the feature blocks read is set (the
+        profiles, counts and matchers; `features.py`), before the rest is built: the
+        blocks can then be built elsewhere meanwhile (`match/ahead.py`)."""
         settings = book.settings
         self.book = book
         self.today = today
@@ -415,9 +431,9 @@ class PreparedBook:
         self.weights: Weights = settings.weights
         self.normalise = Normaliser(settings.aliases)
         self.events = tables_for(settings)
-        cache: dict[Any, Any] = {}
+        kept = ProfileCache()
         self.profiles: tuple[Profile, ...] = tuple(
-            build_profile(contact, self.normalise, self.events, today, cache)
+            build_profile(contact, self.normalise, self.events, today, kept)
             for contact in book.contacts
         )
         self.matcher = BusinessMatcher(
@@ -430,16 +446,26 @@ class PreparedBook:
             first = self.index_of.setdefault(contact.id, index)
             if first != index:  # the loader refuses these; a hand-built book may not
                 self._duplicates.append((first, index))
+        # Each field's mappings in contact order (`Profile.shared`), read through in C.
+        held = {field: list(map(attrgetter(field), self.profiles)) for field in SHARED_FIELDS}
         self.holders: dict[str, Counter[str]] = {
-            field: Counter(key for p in self.profiles for key in p.shared(field))
-            for field in SHARED_FIELDS
+            field: Counter(chain.from_iterable(held[field])) for field in SHARED_FIELDS
         }
-        self.holders["serves"] = Counter(event for p in self.profiles for event in p.serves)
+        self.holders["serves"] = Counter(chain.from_iterable(
+            map(attrgetter("serves"), self.profiles)))
+        self._answering: dict[tuple[str, bool], frozenset[int]] = {}
+        self._names_cache: dict[str, frozenset[str]] = {}
+        self.me_business: str | None = (
+            self.normalise(book.me.business) if book.me.business else None
+        )
+        if halfway is not None:
+            halfway(self)
         self.display: dict[str, dict[str, str]] = {}
         for shared_field in SHARED_FIELDS:
             spelling: dict[str, str] = {}
-            for profile in reversed(self.profiles):  # so the first contact's spelling stays
-                spelling.update(profile.shared(shared_field))
+            for values in reversed(held[shared_field]):  # so the first contact's spelling stays
+                if values:
+                    spelling.update(values)
             self.display[shared_field] = spelling
         self.couples: frozenset[tuple[int, int]] = frozenset(
             separating_couples(book.contacts, [p.living.keys() for p in self.profiles]))
@@ -451,15 +477,10 @@ class PreparedBook:
              for c in book.contacts], dtype=np.float64,
         )
         self.acquaintance = Acquaintance(book.contacts, settings.groups)
-        self._answering: dict[tuple[str, bool], frozenset[int]] = {}
-        self._names_cache: dict[str, frozenset[str]] = {}
         self._partners: defaultdict[str, list[str]] = defaultdict(list)
         for first, second in sorted(self.couples):
             self._partners[book.contacts[first].id].append(book.contacts[second].id)
             self._partners[book.contacts[second].id].append(book.contacts[first].id)
-        self.me_business: str | None = (
-            self.normalise(book.me.business) if book.me.business else None
-        )
 
     def with_history(self, history: HistoryView) -> PreparedBook:
         """The same preparation under another ledger: only the per-person terms depend on

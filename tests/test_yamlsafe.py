@@ -163,6 +163,17 @@ def test_merge_keys_fill_in_missing_keys_from_the_anchor() -> None:
     assert root["contact"].key_lines == {"business": 6, "hobbies": 3}
 
 
+@pytest.mark.parametrize("key", ["'<<'", '"<<"', "!!str <<"])
+def test_a_quoted_or_tagged_merge_key_is_an_ordinary_key(key: str) -> None:
+    """Only a plain `<<` merges (as PyYAML reads it); quoted or tagged, it is a key like
+    any other, which a contact then reports as unknown rather than losing silently."""
+    text = f"d: &d {{a: 1}}\nplain: {{<<: *d}}\nkept: {{{key}: *d}}\nempty: {{{key}: []}}\n"
+    root = parse(text).root
+    assert root["plain"] == {"a": "1"}
+    assert root["kept"] == {"<<": {"a": "1"}} and root["empty"] == {"<<": []}
+    assert yaml.safe_load(text)["kept"] == {"<<": {"a": 1}}
+
+
 def test_merging_something_that_is_not_a_mapping_is_refused() -> None:
     assert "merges only mappings" in only_problem("a: &x [1]\nb:\n  <<: *x\n").message
 

@@ -344,12 +344,17 @@ class _Builder:
                     else:
                         container.key_lines[value] = line
                     key = value
+                    if value == _MERGE_KEY and kind is scalar_event and event.implicit[0]:
+                        key = _PLAIN_MERGE_KEY  # only a plain `<<` merges; '<<' is a key
                     continue
-                if key == _MERGE_KEY and kind is not scalar_event:
-                    merges = [] if merges is None else merges
-                    merges.append(value)
-                    container.pop(key, None)
-                    container.key_lines.pop(key, None)
+                if key is _PLAIN_MERGE_KEY:
+                    if kind is scalar_event:  # `<<: text` is an ordinary key and value
+                        container[_MERGE_KEY] = value
+                    else:
+                        merges = [] if merges is None else merges
+                        merges.append(value)
+                        container.pop(_MERGE_KEY, None)
+                        container.key_lines.pop(_MERGE_KEY, None)
                 else:
                     container[key] = value
                 key = no_key
@@ -364,6 +369,8 @@ class _Builder:
 
 
 _NO_KEY = object()
+# A plain (unquoted, untagged) `<<` key, the only one YAML reads as a merge.
+_PLAIN_MERGE_KEY = object()
 
 
 def _apply_merges(target: LineMap, sources: list[Any]) -> None:

@@ -421,3 +421,24 @@ def test_the_index_and_a_small_books_scoring_never_read_each_others_record(
             pairs = warm.pairs
             searched.append(pairs.built if isinstance(pairs, RecordedPairs) else bool(scorings))
         assert searched == [True, False, False], turn
+
+
+def test_a_list_that_cannot_be_proven_comes_back_without_building_the_index(
+        book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unproven (the search by reach too narrow to settle), the ranking asks whether classes
+    of twins could rank the book instead, which the index finds out; the record keeps the
+    answer, so a warm run builds no index to hear "none" again (a million contacts: the
+    index alone held more than 2 GB)."""
+    monkeypatch.setattr(index, "REACH_PAIR_LIMIT", 1_000)
+    fresh = Matchmaker(load_book(book), today=TODAY, pair_budget=2_000)
+    expected = (fresh.suggest(top=40), fresh.approximate)
+    assert expected[1] is not None
+    for _ in range(2):  # the book cached, then read back (the record written)
+        Matchmaker(load_book_cached(book), today=TODAY, pair_budget=2_000).suggest(top=40)
+
+    def no_index(self: Matchmaker) -> None:
+        raise AssertionError("a warm run built the index")
+
+    monkeypatch.setattr(Matchmaker, "index", property(no_index))
+    warm = Matchmaker(load_book_cached(book), today=TODAY, pair_budget=2_000)
+    assert (warm.suggest(top=40), warm.approximate) == expected

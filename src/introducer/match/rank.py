@@ -391,11 +391,22 @@ class Matchmaker:
         """The book's classes of twins (found once), None for a small book or one with
         too few twins to group (`twins.find_twins`)."""
         if self._twins is False:
-            from introducer.match.twins import find_twins
-
             small = len(self.book.contacts) <= self._small_book  # every pair scored anyway
-            self._twins = None if small else find_twins(self.index, self._rank)
-        return self._twins
+            # Whether the book has any is kept in the record: a warm run on a book without
+            # them builds no index to find that out again.
+            if small or (self._recorded is not None
+                         and not self._recorded.number(("has_twins",), self._find_twins)):
+                self._twins = None
+            elif self._twins is False:
+                self._find_twins()
+        return None if self._twins is False else self._twins
+
+    def _find_twins(self) -> float:
+        """Look for the book's classes of twins (building the index); 1.0 if it has any."""
+        from introducer.match.twins import find_twins
+
+        self._twins = find_twins(self.index, self._rank)
+        return float(self._twins is not None)
 
     def _mostly_twins(self) -> bool:
         """Whether twins are most of the book (ten to a class or more): then ranking them as

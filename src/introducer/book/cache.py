@@ -62,6 +62,12 @@ class Origin:
     hit: bool
     tell: Tell
 
+    def beside(self, kind: str) -> Path:
+        """The entry of `kind` kept beside the book's own: `book-<name>` becomes
+        `<kind>-<name>`, named as `cache_file(book, kind)` names it."""
+        stem = Path(self.file.name).stem.removeprefix("book-")
+        return self.file.with_name(f"{kind}-{stem}{ENTRY_SUFFIX.get(kind, '.pickle')}")
+
 
 # The books this process loaded through the cache, by identity (a Book is frozen).
 _ORIGINS: dict[int, tuple[Book, Origin]] = {}

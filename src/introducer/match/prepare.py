@@ -19,7 +19,6 @@ import hashlib
 import io
 import pickle
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard, TypeVar
 
 from introducer.book.cache import origin_of, read_entry, store
@@ -86,7 +85,7 @@ def _kept_beside(origin: Origin, kind: str, key: bytes, *, load: Callable[[bytes
                  build: Callable[[], T], dump: Callable[[T], bytes]) -> T:
     """The value the entry of `kind` beside the book's holds under `key`, else `build()`'s,
     written there when the book came back from its cache (its second command)."""
-    target = _beside(origin, kind)
+    target = origin.beside(kind)
     found = read_entry(target, key, origin.tell, load)
     if holds(found):
         origin.tell(f"cache: read {target}")
@@ -111,11 +110,6 @@ def prepared_key(origin: Origin, today: dt.date) -> bytes:
 def _day_key(origin: Origin, kind: bytes, today: dt.date) -> bytes:
     return hashlib.sha256(b"%s %d\0%s\0" % (kind, FORMAT, today.isoformat().encode())
                           + origin.key).digest()
-
-
-def _beside(origin: Origin, kind: str) -> Path:
-    """The entry of `kind` beside the book's own (`book-<name>` becomes `<kind>-<name>`)."""
-    return origin.file.with_name(f"{kind}-" + origin.file.name.removeprefix("book-"))
 
 
 # The book and its contacts are not copied into the entry: they are named, and the loaded

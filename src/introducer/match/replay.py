@@ -31,15 +31,13 @@ from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 import numpy as np
 
-from introducer.book.cache import ENTRY_SUFFIX, Origin, origin_of, read_entry, write_entry
+from introducer.book.cache import Origin, origin_of, read_entry, write_entry
 from introducer.match.pairs import Candidates, FloatArray, Reading
 from introducer.match.prepare import prepared_key
 from introducer.match.profile import PreparedBook
 from introducer.match.small import ScoredPairs
 
 if TYPE_CHECKING:  # the index needs scipy: a run answered from its record never imports it
-    from pathlib import Path
-
     from introducer.match.index import PairIndex
 
 #: Changes whenever the record's layout, or what a call's arguments mean, changes.
@@ -79,11 +77,6 @@ def _version(package: str) -> str:
         return "none"
 
 
-def _record_file(origin: Origin) -> Path:
-    return origin.file.with_name(
-        "pairs-" + origin.file.name.removeprefix("book-")).with_suffix(ENTRY_SUFFIX["pairs"])
-
-
 def recorded_pairs(prepared: PreparedBook, pair_budget: int | None,
                    build: Callable[[], PairIndex]) -> RecordedPairs | None:
     """The book's pair source answered from its record, when the book came through its
@@ -93,7 +86,7 @@ def recorded_pairs(prepared: PreparedBook, pair_budget: int | None,
     if origin is None:
         return None
     key = record_key(origin, prepared, pair_budget)
-    target = _record_file(origin)
+    target = origin.beside("pairs")
     size = len(prepared.profiles)
     found = read_entry(target, key, origin.tell,  # `decode` gives a dict or raises
                        lambda data: decode(data, size))
@@ -120,7 +113,7 @@ def scored_pairs_of(prepared: PreparedBook, build: Callable[[], ScoredPairs]) ->
     if origin is None:
         return build()
     key = record_key(origin, prepared, None, "scored")
-    target = _record_file(origin)
+    target = origin.beside("pairs")
     size = len(prepared.profiles)
     found = read_entry(target, key, origin.tell, lambda data: decode(data, size))
     if isinstance(found, dict):

@@ -86,18 +86,13 @@ def recorded_pairs(prepared: PreparedBook, pair_budget: int | None,
     if origin is None:
         return None
     key = record_key(origin, prepared, pair_budget)
-    target = origin.beside("pairs")
     size = len(prepared.profiles)
-    found = read_entry(target, key, origin.tell,  # `decode` gives a dict or raises
-                       lambda data: decode(data, size))
-    recorded = found if isinstance(found, dict) else None
-    if recorded is not None:
-        origin.tell(f"cache: read {target}")
-    elif not origin.hit:
+    recorded = _read_record(origin, key, size)
+    if recorded is None and not origin.hit:
         return None  # nothing to answer from, and nothing will be written
 
     def save(payload: bytes) -> None:
-        write_entry(target, key, payload, origin.tell)
+        write_entry(origin.beside("pairs"), key, payload, origin.tell)
 
     return RecordedPairs(size, recorded or {}, build,
                          save if origin.hit else None)
@@ -113,19 +108,27 @@ def scored_pairs_of(prepared: PreparedBook, build: Callable[[], ScoredPairs]) ->
     if origin is None:
         return build()
     key = record_key(origin, prepared, None, "scored")
-    target = origin.beside("pairs")
     size = len(prepared.profiles)
-    found = read_entry(target, key, origin.tell, lambda data: decode(data, size))
-    if isinstance(found, dict):
-        connected, rough = found.get(("connected",)), found.get(("rough",))
-        if isinstance(connected, Candidates) and isinstance(rough, Candidates):
-            origin.tell(f"cache: read {target}")
-            return ScoredPairs(size, connected, rough)
+    recorded = _read_record(origin, key, size) or {}
+    connected, rough = recorded.get(("connected",)), recorded.get(("rough",))
+    if isinstance(connected, Candidates) and isinstance(rough, Candidates):
+        return ScoredPairs(size, connected, rough)
     pairs = build()
     if origin.hit:
-        write_entry(target, key, encode({("connected",): pairs.connected,
-                                         ("rough",): pairs.rough}, size), origin.tell)
+        write_entry(origin.beside("pairs"), key, encode(
+            {("connected",): pairs.connected, ("rough",): pairs.rough}, size), origin.tell)
     return pairs
+
+
+def _read_record(origin: Origin, key: bytes, size: int) -> dict[Call, Answer] | None:
+    """The calls and answers the book's record holds under `key` (told when read), or None."""
+    target = origin.beside("pairs")
+    found = read_entry(target, key, origin.tell,  # `decode` gives a dict or raises
+                       lambda data: decode(data, size))
+    if not isinstance(found, dict):
+        return None
+    origin.tell(f"cache: read {target}")
+    return found
 
 
 def _is_list(found: Answer) -> TypeGuard[Candidates]:

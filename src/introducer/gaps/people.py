@@ -21,6 +21,7 @@ from introducer.gaps import GOOD_SCORE
 from introducer.gaps.potential import Potential, potential
 from introducer.match.history import SHARES_SOMETHING
 from introducer.match.profile import SHARED_FIELDS
+from introducer.match.score import round_points
 
 if TYPE_CHECKING:
     from introducer.match.profile import PreparedBook
@@ -77,7 +78,7 @@ def _two_decimals(figure: float) -> float:
     pair sources add the same totals in different orders, which moves the last bit, and
     a sum that lands on a half cent (20.955) would round up from one and down from the
     other; at nine decimals first, both are the same float."""
-    return round(round(figure, 9), 2) + 0.0
+    return round_points(round(figure, 9))
 
 
 def _shown_score(scorer: PairScorer, first: int, second: int) -> float:

@@ -435,10 +435,14 @@ class PairIndex:
         shortlist.ceiling = after.ceiling
         shortlist.add(dataclasses.replace(after, unreached=-np.inf))
 
-        def first_bound(found: Candidates) -> FloatArray:
+        def ledger_extra(found: Candidates) -> FloatArray:
+            # The most the pair's ledger points can add.
+            extra: FloatArray = (self._ledger_most[found.first] + self._ledger_most[found.second]
+                                 if self._has_ledger else np.zeros(len(found)))
+            return extra
+
+        def first_bound(found: Candidates, extra: FloatArray) -> FloatArray:
             # The contacts' whole `rest`, with the most their ledger points can add.
-            extra = (self._ledger_most[found.first] + self._ledger_most[found.second]
-                     if self._has_ledger else np.zeros(len(found)))
             best: FloatArray = (found.total + np.minimum(rest[found.first], rest[found.second])
                                 + extra)
             return best
@@ -449,9 +453,8 @@ class PairIndex:
             # contacts' whole `rest`; where that still reaches the floor, the other
             # columns' bound pair by pair (min(ask_i, provide_j) per block), tighter.
             first, second = found.first, found.second
-            extra = (self._ledger_most[first] + self._ledger_most[second] if self._has_ledger
-                     else np.zeros(len(found)))
-            best = first_bound(found)
+            extra = ledger_extra(found)
+            best = first_bound(found, extra)
             hopeful = np.flatnonzero(best >= shortlist.floor)
             best[hopeful] = (found.total[hopeful] + others(first[hopeful], second[hopeful])
                              + extra[hopeful])
@@ -478,7 +481,7 @@ class PairIndex:
         lowest = float(after.total.min())  # every floor the list comes to is above it
 
         def sift(found: Candidates) -> tuple[BoolArray, float]:
-            best = first_bound(found)
+            best = first_bound(found, ledger_extra(found))
             kept = best >= lowest
             return kept, float(best[~kept].max(initial=-np.inf))
 

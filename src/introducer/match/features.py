@@ -29,6 +29,7 @@ from introducer.match.profile import (
     PreparedBook,
     Profile,
     Want,
+    event_breadths,
     rarity,
 )
 
@@ -123,9 +124,8 @@ def _rarity_block(
     keys = sorted(key for key, count in holders.items() if count >= 2)
     worth = np.array([weight * rarity(holders[key]) for key in keys], dtype=np.float64)
     right = incidence(keys, held)
-    if per_breadth:  # event_breadth, for every row at once
-        served = np.fromiter(map(len, held), np.float64, len(held))
-        breadth = np.where(served > 0, np.sqrt(served), 1.0)
+    if per_breadth:
+        breadth = event_breadths(np.fromiter(map(len, held), np.float64, len(held)))
         right = sp.csr_array(sp.diags_array(1.0 / breadth) @ right)
     left = sp.csr_array(right @ sp.diags_array(worth)) if keys else right
     yield Block(kind, left, right, symmetric=True)
@@ -157,9 +157,8 @@ def _needs_service(prepared: PreparedBook) -> Iterable[Block]:
     keys = sorted(set(chain.from_iterable(lives)))
     living = incidence(keys, lives, [held.values() for held in lives])
     # The user's own competitors are not sent to the people the user can help.
-    helping = list(map(attrgetter("serving"), profiles))
-    if prepared.me_business is not None:
-        helping = [{} if prepared.in_users_line(p.business) else p.serving for p in profiles]
+    helping = (list(map(attrgetter("serving"), profiles)) if prepared.me_business is None
+               else [{} if prepared.in_users_line(p.business) else p.serving for p in profiles])
     serving = incidence(keys, [held.keys() for held in helping],
                         [held.values() for held in helping])
     yield Block("needs_service", living * weight, serving, symmetric=False)

@@ -151,6 +151,12 @@ def event_breadth(served: int) -> float:
     return math.sqrt(served) if served > 0 else 1.0
 
 
+def event_breadths(served: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """`event_breadth` of every count at once (the index's rows; the same floats)."""
+    breadth: npt.NDArray[np.float64] = np.where(served > 0, np.sqrt(served), 1.0)
+    return breadth
+
+
 @dataclass(frozen=True, slots=True)
 class Want:
     """One thing a contact asked for: its normalised key, the company it may name, as written.

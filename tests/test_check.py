@@ -251,13 +251,13 @@ def test_plain_aliases_are_fine() -> None:
 SHORT_TEXT = st.text("abcdeiou rst-", min_size=1, max_size=10).filter(lambda s: s.strip() != "")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text("abcdeiou rst", max_size=12), st.text("abcdeiou rst", max_size=12))
 def test_probably_same_is_symmetric(a: str, b: str) -> None:
     assert probably_same(a, b) == probably_same(b, a)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(
     st.lists(
         st.fixed_dictionaries(

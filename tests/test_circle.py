@@ -43,7 +43,7 @@ def brute_force(weights: Sequence[Sequence[int]]) -> tuple[int, int]:
 @given(st.integers(1, 4).flatmap(lambda rows: st.integers(1, 5).flatmap(
     lambda columns: st.lists(st.lists(st.integers(0, 30) | st.just(0), min_size=columns,
                                       max_size=columns), min_size=rows, max_size=rows))))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 def test_the_assignment_is_exact(weights: list[list[int]]) -> None:
     choice = spread_assignment(weights)
     assert all((c is None) == (max(row) == 0) for row, c in zip(weights, choice, strict=True))
@@ -66,7 +66,7 @@ def circle_total(circle: Circle) -> tuple[int, int]:
 
 
 @given(cases(), st.integers(1, 4))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 def test_the_circle_is_the_best_assignment_over_the_whole_book(
     case: tuple[Book, HistoryView], size: int
 ) -> None:

@@ -39,7 +39,7 @@ LOCAL_PART = st.one_of(st.from_regex(r"[a-z0-9][a-z0-9.+_-]{0,19}", fullmatch=Tr
 _examples = itertools.count()
 
 
-@settings(max_examples=100, deadline=None,
+@settings(max_examples=100,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(name=st.one_of(_HOSTILE, FIELD), me_name=FIELD, local=LOCAL_PART,
        me_local=LOCAL_PART, company=FIELD, business=FIELD, wants=FIELD, opt_in=st.booleans())

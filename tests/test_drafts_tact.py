@@ -42,7 +42,7 @@ def contact(draw: st.DrawFn, name: str) -> dict[str, Any]:
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(contact("Ann Lee"), contact("Bo Park"))
 def test_no_joint_email_names_a_sensitive_event_or_tells_anyone_their_sources(
     first: dict[str, Any], second: dict[str, Any]

@@ -284,7 +284,7 @@ BUSINESSES = ["divorce mediator", "matrimonial attorney", "therapist", "realtor"
 EVENTS = ["divorce", "new baby", "relocation", "retirement"]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(st.lists(st.tuples(st.sampled_from(BUSINESSES), st.sets(st.sampled_from(EVENTS)),
                           st.booleans()), max_size=8))
 def test_every_missing_profession_is_absent_from_the_book(

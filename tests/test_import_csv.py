@@ -411,7 +411,7 @@ READERS = {"google": read_google, "linkedin": read_linkedin, "outlook": read_out
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(people=st.lists(_person, min_size=1, max_size=5))
 def test_written_then_read_keeps_names_and_emails(layout: str, people: list[Person]) -> None:
     write, fmt = LAYOUTS[layout]

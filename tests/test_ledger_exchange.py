@@ -102,7 +102,7 @@ def histories(draw: st.DrawFn) -> list[Entry]:
     return entries
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(entries=histories(), lineterminator=st.sampled_from(["\n", "\r\n"]))
 def test_export_then_read_gives_the_same_entries(entries: list[Entry], lineterminator: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -112,7 +112,7 @@ def test_export_then_read_gives_the_same_entries(entries: list[Entry], linetermi
         assert read_export(as_csv) == entries
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(entries=histories(), use_csv=st.booleans())
 def test_import_into_a_new_state_file_reexports_identically_and_only_once(
     entries: list[Entry], use_csv: bool

@@ -658,7 +658,7 @@ MUTATION = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=40,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=st.lists(MUTATION, min_size=1, max_size=3))
 def test_fuzzed_rows_never_crash_a_reader(

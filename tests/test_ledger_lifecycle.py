@@ -343,6 +343,5 @@ class LedgerMachine(RuleBasedStateMachine):
         assert self.ledger._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-LedgerMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30,
-                                           deadline=None)
+LedgerMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30)
 test_any_sequence_of_operations_keeps_the_ledger_s_promises = LedgerMachine.TestCase

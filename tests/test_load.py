@@ -363,7 +363,7 @@ def generated_books(draw: st.DrawFn) -> list[dict[str, Any]]:
     ]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 @given(generated_books())
 def test_books_written_by_safe_dump_load_back_the_same(contacts: list[dict[str, Any]]) -> None:
     path = write(yaml.safe_dump({"contacts": contacts}, allow_unicode=True, sort_keys=False))
@@ -377,7 +377,7 @@ def test_books_written_by_safe_dump_load_back_the_same(contacts: list[dict[str, 
     assert list(book.contact_lines) == sorted(book.contact_lines)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_load_or_raise_book_error_only(data: bytes) -> None:
     path = Path("fuzz.yaml")
@@ -399,7 +399,7 @@ BOOKISH = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(BOOKISH)
 def test_book_like_text_loads_or_raises_book_error_only(text: str) -> None:
     try:

@@ -36,7 +36,7 @@ def best_total(pairs: list[Suggestion], count: int) -> int:
 
 
 @given(cases(), st.integers(1, 3), st.integers(1, 3))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 def test_the_choice_is_the_best_of_every_pair_touching_an_attendee(
     case: tuple[Book, HistoryView], size: int, count: int
 ) -> None:

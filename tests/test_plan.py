@@ -86,7 +86,7 @@ def graphs(draw: st.DrawFn) -> list[solver.Edge]:
 
 
 @given(graphs(), st.integers(1, 4), st.sampled_from([1, 2]))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 def test_the_solver_is_exact_and_greedy_never_beats_it(
     edges: list[solver.Edge], count: int, per_person: int
 ) -> None:
@@ -139,7 +139,7 @@ def greedy_by_hand(matchmaker: Matchmaker, pairs: list[Suggestion], count: int,
 
 
 @given(cases(), st.integers(1, 3), st.sampled_from([1, 2]))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 def test_the_plan_is_the_best_of_every_allowed_pair(
     case: tuple[Book, HistoryView], count: int, per_person: int
 ) -> None:
@@ -215,7 +215,7 @@ def test_a_pair_recorded_before_is_refused() -> None:
 
 
 @given(graphs(), st.integers(1, 4), st.sampled_from([1, 2]))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 def test_the_bounded_list_holds_an_optimal_plan(
     edges: list[solver.Edge], count: int, per_person: int
 ) -> None:
@@ -231,7 +231,7 @@ def test_the_bounded_list_holds_an_optimal_plan(
 
 
 @given(grouped_graphs(most_people=6), st.integers(1, 3), st.sampled_from([1, 2]))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 def test_the_solver_is_exact_with_one_pair_per_group(
     edges: list[solver.Edge], count: int, per_person: int
 ) -> None:
@@ -245,7 +245,7 @@ def test_the_solver_is_exact_with_one_pair_per_group(
 
 
 @given(grouped_graphs(), st.integers(1, 2), st.sampled_from([1, 2, 3]))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 def test_the_bounded_list_holds_an_optimal_plan_with_groups(
     edges: list[solver.Edge], count: int, per_person: int
 ) -> None:

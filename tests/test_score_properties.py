@@ -226,7 +226,7 @@ def check_alternatives(matchmaker: Matchmaker, found: list[Suggestion]) -> None:
             assert runner_key[0] == keyed[0]
 
 
-fast = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+fast = settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 
 
 @fast

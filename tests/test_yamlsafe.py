@@ -329,14 +329,14 @@ TREES = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(TREES)
 def test_what_safe_dump_writes_reads_back_the_same(tree: Any) -> None:
     text = yaml.safe_dump({"root": tree}, allow_unicode=True)
     assert parse(text).root == {"root": tree}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.binary(max_size=200))
 def test_arbitrary_bytes_never_raise_anything_but_book_error(data: bytes) -> None:
     try:
@@ -356,7 +356,7 @@ YAMLISH = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(YAMLISH)
 def test_yaml_like_text_never_raises_anything_but_book_error(text: str) -> None:
     try:

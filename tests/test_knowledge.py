@@ -168,3 +168,17 @@ def test_events_without_an_alias_are_read_by_their_cues(phrase: str, event: str)
 @pytest.mark.parametrize("phrase", ["chess", "carriage", "sailing", "new homeowners"])
 def test_cues_never_invent_an_event(phrase: str) -> None:
     assert TriggerEvents().known_event(phrase) is None
+
+
+def test_the_tables_read_back_from_a_pickle_answer_asks_alike() -> None:
+    """A warm run reads the tables back with the day's preparation: the needs (pickled as
+    calls to their class) must answer every ask as the tables built from the YAML do."""
+    import pickle
+
+    again = pickle.loads(pickle.dumps(BUILTIN, protocol=5))
+    asks = ["need a tax return done", "looking for a divorce mediator", "payroll tax problem",
+            "someone to help with back taxes", "a roofer", "nothing at all"]
+    assert [again.asked_professions(a) for a in asks] == [
+        TriggerEvents().asked_professions(a) for a in asks]
+    assert again.needs_vocabulary() == BUILTIN.needs_vocabulary()
+    assert again.asked_professions("need a tax return done")

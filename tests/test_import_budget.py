@@ -82,3 +82,24 @@ def test_a_warm_command_imports_no_yaml(
     for _ in range(2):  # the first run caches the book, the second its preparation
         imported(on_example(tmp_path, "suggest"), tmp_path)
     assert heavy(imported(full, tmp_path), forbidden) == []
+
+
+@pytest.mark.parametrize(("args", "own"), [
+    (["suggest"], "commands_match"),
+    (["today"], "commands_today"),
+    (["record", "maria-lopez", "lucy-tran"], "commands_ledger"),
+])
+def test_a_named_command_imports_its_own_command_module_alone(
+    tmp_path: Path, args: list[str], own: str
+) -> None:
+    # The command modules are imported by name (importlib), which -X importtime does not
+    # list: the run says what it holds once the command is done.
+    probe = ("import sys; from introducer.cli.app import run; code = run(sys.argv[1:]); "
+             "print(sorted(m for m in sys.modules if m.startswith('introducer.cli.commands_')),"
+             " file=sys.stderr); sys.exit(code)")
+    env = dict(os.environ, INTRODUCER_TODAY="2026-12-01", NO_COLOR="1")
+    done = subprocess.run([sys.executable, "-c", probe, *on_example(tmp_path, *args)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+                          check=False, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr.strip().splitlines()[-1] == repr([f"introducer.cli.{own}"])

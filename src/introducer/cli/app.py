@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,19 +13,6 @@ import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from introducer import __version__
-from introducer.cli import (
-    commands_book,
-    commands_circle,
-    commands_draft,
-    commands_gaps,
-    commands_history,
-    commands_import,
-    commands_ledger,
-    commands_match,
-    commands_meeting,
-    commands_plan,
-    commands_today,
-)
 from introducer.cli.console import no_color_requested
 from introducer.lifetime import hold_nothing
 from introducer.streams import output_failed, silence_stdout
@@ -133,33 +121,35 @@ DATED = ("Dates follow $INTRODUCER_TODAY (YYYY-MM-DD) when it is set, else today
          "date (TZ is honoured).")
 
 # In the order of a day's work: the book, the daily screen, matching, the lifecycle, the books.
-# Each name, its function, and whether its output or writes depend on the day.
-_COMMANDS: dict[str, tuple[Callable[..., Any], bool]] = {
-    "init": (commands_book.init, False),
-    "check": (commands_book.check, False),
-    "contacts": (commands_book.contacts, False),
-    "today": (commands_today.today_command, True),
-    "suggest": (commands_match.suggest, True),
-    "explain": (commands_match.explain, True),
-    "gaps": (commands_gaps.gaps_command, True),
-    "plan": (commands_plan.plan, True),
-    "circle": (commands_circle.circle, True),
-    "meeting": (commands_meeting.meeting, True),
-    "draft": (commands_draft.draft, True),
-    "record": (commands_ledger.record, True),
-    "outcome": (commands_ledger.outcome, True),
-    "followups": (commands_today.followups_command, True),
-    "snooze": (commands_ledger.snooze, True),
-    "never": (commands_ledger.never, True),
-    "received": (commands_ledger.received, True),
-    "contacted": (commands_ledger.contacted, True),
-    "undo": (commands_ledger.undo, True),
-    "history": (commands_history.history, True),
-    "stats": (commands_today.stats_command, True),
-    "rename": (commands_history.rename, True),
-    "import-history": (commands_history.import_history, False),
-    "import": (commands_import.import_contacts, False),
-    "paths": (commands_history.paths, False),
+# Each name, the module (in `introducer.cli`) and function that run it, and whether its
+# output or writes depend on the day. A module is imported only when its command is built:
+# a run that names its command imports that command's module alone.
+_COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "init": ("commands_book", "init", False),
+    "check": ("commands_book", "check", False),
+    "contacts": ("commands_book", "contacts", False),
+    "today": ("commands_today", "today_command", True),
+    "suggest": ("commands_match", "suggest", True),
+    "explain": ("commands_match", "explain", True),
+    "gaps": ("commands_gaps", "gaps_command", True),
+    "plan": ("commands_plan", "plan", True),
+    "circle": ("commands_circle", "circle", True),
+    "meeting": ("commands_meeting", "meeting", True),
+    "draft": ("commands_draft", "draft", True),
+    "record": ("commands_ledger", "record", True),
+    "outcome": ("commands_ledger", "outcome", True),
+    "followups": ("commands_today", "followups_command", True),
+    "snooze": ("commands_ledger", "snooze", True),
+    "never": ("commands_ledger", "never", True),
+    "received": ("commands_ledger", "received", True),
+    "contacted": ("commands_ledger", "contacted", True),
+    "undo": ("commands_ledger", "undo", True),
+    "history": ("commands_history", "history", True),
+    "stats": ("commands_today", "stats_command", True),
+    "rename": ("commands_history", "rename", True),
+    "import-history": ("commands_history", "import_history", False),
+    "import": ("commands_import", "import_contacts", False),
+    "paths": ("commands_history", "paths", False),
 }
 
 
@@ -168,12 +158,18 @@ def application(names: Iterable[str] = _COMMANDS) -> typer.Typer:
     built = _typer()
     built.callback()(main)
     for name in names:
-        function, dated = _COMMANDS[name]
-        built.command(name, epilog=DATED if dated else None, cls=_Command)(function)
+        module, function, dated = _COMMANDS[name]
+        run_it = getattr(importlib.import_module(f"introducer.cli.{module}"), function)
+        built.command(name, epilog=DATED if dated else None, cls=_Command)(run_it)
     return built
 
 
-app = application()
+def __getattr__(name: str) -> typer.Typer:
+    """`app`, the whole application (for help, completion and tests), built on first use."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    whole = globals()["app"] = application()
+    return whole
 
 # The main options that take a value, and those that do not and leave the command to run.
 _VALUED = ("--book", "-b", "--state")
@@ -204,7 +200,7 @@ def run(args: list[str]) -> int:
     """Run the app and return its exit status (0 ok, 1 data problem, 2 usage)."""
     named = _command_named(args)
     try:
-        (app if named is None else application([named]))(args=args, prog_name="introducer")
+        application(_COMMANDS if named is None else [named])(args=args, prog_name="introducer")
     except SystemExit as done:
         code = done.code
         return code if isinstance(code, int) else (0 if code is None else 1)

@@ -390,3 +390,31 @@ def test_a_big_books_entry_written_aside_is_whole_when_the_command_ends(
     code, warm, err = run("suggest", "--format", "json")
     assert code == 0 and warm == cold
     assert f"cache: read {cached(book)}" in err
+
+
+def test_the_cache_is_keyed_by_the_code_and_its_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgrade or an edit of the package (a module, a table) reads no stale entry; byte
+    code and other files do not count."""
+    from introducer.book import cache
+
+    package = tmp_path / "introducer"
+    (package / "book" / "__pycache__").mkdir(parents=True)
+    (package / "rank.py").write_text("A = 1\n")
+    (package / "book" / "events.yaml").write_text("divorce: [mediator]\n")
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+
+    def fingerprint() -> str:
+        return cache._code_fingerprint.__wrapped__()
+
+    first = fingerprint()
+    assert fingerprint() == first
+    (package / "book" / "__pycache__" / "rank.cpython-311.pyc").write_bytes(b"\0")
+    (package / "README").write_text("notes")
+    assert fingerprint() == first
+    (package / "book" / "events.yaml").write_text("divorce: [mediatör]\n")
+    assert fingerprint() != first
+    second = fingerprint()
+    (package / "rank.py").write_text("A = 22\n")
+    assert fingerprint() != second

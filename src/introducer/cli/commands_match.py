@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from introducer.cli.console import printable, say, stdout_console
+from introducer.cli.console import say
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import (
     OutputFormat,
     emit_json,
+    emit_line,
     emit_rows,
     emit_table,
     person_record,
@@ -174,15 +175,14 @@ def explain(
     header = ["kind", "points", "why"]
     rows = [[r.kind, f"{r.points:+g}", r.text] for r in result.reasons]
     if output is OutputFormat.table:
-        console = stdout_console()
-        console.print(printable(f"{who(result.a)}  ↔  {who(result.b)}"), markup=False)
+        emit_line(f"{who(result.a)}  ↔  {who(result.b)}")
         if rows:
             emit_table(header, rows, numeric=("points",))
         else:
-            console.print("nothing in common yet", markup=False)
-        console.print(f"score {result.score:g}", markup=False)
+            emit_line("nothing in common yet")
+        emit_line(f"score {result.score:g}")
         if result.history is not None:
-            console.print(printable(f"history: {result.history}"), markup=False)
+            emit_line(f"history: {result.history}")
     else:
         emit_rows(output, header, rows, json_key="reasons", json_rows=[], numeric=("points",))
         if result.history is not None:

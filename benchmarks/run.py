@@ -11,7 +11,9 @@ alike. Then, in-process (`inprocess.py`): loading the book, the matcher
 (`Matchmaker(...).suggest(top=50)`), the naive all-pairs scorer (`naive.py`: every pair
 through `PairScorer.score_pair`, ranked by the same greedy selection; measured up to
 `--naive-full`, above that estimated from a timed sample of pairs) and whether the top 50
-is the one every pair scored gives. Not part of `make test`; run with `make bench`.
+is the one every pair scored gives. First, the light commands: `--version`, `--help`, and
+a person's warm `suggest` and `today` (the example book, and `today` on 2,000 contacts)
+against their targets. Not part of `make test`; run with `make bench`.
 
     python benchmarks/run.py                       # example, 1k, 2k, 10k (5 runs), 100k (3)
     python benchmarks/run.py --sizes 10000 --runs 3 --no-example
@@ -188,6 +190,26 @@ def measure(book: Path, runs: int, naive: str | None, check: bool, sample: int) 
     ])
 
 
+def personal(runs: int, books: Path) -> str:
+    """A person's commands as a connector runs them through a session: warm, piped, on a
+    ledger they keep (#12's targets: the example's `suggest` and `today` within 150 ms, a
+    2,000-contact book's `today` within 300 ms). Each primed by two uncounted runs (the
+    book's cache, then the day's preparation and the ledger)."""
+    cells = []
+    with tempfile.TemporaryDirectory(prefix="introducer-personal-") as scratch:
+        for book, command, target in ((EXAMPLE, "suggest", 0.150), (EXAMPLE, "today", 0.150),
+                                      (write(2_000, books), "today", 0.300)):
+            cache = Path(scratch, f"{book.stem}-{command}")
+            cache.mkdir()
+            args = cli(command, "--book", str(book))
+            for _ in range(2):
+                run_child(args, cache)
+            seconds = statistics.median(run_child(args, cache)[0] for _ in range(runs))
+            name = "example" if book == EXAMPLE else f"{_contacts(book):,} contacts"
+            cells.append(f"{name} {command} {seconds:.3f} s (target {target:.3f})")
+    return "warm, piped: " + "; ".join(cells)
+
+
 def _figure(value: float) -> str:
     """Two significant digits or more, no decimals past 100."""
     return f"{value:.0f}" if value >= 100 else f"{value:.2g}" if value < 1 else f"{value:.1f}"
@@ -228,6 +250,7 @@ def main() -> None:
     flags = {flag: statistics.median(run_child(cli(flag))[0] for _ in range(args.runs))
              for flag in ("--version", "--help")}
     print("  ".join(f"introducer {flag}: {seconds:.3f} s" for flag, seconds in flags.items()))
+    print(personal(2 * args.runs + 1, args.books), flush=True)
     print(header(), flush=True)
     for book in books:
         size = _contacts(book)

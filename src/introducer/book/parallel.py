@@ -36,8 +36,9 @@ from introducer.book.yamlsafe import UNCLEAN, LineList, LineMap, parse_clean
 #: Below this many bytes a second process does not pay for itself (see docs/benchmarks.md).
 MIN_BYTES = 2 << 20
 #: A piece's share of the contacts, the parent's against each child's: the children also
-#: pickle what they validated, and the parent unpickles it.
-PARENT_SHARE = 1.3
+#: pickle what they validated (at 100k, about half as long as reading it, since the items
+#: are read without libyaml), and the parent unpickles it.
+PARENT_SHARE = 1.45
 
 #: One validated contact: the model, its line, its keys' lines, whether `id:` was written.
 Validated = tuple[Contact, int, dict[str, int], bool]

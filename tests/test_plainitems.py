@@ -15,7 +15,10 @@ from introducer.book.plainitems import read_items
 from introducer.book.yamlsafe import UNCLEAN, LineList, LineMap, parse_clean
 
 # Every character that means something somewhere in YAML, and some that are only text.
-TRICKY = " .,'\"&+/@_()-:#[]{}!*|>?%~`\t\\é"
+# Not the line breaks libyaml counts besides `\n` (a lone `\r`, NEL, LS, PS): the parallel
+# read leaves a book holding any of them to one pass (`parallel._layout`).
+TRICKY = (" .,'\"&+/@_()-:#[]{}!*|>?%~`\t\\é\u00a0\ufeff\ufffe\uffff"
+          "\u200b\u00ad\U0001f600\x7f\x1b\x00")
 ALPHABET = "abz09AZ" + TRICKY
 
 
@@ -102,7 +105,7 @@ def pieces(draw: st.DrawFn) -> tuple[str, int]:
 
 # Mostly what the strict lines allow, now and then anything else: most items are then
 # read without libyaml, and every slip of the strict shapes shows.
-SAFE = list("abzAZ09 .,'&+/@_()-")
+SAFE = [*"abzAZ09 .,'&+/@_()-", "é", "Ø", "中", "\U0001f600", "\u00a0", "\u200b"]
 near_words = st.builds(
     lambda first, middle, last: first + middle + last,
     st.sampled_from(list("aZ0") * 60 + list(TRICKY)),
@@ -208,7 +211,8 @@ def clean_item(rng: random.Random, indent: int) -> list[str]:
     def word(commas: bool) -> str:
         middle = "".join(rng.choice(SAFE if commas else [c for c in SAFE if c not in ",'"])
                          for _ in range(rng.randint(0, 8)))
-        return rng.choice("aZ0") + middle.rstrip() + rng.choice(["", "b", "9", ".", ")"])
+        return (rng.choice(["a", "Z", "0", "é", "\u00a0"]) + middle.rstrip()
+                + rng.choice(["", "b", "9", ".", ")", "Ø", "\u00a0"]))
 
     lead = " " * indent
     rows: list[str] = []

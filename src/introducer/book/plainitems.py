@@ -3,20 +3,20 @@
 libyaml's events cost most of reading a big book (about 2 of 2.6 s of CPU at 100k
 contacts, before any value is built), and a book in the usual layout is mostly lines of
 a few strict shapes: `- key: text` or `  key: text`, the text plain (it starts with a
-letter or digit and holds only letters (any printable beyond ASCII too), digits, spaces
-and `.,'&+/@_()-`, no space at its end); a flow list of such words (`key: [a, b c]`, no comma or quote inside a word);
-`key:` over a block list (`  - text`, or `  - {key: word, key: word}`); or a whole
-contact as one flow mapping of words. A line of those shapes means in YAML exactly what
-it says, so a contact item made only of them is built here as `yamlsafe`'s builder
-builds it (the same `LineMap` and `LineList`s, the keys interned, the line of every key
-and item), and any other item (a comment, a quote, a tab, a duplicate key, a nested
-block mapping, a blank line) is handed to libyaml (`parse_clean`) at its own lines,
-with the items next to it that are not plain either, in one pass (and, when most of
-a piece's first items are not plain, the rest of the piece with them). An item ends where the next begins (`-` at the
-list's indent), the cut the parallel read already makes between pieces, so libyaml
-reads such an item as it reads it in the book. A piece of the 100k book reads in about
-half the time. Held equal to libyaml on generated and mutated items
-(`tests/test_plainitems.py`).
+letter or digit and holds only letters, any printable beyond ASCII too, digits, spaces
+and `.,'&+/@_()-`, no space at its end); a flow list of such words (`key: [a, b c]`, no
+comma or quote inside a word); `key:` over a block list (`  - text`, or
+`  - {key: word, key: word}`); or a whole contact as one flow mapping of words. A line
+of those shapes means in YAML exactly what it says, so a contact item made only of them
+is built here as `yamlsafe`'s builder builds it (the same `LineMap` and `LineList`s, the
+keys interned, the line of every key and item). Any other item (a comment, a quote, a
+tab, a duplicate key, a nested block mapping, a blank line) is handed to libyaml
+(`parse_clean`) at its own lines, with the items next to it that are not plain either,
+in one pass; when most of a piece's first items are not plain, the rest of the piece
+goes with them. An item ends where the next begins (`-` at the list's indent), the cut
+the parallel read already makes between pieces, so libyaml reads such an item as it
+reads it in the book. A piece of the 100k book reads in about half the time. Held equal
+to libyaml on generated and mutated items (`tests/test_plainitems.py`).
 """
 
 from __future__ import annotations

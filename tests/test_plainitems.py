@@ -61,18 +61,29 @@ keys = st.sampled_from(["name", "id", "hobbies", "events", "last_contact", "Name
 separators = st.sampled_from([": ", ":", ":  ", " : ", ":\t", ": "])
 
 
-@st.composite
-def values(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["text", "list", "map", "empty"]))
-    if kind == "text":
-        return draw(words)
-    joiner = draw(st.sampled_from([", ", ",", " ,", ",  "]))
-    if kind == "list":
-        return "[" + joiner.join(draw(st.lists(words, max_size=3))) + "]"
-    if kind == "map":
-        pairs = draw(st.lists(st.tuples(keys, separators, words), max_size=3))
-        return "{" + joiner.join(k + s + v for k, s, v in pairs) + "}"
-    return ""
+def value_texts(words: st.SearchStrategy[str], keys: st.SearchStrategy[str],
+                separators: st.SearchStrategy[str], kinds: list[str], joiners: list[str]
+                ) -> st.SearchStrategy[str]:
+    """Values as written after a key: text, a flow list, a flow mapping or nothing."""
+    @st.composite
+    def value(draw: st.DrawFn) -> str:
+        kind = draw(st.sampled_from(kinds))
+        if kind == "text":
+            return draw(words)
+        joiner = draw(st.sampled_from(joiners))
+        if kind == "list":
+            return "[" + joiner.join(draw(st.lists(words, max_size=3))) + "]"
+        if kind == "map":
+            pairs = draw(st.lists(st.tuples(keys, separators, words), max_size=3))
+            return "{" + joiner.join(k + s + v for k, s, v in pairs) + "}"
+        return ""
+
+    return value()
+
+
+def values() -> st.SearchStrategy[str]:
+    return value_texts(words, keys, separators, ["text", "list", "map", "empty"],
+                       [", ", ",", " ,", ",  "])
 
 
 @st.composite
@@ -116,18 +127,10 @@ near_keys = st.sampled_from(["name", "id", "hobbies", "last_contact", "x"] * 8
 near_separators = st.sampled_from([": "] * 60 + [":", ":  ", " : ", ":\t"])
 
 
-@st.composite
-def near_values(draw: st.DrawFn, flow: bool = False) -> str:
-    kind = draw(st.sampled_from(["text"] * 3 + ["list", "map"] * 2 + ["empty"]))
-    if kind == "text" or (flow and kind == "empty"):
-        return draw(near_words)
-    joiner = draw(st.sampled_from([", "] * 10 + [",", " ,", ",  "]))
-    if kind == "list":
-        return "[" + joiner.join(draw(st.lists(near_words, max_size=3))) + "]"
-    if kind == "map":
-        pairs = draw(st.lists(st.tuples(near_keys, near_separators, near_words), max_size=3))
-        return "{" + joiner.join(k + s + v for k, s, v in pairs) + "}"
-    return ""
+def near_values() -> st.SearchStrategy[str]:
+    return value_texts(near_words, near_keys, near_separators,
+                       ["text"] * 3 + ["list", "map"] * 2 + ["empty"],
+                       [", "] * 10 + [",", " ,", ",  "])
 
 
 @st.composite

@@ -162,14 +162,14 @@ def near_pieces(draw: st.DrawFn) -> tuple[str, int]:
     return "\n".join(items) + draw(st.sampled_from(["\n", ""])), indent
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(pieces())
 def test_any_item_reads_as_libyaml_reads_it(piece: tuple[str, int]) -> None:
     text, indent = piece
     assert_read_alike(text, indent)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(near_pieces())
 def test_items_near_the_strict_shapes_read_as_libyaml_reads_them(
         piece: tuple[str, int]) -> None:

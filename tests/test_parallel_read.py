@@ -77,6 +77,32 @@ def test_a_clean_book_is_read_in_pieces_and_is_the_same_book(
     assert used
 
 
+def plain_contact(i: int) -> str:
+    """A contact as a generated or exported book writes it: every line plain."""
+    return (f"- name: Person {i}\n  business: trade {i % 5}\n  clients: [retirees, c{i % 3}]\n"
+            f"  events:\n  - {{event: moving, date: 2026-0{1 + i % 9}-1{i % 10}}}\n"
+            f"  - new baby\n  hobbies: []\n")
+
+
+@pytest.mark.parametrize("cores", [1, 3])
+def test_plainly_written_contacts_read_as_one_pass_reads_them(
+        cores: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "idle_cores", lambda: cores)
+    if cores == 1:
+        monkeypatch.setattr(parallel, "_Child", None)  # read in this process: no fork
+    path = tmp_path / "contacts.yaml"
+    items = [indented(plain_contact(i), 2) for i in range(200)]
+    items[100] = indented(contact(100), 2)  # one written otherwise, among them
+    path.write_text("me:\n  name: Me\ncontacts:\n" + "".join(items), encoding="utf-8")
+    quick = parallel.read_in_parallel(path.read_bytes(), str(path))
+    assert quick is not None and len(quick.contacts) == 200
+    book, problems = outcome(path)
+    expected = one_pass(path, monkeypatch)[0]
+    assert problems == [] and book is not None and expected is not None
+    assert (book, book.field_lines) == (expected, expected.field_lines)
+    assert book.contacts[7].events[0].event == "moving"
+
+
 HAZARDS = {
     # A cut before an item-looking line inside a quoted value, a flow list, a block text.
     "quoted": '- name: Quoted\n  notes: "one\n- name: two"\n',
@@ -110,11 +136,13 @@ HAZARDS = {
 }
 
 
+@pytest.mark.parametrize("cores", [1, 16])  # in this process alone; a cut before most items
 @pytest.mark.parametrize("indent", [0, 2])
 @pytest.mark.parametrize("name", sorted(HAZARDS))
 def test_a_book_with_a_hazard_reads_as_one_pass_reads_it(
-        name: str, indent: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "idle_cores", lambda: 16)  # a cut before almost every item
+        name: str, indent: int, cores: int, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "idle_cores", lambda: cores)
     path = tmp_path / "contacts.yaml"
     text = book_text(10, indent, HAZARDS[name])
     path.write_bytes(text.encode("utf-8", "surrogateescape"))

@@ -1,10 +1,12 @@
 """Reading a big book on every core: contacts are independent, so the contact list is
-cut at contact boundaries and each piece parsed and validated in a forked process.
+cut at contact boundaries and each piece parsed and validated in a forked process (or
+the whole list in this one, when no other core is idle).
 
 Only the happy path runs here. A book in the usual block layout (`contacts:` at the
-top, `- name: ...` items) is cut just before an item line, and each piece is parsed
-with the same builder and the same safety rules as the whole file, at its own line
-numbers; the rest of the document (`me:`, `settings:`, with the contact lines left
+top, `- name: ...` items) is cut just before an item line, and each piece is read item
+by item (`plainitems.py`: the plainly written ones without libyaml, the others by the
+same builder and the same safety rules as the whole file), at its own line numbers;
+the rest of the document (`me:`, `settings:`, with the contact lines left
 blank) is parsed on its own. If anything at all is to be reported (a syntax error, a
 duplicate key, a tag, an invalid contact), or anything uses an alias (whose limits
 count over the whole document), or the layout is not the usual one, the caller reads
@@ -27,14 +29,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from introducer.book.plainitems import read_items
 from introducer.book.schema import Contact
 from introducer.book.yamlsafe import UNCLEAN, LineList, LineMap, parse_clean
 
 #: Below this many bytes a second process does not pay for itself (see docs/benchmarks.md).
 MIN_BYTES = 2 << 20
 #: A piece's share of the contacts, the parent's against each child's: the children also
-#: pickle what they validated, and the parent unpickles it.
-PARENT_SHARE = 1.3
+#: pickle what they validated (at 100k, about half as long as reading it, since the items
+#: are read without libyaml), and the parent unpickles it.
+PARENT_SHARE = 1.45
 
 #: One validated contact: the model, its line, its keys' lines, whether `id:` was written.
 Validated = tuple[Contact, int, dict[str, int], bool]
@@ -59,18 +63,17 @@ class _Piece:
     start: int  # byte offsets into the file
     end: int
     first_line: int
+    indent: int  # of the list's items
 
 
 def read_in_parallel(data: bytes, file: str) -> QuickRead | None:
-    """The book's document and validated contacts, read on every core; None when the
-    book is small, not in the usual layout, or has anything to report."""
-    if len(data) < MIN_BYTES or not hasattr(os, "fork") or (
-            threading.active_count() > 1):  # forking a threaded process can deadlock
+    """The book's document and validated contacts, read on every idle core (or in this
+    process alone, when no other core is idle); None when the book is small, not in the
+    usual layout, or has anything to report."""
+    if len(data) < MIN_BYTES:
         return None
-    workers = idle_cores()
-    if workers < 2:
-        return None
-    layout = _layout(data, workers)
+    can_fork = hasattr(os, "fork") and threading.active_count() == 1  # else a deadlock
+    layout = _layout(data, idle_cores() if can_fork else 1)
     if layout is None:
         return None
     skeleton, pieces = layout
@@ -95,8 +98,11 @@ def read_in_parallel(data: bytes, file: str) -> QuickRead | None:
 
 def validated_piece(data: bytes, file: str, piece: _Piece) -> list[Validated] | None:
     """The contacts of one piece, validated; None if anything is to be reported."""
-    items = parse_clean(data[piece.start:piece.end], file, first_line=piece.first_line,
-                        depth=1)  # the list is inside the document's mapping
+    try:
+        text = data[piece.start:piece.end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    items = read_items(text, file, first_line=piece.first_line, indent=piece.indent)
     if not isinstance(items, LineList):
         return None
     validated: list[Validated] = []
@@ -177,9 +183,8 @@ def _layout(data: bytes, workers: int) -> tuple[bytes, list[_Piece]] | None:
             break
         cuts.append(found.start() + 1)
     cuts.append(end)
-    if len(cuts) < 3:
-        return None
-    pieces = [_Piece(a, b, data.count(b"\n", 0, a) + 1) for a, b in itertools.pairwise(cuts)]
+    pieces = [_Piece(a, b, data.count(b"\n", 0, a) + 1, indent)
+              for a, b in itertools.pairwise(cuts)]
     skeleton = data[:start] + b"\n" * data.count(b"\n", start, end) + data[end:]
     return skeleton, pieces
 

@@ -6,6 +6,7 @@ forked."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import sys
@@ -237,23 +238,32 @@ def by_asks_only() -> Any:
     return mock.patch.object(PairIndex, "_deeper_by_worth", lambda *_: None)
 
 
-def test_the_search_by_asks_proves_the_directory_where_no_split_by_worth_fits() -> None:
-    book = directory()
-    exhaustive = Matchmaker(book, today=TODAY, pair_budget=2**62, small_book=0).suggest(top=8)
-    least: list[float] = []
+@contextlib.contextmanager
+def searched_by_asks() -> Iterator[list[float | None]]:
+    """Each search by asks the test makes: the unreached of its list (None if it could not
+    afford it)."""
+    found: list[float | None] = []
     by_asks = PairIndex._deeper_by_asks
 
     def spy(self: PairIndex, keep: int, after: Candidates, floor: float) -> Candidates | None:
-        least.append(floor)
-        return by_asks(self, keep, after, floor)
+        result = by_asks(self, keep, after, floor)
+        found.append(None if result is None else result.unreached)
+        return result
 
+    with mock.patch.object(PairIndex, "_deeper_by_asks", spy):
+        yield found
+
+
+def test_the_search_by_asks_proves_the_directory_where_no_split_by_worth_fits() -> None:
+    book = directory()
+    exhaustive = Matchmaker(book, today=TODAY, pair_budget=2**62, small_book=0).suggest(top=8)
     with mock.patch.multiple(index, REACH_PAIR_LIMIT=1, _BLOCK_PRODUCTS=300), narrow(
             1, 1), mock.patch.object(parallel, "idle_cores", lambda: 1), mock.patch.object(
             Matchmaker, "_first_keep", lambda self, top, per_person, hiding: top), \
-            by_asks_only(), mock.patch.object(PairIndex, "_deeper_by_asks", spy):
+            by_asks_only(), searched_by_asks() as searched:
         deep = Matchmaker(book, today=TODAY, pair_budget=600, small_book=0)
         assert deep.suggest(top=8) == exhaustive
-    assert deep.approximate is None and exhaustive and least
+    assert deep.approximate is None and exhaustive and searched
 
 
 def test_without_a_least_no_split_by_worth_leaves_the_list_unproven() -> None:
@@ -327,7 +337,20 @@ def test_the_generated_book_ranks_as_every_pair_scored_by_asks_alone(
     by worth: the search by asks proves the top 50, which is the exhaustive one."""
     book = load_book(Path(generate.write(size, tmp_path)))
     exhaustive = Matchmaker(book, today=generate.TODAY, pair_budget=2**62).suggest(top=50)
-    with mock.patch.multiple(index, REACH_PAIR_LIMIT=1), narrow(5_000, 1), by_asks_only():
+    with mock.patch.multiple(index, REACH_PAIR_LIMIT=1), narrow(5_000, 1), by_asks_only(), \
+            searched_by_asks() as floors:
         deep = Matchmaker(book, today=generate.TODAY)
         assert deep.suggest(top=50) == exhaustive
     assert deep.approximate is None and len(exhaustive) == 50
+    assert floors and all(floor is not None for floor in floors)
+
+
+@fast
+@given(rows_of_caps())
+def test_a_rows_whole_bound_is_its_running_bounds_last(case: tuple[np.ndarray, ...]) -> None:
+    row, cap, part, tier, one = case
+    running = ask_prefix.running_bounds(row, cap, part, tier, one)
+    last = np.r_[row[1:] != row[:-1], True]
+    whole = ask_prefix.row_bounds(row, cap, part, tier, one, 3)
+    assert np.allclose(whole[row[last]], running[last])
+    assert np.all(whole[np.setdiff1d(np.arange(3), row)] == 0.0)

@@ -140,10 +140,24 @@ def prefixes(row: IntArray, cost: FloatArray, cap: FloatArray, part: IntArray,
 
 def row_bounds(row: IntArray, cap: FloatArray, part: IntArray, tier: IntArray,
                at_most_one: BoolArray, size: int) -> FloatArray:
-    """Per row, the most all its entries can give one pair (`row` sorted)."""
+    """Per row, the most all its entries can give one pair (`running_bounds`' last figure
+    of each row, by reductions over groups instead of running ones)."""
     out = np.zeros(size, dtype=np.float64)
-    if len(row):
-        np.maximum.at(out, row, running_bounds(row, cap, part, tier, at_most_one))
+    if not len(row):
+        return out
+    parts, tiers = int(part.max()) + 1, int(tier.max()) + 1
+    in_part = row * parts + part
+    key = in_part * tiers + tier
+    order = np.argsort(key, kind="stable")  # nearly sorted already: rows come in order
+    key, in_part, ordered = key[order], in_part[order], cap[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    largest = np.maximum.reduceat(ordered, starts)
+    summed = np.add.reduceat(ordered, starts)
+    by_tier = np.where(at_most_one[order][starts], largest, summed)
+    group = in_part[starts]
+    firsts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    by_part = np.maximum.reduceat(by_tier, firsts)
+    out += np.bincount(group[firsts] // parts, weights=by_part, minlength=size)
     return out
 
 
@@ -168,28 +182,40 @@ def figures(layout: ColumnLayout, rows: BoolArray) -> Figures:
     """`Figures` over the non-proposing columns, among the contacts `rows` marks (their
     partners too: a cap is the most the column gives a pair of two of them)."""
     size = len(rows)
-    keep = sp.diags_array(rows.astype(np.float64))
-    left = sp.csr_array(keep @ layout.left_other)
-    right = sp.csr_array(keep @ layout.right_other)
+    chosen = np.flatnonzero(rows)
+    left = sp.csr_array(layout.left_other[chosen])  # only their rows: half the book or less
+    right = sp.csr_array(layout.right_other[chosen])
     left.eliminate_zeros()
     right.eliminate_zeros()
     role, part, tier, one = layout.kinds(layout.other)
     cap = caps(left, right)
-    row = np.repeat(np.arange(size, dtype=np.int64), np.diff(left.indptr))
+    row = np.repeat(np.arange(len(chosen), dtype=np.int64), np.diff(left.indptr))
     column = left.indices
     out = []
     for kind in (SYMMETRIC, ASKS, MIRROR):
         at = np.flatnonzero(role[column] == kind)
-        out.append(row_bounds(row[at], cap[at], part[column[at]], tier[column[at]],
-                              one[column[at]], size))
+        figure = np.zeros(size, dtype=np.float64)
+        figure[chosen] = row_bounds(row[at], cap[at], part[column[at]], tier[column[at]],
+                                    one[column[at]], len(chosen))
+        out.append(figure)
+        del at
+    del row, column, cap
     asked = np.flatnonzero(role == ASKS)
-    asking = sp.csr_array(left[:, asked].maximum(0))
-    providers = sp.csr_array(right[:, asked].maximum(0))
-    asking.eliminate_zeros()
-    providers.eliminate_zeros()
+    asking = _spread(sp.csr_array(left[:, asked].maximum(0)), chosen, size)
+    providers = _spread(sp.csr_array(right[:, asked].maximum(0)), chosen, size)
     entry = asking.indices
     return Figures(out[0], out[1], out[2], asking, providers, caps(asking, providers),
                    part[asked][entry], tier[asked][entry], one[asked][entry])
+
+
+def _spread(matrix: Matrix, chosen: IntArray, size: int) -> Matrix:
+    """`matrix`, whose rows are the book's rows `chosen` (in order), as `size` rows."""
+    matrix.eliminate_zeros()
+    counts = np.zeros(size, dtype=np.int64)
+    counts[chosen] = np.diff(matrix.indptr)
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    return sp.csr_array((matrix.data, matrix.indices, indptr), shape=(size, matrix.shape[1]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -296,6 +296,7 @@ class PairIndex:
         self._avoided_with = {person: np.array(sorted(others), dtype=np.int64)
                               for person, others in avoiding.items()}
         self._right_t: Matrix | None = None
+        self._no_split_at = np.nan  # the floor at which no split by worth fits, once tried
         self._rough: dict[int, Candidates] = {}
         self._has_ledger = bool(
             prepared.penalty.any() or prepared.bonus.any() or prepared.vouch.any()
@@ -412,7 +413,11 @@ class PairIndex:
             return after
         # Pairs at 0 or less are never suggested, whatever the list's own floor.
         floor = max(float(after.total.min()), 0.0)
-        found = self._deeper_by_worth(keep, after, floor)
+        # No split fits at this floor (the ranking asks again with a `least`): say so at once.
+        found = (None if self._no_split_at == floor
+                 else self._deeper_by_worth(keep, after, floor))
+        if found is None:
+            self._no_split_at = floor
         if found is None and least > -np.inf:
             found = self._deeper_by_asks(keep, after, max(floor, least))
         return after if found is None else found

@@ -6,10 +6,13 @@ forked."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import numpy as np
@@ -21,9 +24,9 @@ from hypothesis import strategies as st
 from introducer.book import parallel
 from introducer.book.load import load_book
 from introducer.book.model import Book
-from introducer.match import askers, forked, index
+from introducer.match import ask_prefix, askers, forked, index
 from introducer.match.history import HistoryView
-from introducer.match.index import PairIndex
+from introducer.match.index import DEEP_PRODUCT_LIMIT, PairIndex
 from introducer.match.pairs import Candidates
 from introducer.match.rank import Matchmaker
 from introducer.match.score import Suggestion
@@ -31,6 +34,9 @@ from tests.conftest import make_book
 from tests.test_score_properties import TODAY, fast
 from tests.test_topk_exact import assert_nothing_left_out_beats, books, budgets, narrow
 from tests.test_twins import distinct_book
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import generate
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +230,127 @@ def test_the_first_pass_on_the_idle_core_gives_the_same_list_and_ceiling(
                 alone = [pairs.candidates(keep) for keep in (3, 40, 400)]
             assert same(shared, alone)
     assert forks
+
+
+def by_asks_only() -> Any:
+    """No split by worth fits (as at a million contacts): only the search by asks can
+    prove a list, at the least total the ranking names."""
+    return mock.patch.object(PairIndex, "_deeper_by_worth", lambda *_: None)
+
+
+@contextlib.contextmanager
+def searched_by_asks() -> Iterator[list[float | None]]:
+    """Each search by asks the test makes: the unreached of its list (None if it could not
+    afford it)."""
+    found: list[float | None] = []
+    by_asks = PairIndex._deeper_by_asks
+
+    def spy(self: PairIndex, keep: int, after: Candidates, floor: float) -> Candidates | None:
+        result = by_asks(self, keep, after, floor)
+        found.append(None if result is None else result.unreached)
+        return result
+
+    with mock.patch.object(PairIndex, "_deeper_by_asks", spy):
+        yield found
+
+
+def test_the_search_by_asks_proves_the_directory_where_no_split_by_worth_fits() -> None:
+    book = directory()
+    exhaustive = Matchmaker(book, today=TODAY, pair_budget=2**62, small_book=0).suggest(top=8)
+    with mock.patch.multiple(index, REACH_PAIR_LIMIT=1, _BLOCK_PRODUCTS=300), narrow(
+            1, 1), mock.patch.object(parallel, "idle_cores", lambda: 1), mock.patch.object(
+            Matchmaker, "_first_keep", lambda self, top, per_person, hiding: top), \
+            by_asks_only(), searched_by_asks() as searched:
+        deep = Matchmaker(book, today=TODAY, pair_budget=600, small_book=0)
+        assert deep.suggest(top=8) == exhaustive
+    assert deep.approximate is None and exhaustive and searched
+
+
+def test_without_a_least_no_split_by_worth_leaves_the_list_unproven() -> None:
+    """The search by asks runs only for the total the ranking names: called as before,
+    `deeper` hands the list back as it was."""
+    book = directory()
+    matchmaker = Matchmaker(book, today=TODAY, pair_budget=600, small_book=0)
+    found = matchmaker.index.candidates(4)
+    with by_asks_only():
+        assert matchmaker.index.deeper(4, found) is found
+
+
+@fast
+@given(books, budgets, st.integers(1, 4), st.sampled_from([-np.inf, 0.0, 2.0, 6.0, 12.0]))
+def test_no_pair_the_search_by_asks_leaves_out_totals_more_than_its_list_says(
+    case: tuple[Book, HistoryView], budget: int, keep: int, least: float
+) -> None:
+    book, history = case
+    index = Matchmaker(book, today=TODAY, history=history, pair_budget=budget).index
+    found = index.candidates(keep)
+    if len(found) < keep:
+        return
+    floor = max(float(found.total.min()), 0.0, least)
+    with mock.patch.object(parallel, "idle_cores", lambda: 1):
+        deeper = index._deeper_by_asks(keep, found, floor)
+    plan = ask_prefix.plan(index.layout, index.introducible, index._ledger_most, floor)
+    if deeper is None:
+        assert plan.products > DEEP_PRODUCT_LIMIT
+        return
+    assert plan.missed < floor
+    assert_nothing_left_out_beats(deeper, index)
+
+
+@st.composite
+def rows_of_caps(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+    """A few rows' entries: caps, parts, tiers, and whether a part gives one column."""
+    count = draw(st.integers(1, 14))
+    row = np.sort(np.array(draw(st.lists(st.integers(0, 2), min_size=count, max_size=count))))
+    cap = np.array(draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 4.0, 9.0]), min_size=count,
+                                 max_size=count)))
+    part = np.array(draw(st.lists(st.integers(0, 2), min_size=count, max_size=count)))
+    tier = np.array(draw(st.lists(st.integers(0, 2), min_size=count, max_size=count)))
+    one = np.array([p == 1 for p in part])  # part 1 gives at most one column a tier
+    return row, cap, part, tier, one
+
+
+@fast
+@given(rows_of_caps())
+def test_a_rows_running_bound_is_its_parts_largest_tiers_summed(
+        case: tuple[np.ndarray, ...]) -> None:
+    """By hand: per part, the largest tier's sum of caps (its largest cap where the part
+    gives one column), the parts summed, over each row's entries up to each one."""
+    row, cap, part, tier, one = case
+    found = ask_prefix.running_bounds(row, cap, part, tier, one)
+    for at in range(len(row)):
+        upto = [k for k in range(at + 1) if row[k] == row[at]]
+        total = 0.0
+        for p in set(part[upto].tolist()):
+            tiers: dict[int, list[float]] = {}
+            for k in upto:
+                if part[k] == p:
+                    tiers.setdefault(int(tier[k]), []).append(float(cap[k]))
+            total += max(max(c) if p == 1 else sum(c) for c in tiers.values())
+        assert found[at] == pytest.approx(total)
+
+
+@pytest.mark.parametrize("size", [10_000])
+def test_the_generated_book_ranks_as_every_pair_scored_by_asks_alone(
+        tmp_path: Path, size: int) -> None:
+    """The benchmarks' 10k book, with the search by reach allowed one contact and no split
+    by worth: the search by asks proves the top 50, which is the exhaustive one."""
+    book = load_book(Path(generate.write(size, tmp_path)))
+    exhaustive = Matchmaker(book, today=generate.TODAY, pair_budget=2**62).suggest(top=50)
+    with mock.patch.multiple(index, REACH_PAIR_LIMIT=1), narrow(5_000, 1), by_asks_only(), \
+            searched_by_asks() as floors:
+        deep = Matchmaker(book, today=generate.TODAY)
+        assert deep.suggest(top=50) == exhaustive
+    assert deep.approximate is None and len(exhaustive) == 50
+    assert floors and all(floor is not None for floor in floors)
+
+
+@fast
+@given(rows_of_caps())
+def test_a_rows_whole_bound_is_its_running_bounds_last(case: tuple[np.ndarray, ...]) -> None:
+    row, cap, part, tier, one = case
+    running = ask_prefix.running_bounds(row, cap, part, tier, one)
+    last = np.r_[row[1:] != row[:-1], True]
+    whole = ask_prefix.row_bounds(row, cap, part, tier, one, 3)
+    assert np.allclose(whole[row[last]], running[last])
+    assert np.all(whole[np.setdiff1d(np.arange(3), row)] == 0.0)

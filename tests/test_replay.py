@@ -304,6 +304,37 @@ def test_every_search_the_ranking_makes_is_answered_from_the_record(
     assert isinstance(warm.pairs, RecordedPairs) and not warm.pairs.built
 
 
+def test_the_search_by_asks_is_answered_from_the_record(
+        book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No split by worth fits and the search by reach is too narrow, as at a million: the
+    ranking asks the deeper search again for the least its list needs, and a warm run
+    gets that answer (a call of its own) from the record, building no index."""
+    import numpy as np
+
+    from introducer.match.index import PairIndex
+    from introducer.match.pairs import Candidates
+
+    monkeypatch.setattr(index, "REACH_PAIR_LIMIT", 1_000)
+    monkeypatch.setattr(PairIndex, "_deeper_by_worth", lambda *_: None)
+    asked: list[float] = []
+    deeper = PairIndex.deeper
+
+    def spy(self: PairIndex, keep: int, after: Candidates, least: float = -np.inf
+            ) -> Candidates:
+        asked.append(least)
+        return deeper(self, keep, after, least)
+
+    monkeypatch.setattr(PairIndex, "deeper", spy)
+    fresh = Matchmaker(load_book(book), today=TODAY, pair_budget=2_000)
+    expected = (fresh.suggest(top=40), fresh.approximate)
+    assert any(least > -np.inf for least in asked)
+    for run in range(3):
+        warm = Matchmaker(load_book_cached(book), today=TODAY, pair_budget=2_000)
+        assert (warm.suggest(top=40), warm.approximate) == expected
+        assert isinstance(warm.pairs, RecordedPairs) or run == 0
+    assert isinstance(warm.pairs, RecordedPairs) and not warm.pairs.built
+
+
 def test_a_record_gives_back_every_bit_it_was_given_and_keeps_to_its_size() -> None:
     """Totals to the last bit, -inf bounds, positions past int32's products; the lists
     asked for first are the ones kept when they do not all fit."""

@@ -84,8 +84,8 @@ class SharedPass:
     def unreached_at(self, reach: int) -> float:
         return self.source.unreached_at(reach)
 
-    def deeper(self, keep: int, after: Candidates) -> Candidates:
-        return self.source.deeper(keep, after)
+    def deeper(self, keep: int, after: Candidates, least: float = -np.inf) -> Candidates:
+        return self.source.deeper(keep, after, least)
 
     def candidates(self, keep: int | None = None, *, reach: int = 0,
                    after: Candidates | None = None) -> Candidates:

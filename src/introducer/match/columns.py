@@ -26,6 +26,7 @@ BoolArray = npt.NDArray[np.bool_]
 # Quantiles of ask strength that split asking columns into tiers (strongest last).
 _ASKER_TIERS = (0.75, 0.95, 0.99, 0.998)
 _SYMMETRIC, _ASKS, _MIRROR = 0, 1, 2
+SYMMETRIC, ASKS, MIRROR = _SYMMETRIC, _ASKS, _MIRROR  # the roles `kinds` gives
 
 
 def column_nnz(matrix: Matrix) -> IntArray:
@@ -121,22 +122,27 @@ class ExcludedBounds:
 
 def _parts(blocks: list[Block], size: int) -> tuple[list[tuple[Matrix, Matrix]], list[IntArray],
                                                  list[BoolArray], list[FloatArray],
-                                                 list[IntArray], list[IntArray]]:
+                                                 list[IntArray], list[IntArray],
+                                                 list[IntArray]]:
     """The (left, right) pairs L and R stack, asking blocks tiered and mirrored, and per
-    column its group, whether it may propose, its potential, role and block."""
+    column its group, whether it may propose, its potential, role, block and tier (0 for
+    a block not tiered)."""
     parts: list[tuple[Matrix, Matrix]] = []
     groups: list[IntArray] = []
     generate: list[BoolArray] = []
     potential: list[FloatArray] = []
     role: list[IntArray] = []
     owner: list[IntArray] = []
+    tier: list[IntArray] = []
     strength = ask_strength(blocks, size)
     next_group = 0
     for number, block in enumerate(blocks):
         left, right = block.left, block.right
         bonus = np.zeros(left.shape[1], dtype=np.float64)
+        tiers = 1
         if not block.symmetric and block.generate:
             left, right, bonus = _tiered(left, right, strength)
+            tiers = len(_ASKER_TIERS) + 1
         width = left.shape[1]
         ids = np.arange(next_group, next_group + width, dtype=np.int64)
         next_group += width
@@ -149,7 +155,8 @@ def _parts(blocks: list[Block], size: int) -> tuple[list[tuple[Matrix, Matrix]],
             potential.append(bonus)
             role.append(np.full(width, kind, dtype=np.int64))
             owner.append(np.full(width, number, dtype=np.int64))
-    return parts, groups, generate, potential, role, owner
+            tier.append(np.arange(width, dtype=np.int64) % tiers)  # `_tiered`'s numbering
+    return parts, groups, generate, potential, role, owner, tier
 
 
 class ColumnLayout:
@@ -161,7 +168,7 @@ class ColumnLayout:
         where building the index peaks (a gigabyte at a million contacts)."""
         size = len(introducible)
         self._kinds = [(block.generate, _one_hot(block)) for block in blocks]
-        parts, groups, generate, potential, role, owner = _parts(blocks, size)
+        parts, groups, generate, potential, role, owner, tier = _parts(blocks, size)
         keep = sp.diags_array(introducible.astype(np.float64))
         if parts:
             self.left = sp.csr_array(keep @ sp.hstack([p[0] for p in parts], format="csr"))
@@ -175,6 +182,7 @@ class ColumnLayout:
         empty = np.zeros(0, dtype=np.int64)
         self._role = np.concatenate(role) if role else empty
         self._owner = np.concatenate(owner) if owner else empty
+        self._tier = np.concatenate(tier) if tier else empty
         self._choose(
             np.concatenate(groups) if groups else empty,
             np.concatenate(generate) if generate else empty.astype(np.bool_),
@@ -248,6 +256,15 @@ class ColumnLayout:
         """Which of `columns` are an asking column's mirror (L holds the providers)."""
         found: BoolArray = self._role[columns] == _MIRROR
         return found
+
+    def kinds(self, columns: IntArray) -> tuple[IntArray, IntArray, IntArray, BoolArray]:
+        """Per column of `columns`: its role (shared value, ask, or an ask's mirror, where
+        L holds the providers), its part (block and role), its tier of askers, and whether
+        a pair gets at most one of a row's columns of that part and tier (an ask against a
+        block whose providers hold one column each: one business, one company)."""
+        role, owner = self._role[columns], self._owner[columns]
+        one_hot = np.array([one for _, one in self._kinds] or [False], dtype=np.bool_)[owner]
+        return role, owner * 3 + role, self._tier[columns], one_hot & (role == _ASKS)
 
     def worth(self) -> FloatArray:
         """The most each non-proposing column can give one pair."""

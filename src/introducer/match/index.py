@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import scipy.sparse as sp
 
-from introducer.match import askers, forked
+from introducer.match import ask_prefix, askers, forked
 from introducer.match.columns import (
     BoolArray,
     ColumnLayout,
@@ -296,6 +296,7 @@ class PairIndex:
         self._avoided_with = {person: np.array(sorted(others), dtype=np.int64)
                               for person, others in avoiding.items()}
         self._right_t: Matrix | None = None
+        self._no_split_at = np.nan  # the floor at which no split by worth fits, once tried
         self._rough: dict[int, Candidates] = {}
         self._has_ledger = bool(
             prepared.penalty.any() or prepared.bonus.any() or prepared.vouch.any()
@@ -389,7 +390,7 @@ class PairIndex:
         found = shortlist.result()
         return dataclasses.replace(found, unreached=self.unreached_at(reach))
 
-    def deeper(self, keep: int, after: Candidates) -> Candidates:
+    def deeper(self, keep: int, after: Candidates, least: float = -np.inf) -> Candidates:
         """`after` (the `keep` best the proposing columns found, `unreached` too loose to
         prove them) completed by the pairs it could not see: MaxScore over the
         non-proposing columns themselves.
@@ -403,11 +404,28 @@ class PairIndex:
         among those contacts are found by products in row blocks, pruned by that bound,
         and scored exactly; `unreached` bounds every pair left unseen. Returns `after`
         unchanged when no split fits in `DEEP_PRODUCT_LIMIT`.
+
+        When none does (a million contacts) and the ranking names the `least` total it
+        needs proven (its list's last pick), the search by asks (`ask_prefix.py`) finds
+        every pair that attains the larger of F and `least`.
         """
         if len(after) < keep or not len(self._strongest):
             return after
         # Pairs at 0 or less are never suggested, whatever the list's own floor.
         floor = max(float(after.total.min()), 0.0)
+        # No split fits at this floor (the ranking asks again with a `least`): say so at once.
+        found = (None if self._no_split_at == floor
+                 else self._deeper_by_worth(keep, after, floor))
+        if found is None:
+            self._no_split_at = floor
+        if found is None and least > -np.inf:
+            found = self._deeper_by_asks(keep, after, max(floor, least))
+        return after if found is None else found
+
+    def _deeper_by_worth(self, keep: int, after: Candidates, floor: float
+                         ) -> Candidates | None:
+        """`deeper` by splitting the non-proposing columns by worth; None when no split
+        fits in `DEEP_PRODUCT_LIMIT`."""
         layout = self.layout
         ledger = np.zeros(self.size)
         if self._has_ledger:
@@ -423,7 +441,7 @@ class PairIndex:
             if np.sum(rest > floor) <= 1:
                 break
         else:
-            return after
+            return None
         columns = layout.other[valuable]
         rows = sp.diags_array(able.astype(np.float64))
         left = sp.csr_array(rows @ layout.left[:, columns])
@@ -474,7 +492,7 @@ class PairIndex:
         products = split.products(left, right)
         if sum(float(np.dot(column_nnz(one), column_nnz(other)))
                for one, other in products) > DEEP_PRODUCT_LIMIT:
-            return after
+            return None
         shortlist.drop(np.array([split.left_out]))
         jobs = [(one, pieces, start, stop) for one, other in products
                 for pieces in [_pieces(other)] for start, stop in _row_blocks(one, other)]
@@ -494,6 +512,47 @@ class PairIndex:
         unable = reach[self.introducible & ~able]
         unreached = max(float(outside), float(unable.max()) if len(unable) else -np.inf)
         return dataclasses.replace(result, unreached=unreached)
+
+    def _deeper_by_asks(self, keep: int, after: Candidates, floor: float) -> Candidates | None:
+        """`after` completed by every pair the proposing columns never connect that attains
+        `floor`, found through the asks that give it the more (`ask_prefix.py`); None
+        when that would pass `DEEP_PRODUCT_LIMIT` partial products."""
+        ledger = self._ledger_most if self._has_ledger else np.zeros(self.size)
+        plan = ask_prefix.plan(self.layout, self.introducible, ledger, floor)
+        if plan.products > DEEP_PRODUCT_LIMIT:
+            return None
+        layout = self.layout
+        shortlist = Shortlist(keep)
+        shortlist.overlapping = True
+        shortlist.ceiling = after.ceiling
+        shortlist.add(dataclasses.replace(after, unreached=-np.inf))
+
+        def exact(found: Candidates) -> Candidates:
+            return self._complete(Candidates(found.first, found.second, row_dot(
+                layout.left, layout.right, found.first, found.second)))
+
+        asking, providers = plan.prefix, plan.figures.providers
+        for asker_first, left, right in ((True, asking, providers), (False, providers, asking)):
+            def bound(found: Candidates, asker_first: bool = asker_first) -> FloatArray:
+                # A pair below F is left out whatever the list's floor: -inf drops it (it is
+                # counted in `unreached`, below F).
+                best = plan.bound(found, asker_first)
+                best[best < floor] = -np.inf
+                return best
+
+            def sift(found: Candidates, bound: Callable[[Candidates], FloatArray] = bound
+                     ) -> tuple[BoolArray, float]:
+                return bound(found) >= floor, -np.inf
+
+            pieces = _pieces(right)
+            jobs = [(left, pieces, start, stop) for start, stop in _row_blocks(left, right)]
+            self._scored_jobs(shortlist, jobs, floor, sift,
+                              lambda found, bound=bound: self._score_into(  # type: ignore[misc]
+                                  shortlist, found, bound, exact))
+        # Every pair left out totals below F: never found (`plan.missed`), or its bound
+        # below F, or the list's ceiling.
+        return dataclasses.replace(shortlist.result(),
+                                   unreached=float(np.nextafter(floor, -np.inf)))
 
     def _first_pass(self, shortlist: Shortlist) -> None:
         """The pairs the proposing columns connect, scored into `shortlist` block by block;

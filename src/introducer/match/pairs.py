@@ -81,9 +81,10 @@ class PairSource(Protocol):
     def candidates(self, keep: int | None = None, *, reach: int = 0,
                    after: Candidates | None = None) -> Candidates: ...
 
-    def deeper(self, keep: int, after: Candidates) -> Candidates:
+    def deeper(self, keep: int, after: Candidates, least: float = -np.inf) -> Candidates:
         """`after` completed by a search that can prove it where the search by reach
-        cannot (or `after` itself)."""
+        cannot (or `after` itself); with `least`, it need only prove the pairs of at
+        least that total (every pair left out totals below it)."""
         ...
 
     def partners(self, focus: int) -> Candidates: ...

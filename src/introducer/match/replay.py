@@ -233,9 +233,11 @@ class RecordedPairs:
         return self._pairs(("candidates", keep, reach, self._named(after)),
                            lambda index: index.candidates(keep, reach=reach, after=after))
 
-    def deeper(self, keep: int, after: Candidates) -> Candidates:
-        return self._pairs(("deeper", keep, self._named(after)),
-                           lambda index: index.deeper(keep, after))
+    def deeper(self, keep: int, after: Candidates, least: float = -np.inf) -> Candidates:
+        call: Call = ("deeper", keep, self._named(after))
+        if least > -np.inf:  # the call as it was before the ranking could name a least
+            call = (*call, least)
+        return self._pairs(call, lambda index: index.deeper(keep, after, least))
 
     def partners(self, focus: int) -> Candidates:
         return self._pairs(("partners", focus), lambda index: index.partners(focus))

@@ -90,7 +90,7 @@ class ScoredPairs:
         ceiling = float(found.total[order[keep:]].max())
         return Candidates(kept.first, kept.second, kept.total, ceiling)
 
-    def deeper(self, keep: int, after: Candidates) -> Candidates:
+    def deeper(self, keep: int, after: Candidates, least: float = -np.inf) -> Candidates:
         """Nothing is left unproposed here: `after` stands."""
         return after
 

@@ -194,8 +194,11 @@ def personal(runs: int, books: Path) -> str:
     """A person's commands as a connector runs them through a session: warm, piped, on a
     ledger they keep (#12's targets: the example's `suggest` and `today` within 150 ms, a
     2,000-contact book's `today` within 300 ms). Each primed by two uncounted runs (the
-    book's cache, then the day's preparation and the ledger)."""
+    book's cache, then the day's preparation and the ledger), and each run followed by a
+    bare interpreter start: a shared host's speed varies by half from one hour to the
+    next, and what it was is what these seconds are read against."""
     cells = []
+    bare: list[float] = []  # the interpreter's own start, taken in turn: how fast the host is
     with tempfile.TemporaryDirectory(prefix="introducer-personal-") as scratch:
         for book, command, target in ((EXAMPLE, "suggest", 0.150), (EXAMPLE, "today", 0.150),
                                       (write(2_000, books), "today", 0.300)):
@@ -204,10 +207,15 @@ def personal(runs: int, books: Path) -> str:
             args = cli(command, "--book", str(book))
             for _ in range(2):
                 run_child(args, cache)
-            seconds = statistics.median(run_child(args, cache)[0] for _ in range(runs))
+            seconds: list[float] = []
+            for _ in range(runs):
+                seconds.append(run_child(args, cache)[0])
+                bare.append(run_child([sys.executable, "-c", "pass"])[0])
             name = "example" if book == EXAMPLE else f"{_contacts(book):,} contacts"
-            cells.append(f"{name} {command} {seconds:.3f} s (target {target:.3f})")
-    return "warm, piped: " + "; ".join(cells)
+            cells.append(f"{name} {command} {statistics.median(seconds):.3f} s "
+                         f"(target {target:.3f})")
+    return (f"warm, piped: {'; '.join(cells)}; a bare `python -c pass` "
+            f"{statistics.median(bare):.3f} s in turn with them")
 
 
 def _figure(value: float) -> str:

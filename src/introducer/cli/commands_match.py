@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from introducer.cli.console import say
+from introducer.cli.console import say, show
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import (
     OutputFormat,
     emit_json,
-    emit_line,
     emit_rows,
     emit_table,
     person_record,
@@ -175,14 +174,14 @@ def explain(
     header = ["kind", "points", "why"]
     rows = [[r.kind, f"{r.points:+g}", r.text] for r in result.reasons]
     if output is OutputFormat.table:
-        emit_line(f"{who(result.a)}  ↔  {who(result.b)}")
+        show(f"{who(result.a)}  ↔  {who(result.b)}")
         if rows:
             emit_table(header, rows, numeric=("points",))
         else:
-            emit_line("nothing in common yet")
-        emit_line(f"score {result.score:g}")
+            show("nothing in common yet")
+        show(f"score {result.score:g}")
         if result.history is not None:
-            emit_line(f"history: {result.history}")
+            show(f"history: {result.history}")
     else:
         emit_rows(output, header, rows, json_key="reasons", json_rows=[], numeric=("points",))
         if result.history is not None:

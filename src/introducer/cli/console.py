@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import unicodedata
+from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:  # rich costs tens of milliseconds: imported only to draw or to say something
@@ -102,12 +103,23 @@ def stderr_console() -> Console:
     return _console(sys.stderr)
 
 
-def say(message: str) -> None:
-    """A diagnostic for the person (stderr), never mixed into data; rich wraps it only on
-    a terminal, so a log or a pipe gets the line as it is, without importing rich."""
-    if is_terminal(sys.stderr):
-        stderr_console().print(printable(message, keep="\n"), markup=False)
+def _line(stream: IO[str], console: Callable[[], Console], text: str) -> None:
+    """`text` and a line break on `stream`: through rich on a terminal (which wraps it to
+    the window), as it is to a pipe or a log, where rich would write the same bytes (no
+    colour, no wrapping) after importing its console."""
+    if is_terminal(stream):
+        console().print(text, markup=False)
         return
-    _make_safe(sys.stderr)
-    sys.stderr.write(printable(message, keep="\n") + "\n")
-    sys.stderr.flush()
+    _make_safe(stream)
+    stream.write(text + "\n")
+    stream.flush()
+
+
+def say(message: str) -> None:
+    """A diagnostic for the person (stderr), never mixed into data."""
+    _line(sys.stderr, stderr_console, printable(message, keep="\n"))
+
+
+def show(line: str) -> None:
+    """One line of a command's own output (stdout), such as `explain`'s heading."""
+    _line(sys.stdout, stdout_console, printable(line))

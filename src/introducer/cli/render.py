@@ -61,16 +61,6 @@ def write_stdout(text: str) -> None:
     stream.flush()
 
 
-def emit_line(line: str) -> None:
-    """One line of a command's output: through rich on a terminal (which wraps it to the
-    window), as it is to a pipe, where rich would write the same bytes (no colour, no
-    wrapping) after 20 ms of importing its console."""
-    if is_terminal(stdout_stream()):
-        stdout_console().print(printable(line), markup=False)
-    else:
-        write_stdout(printable(line) + "\n")
-
-
 def emit_json(payload: dict[str, Any]) -> None:
     """One JSON object, versioned; keys in a stable order, UTF-8 kept readable.
 

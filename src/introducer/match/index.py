@@ -302,7 +302,8 @@ class PairIndex:
             prepared.penalty.any() or prepared.bonus.any() or prepared.vouch.any()
         )
         # Per person, the most their ledger points can add to a pair of theirs (the bonus and
-        # vouching may or may not apply, so they count; the penalty always does).
+        # vouching may or may not apply, so they count; the penalty always does): all zeros
+        # without a ledger.
         self._ledger_most = (prepared.bonus + np.maximum(prepared.vouch, 0.0)
                              - prepared.penalty)
         acquaintance = prepared.acquaintance
@@ -484,7 +485,7 @@ class PairIndex:
 
         # MaxScore by the asking side (`askers.py`): only pairs that can attain the floor
         # F through these columns are multiplied out; the others total below F.
-        extra_most = self._ledger_most if self._has_ledger else np.zeros(self.size)
+        extra_most = self._ledger_most  # zeros without a ledger
         top_extra = float(extra_most[able].max()) if self._has_ledger and able.any() else 0.0
         beyond = rest + extra_most + top_extra
         split = askers.sides(left, right, layout.mirrored(columns), able,
@@ -517,7 +518,7 @@ class PairIndex:
         """`after` completed by every pair the proposing columns never connect that attains
         `floor`, found through the asks that give it the more (`ask_prefix.py`); None
         when that would pass `DEEP_PRODUCT_LIMIT` partial products."""
-        ledger = self._ledger_most if self._has_ledger else np.zeros(self.size)
+        ledger = self._ledger_most  # zeros without a ledger
         plan = ask_prefix.plan(self.layout, self.introducible, ledger, floor)
         if plan.products > DEEP_PRODUCT_LIMIT:
             return None

@@ -12,6 +12,7 @@ from hypothesis import settings
 
 from introducer.book.model import Book
 from introducer.book.schema import Contact, Settings
+from introducer.book.validation import validate
 
 TODAY = "2026-11-23"
 
@@ -74,10 +75,10 @@ def make_book(
     contacts: Sequence[Mapping[str, Any]], settings: Mapping[str, Any] | None = None
 ) -> Book:
     """A Book built in memory, bypassing YAML, for scorer tests."""
-    models = tuple(Contact.model_validate(dict(c)) for c in contacts)
+    models = tuple(validate(Contact, dict(c)) for c in contacts)
     return Book(
         path=Path("memory.yaml"),
-        settings=Settings.model_validate(dict(settings or {})),
+        settings=validate(Settings, dict(settings or {})),
         contacts=models,
         contact_lines=tuple(range(1, len(models) + 1)),
         field_lines=tuple({} for _ in models),

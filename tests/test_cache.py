@@ -418,3 +418,27 @@ def test_the_cache_is_keyed_by_the_code_and_its_tables(
     second = fingerprint()
     (package / "rank.py").write_text("A = 22\n")
     assert fingerprint() != second
+
+
+def test_the_cache_is_keyed_by_the_pydantic_that_validates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another pydantic may validate a book otherwise: an upgrade (its version module, its
+    compiled core) reads no stale entry, though a warm run never imports pydantic."""
+    from introducer.book import cache
+
+    for name in ("pydantic", "pydantic_core"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def fingerprint() -> str:
+        return cache._validator_fingerprint.__wrapped__()
+
+    first = fingerprint()
+    assert fingerprint() == first
+    (tmp_path / "pydantic" / "version.py").write_text("VERSION = '2.99'\n")
+    assert fingerprint() != first
+    second = fingerprint()
+    (tmp_path / "pydantic_core" / "_pydantic_core.so").write_bytes(b"\0" * 8)
+    assert fingerprint() != second

@@ -14,6 +14,7 @@ from introducer.book.check import check_book, probably_same
 from introducer.book.load import load_book
 from introducer.book.model import Book
 from introducer.book.schema import Contact, Settings
+from introducer.book.validation import validate
 from introducer.errors import Problem
 
 
@@ -276,7 +277,7 @@ def test_any_valid_book_gets_only_located_warnings(
     fields: list[dict[str, Any]], aliases: dict[str, str]
 ) -> None:
     contacts = tuple(
-        Contact.model_validate({"name": f"Person {i}", "id": f"p{i}", **f})
+        validate(Contact, {"name": f"Person {i}", "id": f"p{i}", **f})
         for i, f in enumerate(fields)
     )
     book = Book(path=Path("gen.yaml"), settings=Settings(aliases=aliases), contacts=contacts,

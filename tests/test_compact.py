@@ -36,9 +36,8 @@ def test_contacts_written_alike_share_and_still_read_as_written(tmp_path: Path) 
     assert bo.clients == ["first-time buyers"]
     assert cy.clients == ["first-time buyers", "investors"]
     assert bo.hobbies == [] and di.hobbies == ["golf"] and di.clients == []
+    assert bo.hobbies is cy.hobbies, "one empty list for every field left empty"
     written = [{"name", "business", "clients"}] * 2 + [{"name", "business", "hobbies", "clients"}]
-    assert [c.model_fields_set - {"id"} for c in book.contacts] == written  # ids are made
-    assert bo.__pydantic_fields_set__ is cy.__pydantic_fields_set__
     # Every key's line is the line it was written on, whatever the layout around it.
     lines = BOOK.splitlines()
     for contact, keys, keys_written in zip(book.contacts, book.field_lines, written,
@@ -48,7 +47,7 @@ def test_contacts_written_alike_share_and_still_read_as_written(tmp_path: Path) 
             assert lines[line - 1].lstrip(" -").startswith(f"{key}:"), (contact.name, key)
     # The cache pickles the book: it reads back equal, its sharing kept.
     again = pickle.loads(pickle.dumps(book, protocol=5))
-    assert [c.model_dump() for c in again.contacts] == [c.model_dump() for c in book.contacts]
+    assert again.contacts == book.contacts
     assert [dict(keys) for keys in again.field_lines] == [dict(k) for k in book.field_lines]
     assert again.contacts[0].hobbies is again.contacts[1].hobbies
 

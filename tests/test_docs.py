@@ -4,6 +4,7 @@ docs/completion.md says (sqlite-utils' tests/test_docs.py is the model)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shlex
@@ -114,7 +115,8 @@ def test_the_weights_table_lists_every_weight_with_its_default() -> None:
     text = (DOCS / "scoring.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z_]+)` \| [^\n]*? \| ([0-9.]+) \| [^|\n]* \|$", text,
                            re.MULTILINE))
-    for field, info in Weights.model_fields.items():
+    for info in dataclasses.fields(Weights):
+        field = info.name
         assert field in rows, f"docs/scoring.md's table has no row for {field}"
         assert float(rows[field]) == info.default, (
             f"docs/scoring.md gives {field} {rows[field]}, Weights says {info.default}")

@@ -232,10 +232,11 @@ def test_folder_names_for_people_and_for_the_wire() -> None:
     from pydantic import ValidationError
 
     from introducer.book.schema import Imap
+    from introducer.book.validation import validate
     from introducer.drafts.imap import folder_for_people
 
     assert folder_for_people("Entw&APw-rfe") == "Entwürfe"
     assert folder_for_people("R&D") == "R&D"  # not modified UTF-7: shown as the server sent it
     assert parse_list_line('() "/" Entwürfe'.encode()) == (set(), "Entw&APw-rfe")
     with pytest.raises(ValidationError):  # so every folder in settings has a wire form
-        Imap(host="h.example", user="ana", folder="Entw\udcfcrfe")
+        validate(Imap, {"host": "h.example", "user": "ana", "folder": "Entw\udcfcrfe"})

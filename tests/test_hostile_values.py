@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from introducer.book.schema import Contact, Imap, LifeEvent, Me, Settings, Weights
+from introducer.book.schema import Contact, Imap, LifeEvent, Me, Settings, Weights, field_names
 from introducer.cli.app import app
 
 runner = CliRunner()
@@ -61,7 +61,7 @@ def book_with(section: str, field: str, value: str) -> str:
 
 
 FIELDS = [(section, field) for section, model in _MODELS.items()
-          for field in model.model_fields]
+          for field in field_names(model)]
 
 
 @pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())

@@ -65,10 +65,12 @@ def test_a_light_command_imports_no_heavy_module_it_does_not_need(
 
 
 # A warm run (the book and the day's preparation in the cache) reads no YAML at all: the
-# knowledge tables come back with the preparation. Nor does it validate anything, so
-# pydantic never looks for plugins (its loader scans every package's metadata), and Typer
-# below 0.29 builds no validator per option.
-WARM = [*MATCHING, "yaml", "pydantic.plugin._loader", "importlib.metadata", "typer._adapters"]
+# knowledge tables come back with the preparation. Nor does it validate anything, so it
+# never imports pydantic (the book's records are plain dataclasses) nor the package
+# metadata pydantic's plugin loader scans, and Typer below 0.29 builds no validator per
+# option.
+WARM = [*MATCHING, "yaml", "pydantic", "pydantic_core", "importlib.metadata",
+        "typer._adapters"]
 
 
 @pytest.mark.parametrize(("args", "forbidden"), [

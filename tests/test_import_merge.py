@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from introducer.book.check import check_book
 from introducer.book.load import load_book
 from introducer.book.schema import Contact
+from introducer.book.validation import as_data
 from introducer.importers.merge import (
     EXTRA_EMAIL_PREFIX,
     MergeResult,
@@ -125,7 +126,7 @@ def test_extra_emails_go_to_notes_once() -> None:
     assert maria.email == "maria@lopezmediation.com"
     assert maria.notes == f"Met at the chamber mixer.\n{EXTRA_EMAIL_PREFIX}m@home.net"
     again = merge_contacts(
-        make_book([c.model_dump(exclude_defaults=True) for c in first.contacts]),
+        make_book([as_data(c, exclude_defaults=True) for c in first.contacts]),
         [rec("Maria Lopez", "M@HOME.net")],
     )
     assert again.merged[0].by == "email", "an address kept in notes still matches"

@@ -11,6 +11,7 @@ import yaml
 from introducer.book.knowledge import TriggerEvents
 from introducer.book.normalise import fold_text
 from introducer.book.schema import Settings
+from introducer.book.validation import validate
 
 
 def table(name: str) -> dict[str, dict[str, object]]:
@@ -123,7 +124,7 @@ def test_a_kind_without_events_of_its_own_serves_its_parents_events() -> None:
 
 
 def test_settings_professions_extend_the_table() -> None:
-    settings = Settings.model_validate({"professions": {
+    settings = validate(Settings, {"professions": {
         "bookkeeper": {"synonyms": ["books"], "needs": ["quickbooks cleanup"],
                        "events": {"divorce": "secondary"}},
         "balloon artist": {"synonyms": ["balloonist"], "needs": ["balloons"],

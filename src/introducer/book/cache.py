@@ -3,8 +3,8 @@
 A connector runs many commands on one unchanged book; reading and validating it
 again each time is most of what a big book costs. The cache file holds the `Book`
 that `load_book` returned, under a key made of everything that decides it (the
-book's bytes, this package's code and data files, the Python and pydantic that
-pickled it), so a hit is the same `Book` a fresh load would give. Anything wrong
+book's bytes, this package's code and data files, the Python that pickled it and
+the pydantic that validated it), so a hit is the same `Book` a fresh load would give. Anything wrong
 with the file (foreign, truncated, corrupt, another key, not ours) is a miss; the
 core never prints, so what happened is told through `tell` (the CLI's `--verbose`).
 The matcher keeps its preparation of the book beside it (`match/prepare.py`), through
@@ -178,15 +178,32 @@ def _through_cache(path: Path, load: Callable[[], T], whole: Callable[[T], Book 
 
 def _key(data: bytes) -> bytes:
     """Everything that decides what loading `data` gives: the bytes, this code and its
-    data files, and the interpreter and pydantic that pickle the models."""
-    import pydantic_core
-
+    data files, the interpreter that pickles the records and the pydantic that validates
+    them."""
     digest = hashlib.sha256()
-    for part in (f"format {FORMAT}", __version__, sys.version, pydantic_core.__version__,
-                 _code_fingerprint()):
+    for part in (f"format {FORMAT}", __version__, sys.version, _code_fingerprint(),
+                 _validator_fingerprint()):
         digest.update(part.encode() + b"\0")
     digest.update(data)
     return digest.digest()
+
+
+@cache
+def _validator_fingerprint() -> str:
+    """pydantic and pydantic-core by their top-level files' sizes and times (their version
+    module and compiled core among them: an upgrade rewrites those), found without
+    importing them: a warm run never does (20 ms for pydantic-core alone)."""
+    from importlib.machinery import PathFinder
+
+    digest = hashlib.sha256()
+    for name in ("pydantic", "pydantic_core"):
+        spec = PathFinder.find_spec(name)
+        for folder in [] if spec is None else spec.submodule_search_locations or []:
+            for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+                if entry.is_file():
+                    info = entry.stat()
+                    digest.update(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
 
 
 @cache

@@ -1,15 +1,15 @@
 """A big book held compactly: what its contacts hold alike is held once.
 
-A million contacts cost memory in what each repeats: the set of fields pydantic
-keeps per model (`__pydantic_fields_set__`, one of a few hundred combinations),
-the empty lists of the fields a contact leaves out, and a mapping of its keys to
-their lines (the same layout, shifted, for most contacts). Shared here, they are
-shared in the cache too: pickle writes a shared object once and reads it back once.
-Nothing here changes a value; the models stay frozen, and nothing mutates their lists.
+A million contacts cost memory in what each repeats: the empty lists of the fields
+a contact leaves out, and a mapping of its keys to their lines (the same layout,
+shifted, for most contacts). Shared here, they are shared in the cache too: pickle
+writes a shared object once and reads it back once. Nothing here changes a value;
+the records stay frozen, and nothing mutates their lists.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from introducer.book.schema import Contact
@@ -18,24 +18,14 @@ _EMPTY: list[str] = []
 
 
 #: The list fields a contact may leave out, whose default is then an empty list.
-_LISTS = tuple(name for name, info in Contact.model_fields.items()
-               if info.default_factory is list)
+_LISTS = tuple(item.name for item in dataclasses.fields(Contact) if item.default_factory is list)
 
 
 def share_alike(contacts: Iterable[Contact]) -> None:
-    """Make `contacts` hold one object for each fields set, and one empty list for every
-    list field left out."""
-    shared: dict[frozenset[str], tuple[set[str], tuple[str, ...]]] = {}
+    """Make `contacts` hold one empty list for every list field they leave empty."""
     for contact in contacts:
-        given = contact.__pydantic_fields_set__
-        key = frozenset(given)
-        found = shared.get(key)
-        if found is None:
-            found = shared[key] = (given, tuple(name for name in _LISTS if name not in given))
-        else:
-            object.__setattr__(contact, "__pydantic_fields_set__", found[0])
         values = contact.__dict__
-        for name in found[1]:
+        for name in _LISTS:
             if not values[name]:
                 values[name] = _EMPTY
 

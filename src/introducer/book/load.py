@@ -12,14 +12,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from introducer.book.closest import did_you_mean
 from introducer.book.compact import share_alike, shared_key_lines
-from introducer.book.messages import describe_error, unknown_key_hint
+from introducer.book.messages import UNKNOWN_KEY, describe_error, unknown_key_hint
 from introducer.book.model import Book, BrokenContact, PartialBook
 from introducer.book.parallel import QuickRead, read_in_parallel
 from introducer.book.schema import TOP_LEVEL_FIELDS, Contact, Me, Settings, slugify
+from introducer.book.validation import validate
 from introducer.book.yamlsafe import (
     LineList,
     LineMap,
@@ -32,7 +33,7 @@ from introducer.book.yamlsafe import (
 from introducer.collector import collector_paused
 from introducer.errors import BookError, Problem
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
+ModelT = TypeVar("ModelT")
 
 
 def load_book(path: Path) -> Book:
@@ -145,7 +146,7 @@ class _BookReader:
     ) -> ModelT | None:
         """The model, or None after recording one problem per error (`lead` starts each)."""
         try:
-            return model.model_validate(raw)
+            return validate(model, raw)
         except ValidationError as error:
             for detail in _relevant(model, error, raw):
                 line, message = describe_error(model, raw, detail, prefix)
@@ -245,7 +246,7 @@ def _with_contacts(problems: Sequence[Problem], root: LineMap) -> list[Problem]:
     return named
 
 
-def _relevant(model: type[BaseModel], error: ValidationError, raw: LineMap) -> list[Any]:
+def _relevant(model: type[Any], error: ValidationError, raw: LineMap) -> list[Any]:
     """The errors worth showing, one per mistake.
 
     An id made from a bad name is not a second problem; nor is a missing field
@@ -256,7 +257,7 @@ def _relevant(model: type[BaseModel], error: ValidationError, raw: LineMap) -> l
         details = [d for d in details if d["loc"][:1] != ("id",)]
     misspelt = {
         (tuple(d["loc"][:-1]), unknown_key_hint(model, tuple(d["loc"])))
-        for d in details if d["type"] == "extra_forbidden"
+        for d in details if d["type"] == UNKNOWN_KEY
     }
     return [
         d for d in details

@@ -6,28 +6,31 @@ never pydantic's own wording where a clearer one exists.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, get_args, get_origin
 
 import annotated_types
-from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from introducer.book.closest import did_you_mean
-from introducer.book.schema import LifeEvent, Settings, Weights
+from introducer.book.schema import LifeEvent, Settings, Weights, field_names
+from introducer.book.validation import field_types
 from introducer.book.yamlsafe import LineList, LineMap, kind_of, shown
 
 Loc = tuple[int | str, ...]
 
 #: How an unknown key is called, by the model it was found in.
-_UNKNOWN_NOUN: dict[type[BaseModel], str] = {Settings: "setting", Weights: "weight"}
+_UNKNOWN_NOUN: dict[type[Any], str] = {Settings: "setting", Weights: "weight"}
 _ALLOWED_LIST_MAX = 10
+#: Pydantic's kind of error for a key a record does not have (the records are dataclasses).
+UNKNOWN_KEY = "unexpected_keyword_argument"
 
 
 def describe_error(
-    model: type[BaseModel], raw: LineMap, detail: ErrorDetails, prefix: Sequence[str] = ()
+    model: type[Any], raw: LineMap, detail: ErrorDetails, prefix: Sequence[str] = ()
 ) -> tuple[int, str]:
     """The line and the sentence for one pydantic error found validating `raw` as `model`."""
     loc: Loc = tuple(detail["loc"])
@@ -35,7 +38,7 @@ def describe_error(
     value = detail.get("input", located)  # what was validated, after commas were split
     kind = detail["type"]
     where = where_text((*prefix, *loc))
-    if kind == "extra_forbidden":
+    if kind == UNKNOWN_KEY:
         return line, _unknown_key(model, loc, prefix)
     if kind == "missing":
         parent = where_text((*prefix, *loc[:-1]))
@@ -72,16 +75,16 @@ def where_text(parts: Iterable[int | str]) -> str:
     return text
 
 
-def unknown_key_hint(model: type[BaseModel], loc: Loc) -> str | None:
+def unknown_key_hint(model: type[Any], loc: Loc) -> str | None:
     """The field an unknown key at `loc` was probably meant to be (`hobbys` -> `hobbies`)."""
     owner = _model_at(model, loc[:-1]) or model
-    return did_you_mean(str(loc[-1]), list(owner.model_fields))
+    return did_you_mean(str(loc[-1]), list(field_names(owner)))
 
 
-def _unknown_key(model: type[BaseModel], loc: Loc, prefix: Sequence[str]) -> str:
+def _unknown_key(model: type[Any], loc: Loc, prefix: Sequence[str]) -> str:
     name = str(loc[-1])
     owner = _model_at(model, loc[:-1]) or model
-    fields = list(owner.model_fields)
+    fields = list(field_names(owner))
     noun = _UNKNOWN_NOUN.get(owner, "field")
     hint = unknown_key_hint(model, loc)
     if hint is not None:
@@ -95,24 +98,24 @@ def _unknown_key(model: type[BaseModel], loc: Loc, prefix: Sequence[str]) -> str
     return f"{parent}: {message}" if parent else message
 
 
-def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+def _model_at(model: type[Any], loc: Loc) -> type[Any] | None:
     """The model that owns the keys at `loc` (e.g. LifeEvent for `events #2`)."""
     keyed = False  # the previous part was a mapping of models: this part is a key of it
     for part in loc:
         if isinstance(part, int) or keyed:
             keyed = False
             continue
-        field = model.model_fields.get(part)
-        inner = None if field is None else _find_model(field.annotation)
+        field = field_types(model).get(part)
+        inner = None if field is None else _find_model(field[0])
         if inner is None or field is None:
             return None
-        keyed = get_origin(field.annotation) is dict  # settings.professions.<name>
+        keyed = get_origin(field[0]) is dict  # settings.professions.<name>
         model = inner
     return model
 
 
-def _find_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+def _find_model(annotation: Any) -> type[Any] | None:
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         return annotation
     for arg in get_args(annotation):
         found = _find_model(arg)
@@ -122,7 +125,7 @@ def _find_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _problem_text(
-    model: type[BaseModel], loc: Loc, kind: str, value: Any, detail: ErrorDetails
+    model: type[Any], loc: Loc, kind: str, value: Any, detail: ErrorDetails
 ) -> str:
     blank = isinstance(value, str) and not value.strip()
     if value is None or (blank and kind.endswith("too_short")):
@@ -131,7 +134,7 @@ def _problem_text(
         return f"must be text, not {kind_of(value)}"
     if kind == "list_type":
         return f"must be a list (or text separated by commas), not {kind_of(value)}"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
+    if kind in ("dict_type", "dataclass_type"):
         if _model_at(model, loc) is LifeEvent:
             return f"must be a name or a mapping with 'event:' and 'date:', not {kind_of(value)}"
         return f"must be a mapping (key: value), not {kind_of(value)}"
@@ -156,7 +159,7 @@ def _problem_text(
     return f"{detail['msg']} (got {shown(value)})"
 
 
-def _number_text(model: type[BaseModel], loc: Loc, kind: str, value: str) -> str:
+def _number_text(model: type[Any], loc: Loc, kind: str, value: str) -> str:
     if kind in ("greater_than_equal", "less_than_equal"):
         low, high = _bounds(model, loc)
         return f"{shown(value)} is out of range; use {low} to {high}"
@@ -165,12 +168,12 @@ def _number_text(model: type[BaseModel], loc: Loc, kind: str, value: str) -> str
     return f"{shown(value)} is not a number"
 
 
-def _bounds(model: type[BaseModel], loc: Loc) -> tuple[object, object]:
+def _bounds(model: type[Any], loc: Loc) -> tuple[object, object]:
     owner = _model_at(model, loc[:-1]) or model
-    field = owner.model_fields.get(str(loc[-1]))
+    field = field_types(owner).get(str(loc[-1]))
     low: object = "?"
     high: object = "?"
-    for item in [] if field is None else _constraints(field.annotation, field.metadata):
+    for item in [] if field is None else _constraints(*field):
         if isinstance(item, annotated_types.Ge):
             low = item.ge
         elif isinstance(item, annotated_types.Le):

@@ -42,8 +42,8 @@ class Book:
     def at_full_score_for_acquaintances(self) -> Book:
         """This book with pairs who already know each other scored like any other pair
         (`suggest --include-acquainted`)."""
-        weights = self.settings.weights.model_copy(update={"already_acquainted": 0.0})
-        settings = self.settings.model_copy(update={"weights": weights})
+        weights = dataclasses.replace(self.settings.weights, already_acquainted=0.0)
+        settings = dataclasses.replace(self.settings, weights=weights)
         return dataclasses.replace(self, settings=settings)
 
 

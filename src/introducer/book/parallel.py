@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from introducer.book.plainitems import read_items
 from introducer.book.schema import Contact
+from introducer.book.validation import validate
 from introducer.book.yamlsafe import UNCLEAN, LineList, LineMap, parse_clean
 
 #: Below this many bytes a second process does not pay for itself (see docs/benchmarks.md).
@@ -111,7 +112,7 @@ def validated_piece(data: bytes, file: str, piece: _Piece) -> list[Validated] | 
         if not isinstance(raw, LineMap):
             return None
         try:
-            contact = Contact.model_validate(raw)
+            contact = validate(Contact, raw)
         except ValidationError:
             return None
         validated.append((contact, raw.line, raw.key_lines, bool(raw.get("id"))))

@@ -181,11 +181,15 @@ def contacts(
         raise typer.Exit(1)
     header = ["id", "name", "business", "company", "email"]
     rows = [[c.id, c.name, c.business, c.company, c.email] for c in found]
+    json_rows = []
+    if output is OutputFormat.json:
+        from introducer.book.validation import as_data
+
+        json_rows = [as_data(c, json=True, exclude_none=True) for c in found]
     emit_rows(
         output, header, rows,
         json_key="contacts",
-        json_rows=[c.model_dump(mode="json", exclude_none=True) for c in found]
-        if output is OutputFormat.json else [],
+        json_rows=json_rows,
         title=f"{len(found)} of {len(loaded.contacts)} contacts",
     )
 

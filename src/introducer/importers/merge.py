@@ -14,6 +14,7 @@ here prints.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,8 @@ from introducer.book.identity import (
     split_name,
 )
 from introducer.book.model import Book
-from introducer.book.schema import Contact, slugify
+from introducer.book.schema import Contact, field_names, slugify
+from introducer.book.validation import validate
 from introducer.importers.record import ImportedContact
 
 #: rapidfuzz token_sort_ratio at or above which two folded names are the same person.
@@ -221,7 +223,7 @@ class _Merger:
             "notes": notes, "last_contact": record.met,
         }
         try:
-            contact = Contact.model_validate(raw)
+            contact = validate(Contact, raw)
         except ValidationError as error:
             reasons = "; ".join(
                 f"{'.'.join(str(p) for p in d['loc']) or 'record'}: {d['msg']}"
@@ -293,7 +295,7 @@ class _Merger:
         self.taken_ids.add(new_id.casefold())
         extra = [e for e in item.emails[1:] if e.casefold() not in emails_in(item.contact.notes)]
         notes = _join_notes(item.contact.notes, [EXTRA_EMAIL_PREFIX + e for e in extra])
-        contact = item.contact.model_copy(update={"id": new_id, "notes": notes})
+        contact = dataclasses.replace(item.contact, id=new_id, notes=notes)
         index = len(self.entries)
         self.entries.append(_Entry(contact, existing=False, origin=item.record.origin))
         self._index(index, contact, item.emails)
@@ -337,9 +339,9 @@ class _Merger:
             target.last_contact is None or offered.last_contact > target.last_contact
         ):
             update["last_contact"] = offered.last_contact
-        filled = tuple(name for name in Contact.model_fields if name in update)
+        filled = tuple(name for name in field_names(Contact) if name in update)
         if update:
-            entry.contact = target.model_copy(update=update)
+            entry.contact = dataclasses.replace(target, **update)
             self._index(index, entry.contact, item.emails)
         if entry.existing:
             self.merged.append(Merged(target.id, origin, filled, by))

@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from introducer.book.schema import Contact
+from introducer.book.schema import Contact, field_names
+from introducer.book.validation import as_data
 
 _BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -60,9 +61,9 @@ _BookDumper.add_representer(dt.date, _represent_date)
 
 def contact_data(contact: Contact) -> dict[str, Any]:
     """A contact as book YAML data: non-default fields, schema order, bare event names."""
-    data = contact.model_dump(mode="python", exclude_defaults=True)
+    data = as_data(contact, exclude_defaults=True)
     data["id"] = contact.id  # always written: ids must stay stable when the name changes
-    ordered = {name: data[name] for name in Contact.model_fields if name in data}
+    ordered = {name: data[name] for name in field_names(Contact) if name in data}
     if "events" in ordered:
         ordered["events"] = [
             event["event"] if set(event) == {"event"} else _Flow(event)

@@ -78,6 +78,7 @@ WARM = [*MATCHING, "yaml", "pydantic", "pydantic_core", "importlib.metadata",
     (["today", "--format", "json"], WARM),
     (["explain", "maria-lopez", "lucy-tran", "--format", "json"], WARM),
     (["record", "maria-lopez", "lucy-tran"], ["numpy", *WARM]),
+    (["contacts", "--format", "json"], ["numpy", *WARM]),
 ])
 def test_a_warm_command_imports_no_yaml(
     tmp_path: Path, args: list[str], forbidden: list[str]

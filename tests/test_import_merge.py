@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from introducer.book.check import check_book
 from introducer.book.load import load_book
-from introducer.book.schema import Contact
-from introducer.book.validation import as_data
+from introducer.book.schema import Contact, as_data
 from introducer.importers.merge import (
     EXTRA_EMAIL_PREFIX,
     MergeResult,

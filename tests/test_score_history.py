@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from introducer.book.model import Book
-from introducer.book.schema import Settings, Weights
-from introducer.book.validation import as_data, validate
+from introducer.book.schema import Settings, Weights, as_data
+from introducer.book.validation import validate
 from introducer.cli import commands_match
 from introducer.cli.app import app
 from introducer.drafts.compose import common_thread

@@ -11,9 +11,10 @@ a flag.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 if TYPE_CHECKING:
@@ -247,6 +248,42 @@ class Contact:
     introduce: Flag = True
     avoid: TextList = field(default_factory=list)
     notes: Notes = None
+
+
+def as_data(record: Any, *, json: bool = False, exclude_defaults: bool = False,
+            exclude_none: bool = False) -> dict[str, Any]:
+    """A record as plain data, the records inside it too (dates as text with `json`): what
+    `contacts --format json` prints and the importers write, in plain Python, so printing
+    a cached book's contacts needs no pydantic."""
+    data: dict[str, Any] = {}
+    for item in fields(record):
+        value = getattr(record, item.name)
+        if (exclude_none and value is None) or (exclude_defaults and value == _default(item)):
+            continue
+        data[item.name] = _plain(value, json, exclude_defaults, exclude_none)
+    return data
+
+
+def _default(item: Field[Any]) -> Any:
+    if item.default is not MISSING:
+        return item.default
+    if item.default_factory is not MISSING:
+        return item.default_factory()
+    return MISSING
+
+
+def _plain(value: Any, json: bool, exclude_defaults: bool, exclude_none: bool) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return as_data(value, json=json, exclude_defaults=exclude_defaults,
+                       exclude_none=exclude_none)
+    if isinstance(value, list):
+        return [_plain(item, json, exclude_defaults, exclude_none) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item, json, exclude_defaults, exclude_none)
+                for key, item in value.items()}
+    if json and isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def field_names(record_type: type[Any]) -> tuple[str, ...]:

@@ -46,15 +46,6 @@ def validate(record_type: type[Record], raw: object) -> Record:
     return typing.cast(Record, _adapter(record_type).validate_python(raw))
 
 
-def as_data(record: object, *, json: bool = False, exclude_defaults: bool = False,
-            exclude_none: bool = False) -> dict[str, Any]:
-    """A record as plain data (dates as dates, or as text with `json`), records inside too."""
-    data = _adapter(type(record)).dump_python(
-        record, mode="json" if json else "python", exclude_defaults=exclude_defaults,
-        exclude_none=exclude_none)
-    return typing.cast(dict[str, Any], data)
-
-
 def field_types(record_type: type[Any]) -> dict[str, tuple[Any, tuple[Any, ...]]]:
     """Each field's type and the metadata written beside it (`Annotated`'s), as pydantic
     sees them: for messages that name a field's bounds or the record inside it."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from introducer.book.schema import as_data
 from introducer.cli.console import printable, say
 from introducer.cli.options import BookOption, FormatOption, StateOption
 from introducer.cli.render import OutputFormat, emit_csv, emit_json, emit_markdown, emit_rows
@@ -181,11 +182,8 @@ def contacts(
         raise typer.Exit(1)
     header = ["id", "name", "business", "company", "email"]
     rows = [[c.id, c.name, c.business, c.company, c.email] for c in found]
-    json_rows = []
-    if output is OutputFormat.json:
-        from introducer.book.validation import as_data
-
-        json_rows = [as_data(c, json=True, exclude_none=True) for c in found]
+    json_rows = ([as_data(c, json=True, exclude_none=True) for c in found]
+                 if output is OutputFormat.json else [])
     emit_rows(
         output, header, rows,
         json_key="contacts",

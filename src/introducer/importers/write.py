@@ -15,8 +15,7 @@ from typing import Any
 
 import yaml
 
-from introducer.book.schema import Contact, field_names
-from introducer.book.validation import as_data
+from introducer.book.schema import Contact, as_data, field_names
 
 _BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 

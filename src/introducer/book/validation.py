@@ -28,7 +28,6 @@ from introducer.book.schema import (
     Imap,
     ImapTls,
     LifeEvent,
-    Me,
     Networker,
     NetworkKind,
     ProfessionSettings,
@@ -285,8 +284,9 @@ Groups = Annotated[dict[Text, Group], BeforeValidator(_group_said_nothing)]
 Professions = dict[Text, ProfessionIn]
 ImapIn = Imap | None
 
+#: The records with rules of their own, by the type that applies them (the others, such
+#: as `Me`, are validated as they are).
 _VALIDATED_AS: dict[type[Any], Any] = {
     Contact: ContactIn, LifeEvent: LifeEventIn, Weights: WeightsIn, Settings: SettingsIn,
-    EventSettings: EventSettingsIn, ProfessionSettings: ProfessionIn, Me: Me, Group: Group,
-    Imap: Imap,
+    EventSettings: EventSettingsIn, ProfessionSettings: ProfessionIn,
 }

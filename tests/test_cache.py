@@ -442,3 +442,18 @@ def test_the_cache_is_keyed_by_the_pydantic_that_validates(
     second = fingerprint()
     (tmp_path / "pydantic_core" / "_pydantic_core.so").write_bytes(b"\0" * 8)
     assert fingerprint() != second
+
+
+def test_a_pydantic_not_in_plain_folders_is_keyed_by_its_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Installed where its files cannot be listed (a zip), pydantic is asked its version."""
+    import pydantic
+
+    from introducer.book import cache
+
+    def unlistable(folder: str) -> None:
+        raise NotADirectoryError(folder)
+
+    monkeypatch.setattr(cache.os, "scandir", unlistable)
+    assert pydantic.VERSION in cache._validator_fingerprint.__wrapped__()

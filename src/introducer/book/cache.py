@@ -196,13 +196,20 @@ def _validator_fingerprint() -> str:
     from importlib.machinery import PathFinder
 
     digest = hashlib.sha256()
-    for name in ("pydantic", "pydantic_core"):
-        spec = PathFinder.find_spec(name)
-        for folder in [] if spec is None else spec.submodule_search_locations or []:
-            for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
-                if entry.is_file():
-                    info = entry.stat()
-                    digest.update(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+    try:
+        for name in ("pydantic", "pydantic_core"):
+            spec = PathFinder.find_spec(name)
+            for folder in [] if spec is None else spec.submodule_search_locations or []:
+                for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+                    if entry.is_file():
+                        info = entry.stat()
+                        digest.update(
+                            f"{entry.path}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+    except OSError:  # not plain folders (a zip, say): their versions, by importing them
+        import pydantic
+        import pydantic_core
+
+        return f"pydantic {pydantic.VERSION}, pydantic-core {pydantic_core.__version__}"
     return digest.hexdigest()
 
 

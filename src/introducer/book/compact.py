@@ -56,15 +56,41 @@ class KeyLines(Mapping[str, int]):
         return KeyLines, (self._start, self._layout)
 
 
+class KeyLayouts:
+    """The layouts of key lines seen so far, so contacts written alike share one."""
+
+    def __init__(self) -> None:
+        self._layouts: dict[tuple[tuple[str, ...], tuple[int, ...]], dict[str, int]] = {}
+
+    def key_lines(self, start: int, keys: Mapping[str, int]) -> KeyLines:
+        """Where each of `keys` was written (a contact starting at `start`), shared."""
+        written = (tuple(keys), tuple(map(start.__rsub__, keys.values())))  # line - start
+        layout = self._layouts.get(written)
+        if layout is None:
+            layout = self._layouts[written] = dict(zip(*written, strict=True))
+        return KeyLines(start, layout)
+
+
+def one_layout_each(lines: Iterable[Mapping[str, int]]) -> tuple[Mapping[str, int], ...]:
+    """Key lines read in pieces, each piece sharing layouts of its own, made to share one
+    layout of each kind across the pieces (as one pass shares them): a big book's cache
+    entry is then 4% smaller."""
+    canonical: dict[tuple[tuple[str, int], ...], Mapping[str, int]] = {}
+    by_id: dict[int, Mapping[str, int]] = {}
+    kept = tuple(lines)
+    for keys in kept:
+        if isinstance(keys, KeyLines):
+            layout = keys._layout
+            found = by_id.get(id(layout))
+            if found is None:
+                found = by_id[id(layout)] = canonical.setdefault(tuple(layout.items()), layout)
+            keys._layout = found
+    return kept
+
+
 def shared_key_lines(starts: Sequence[int], lines: Iterable[Mapping[str, int]]
               ) -> tuple[Mapping[str, int], ...]:
     """Each contact's key lines (`Book.field_lines`), relative to its start and shared."""
-    layouts: dict[tuple[tuple[str, ...], tuple[int, ...]], dict[str, int]] = {}
-    shared: list[Mapping[str, int]] = []
-    for start, keys in zip(starts, lines, strict=True):
-        written = (tuple(keys), tuple(map(start.__rsub__, keys.values())))  # line - start
-        layout = layouts.get(written)
-        if layout is None:
-            layout = layouts[written] = dict(zip(*written, strict=True))
-        shared.append(KeyLines(start, layout))
-    return tuple(shared)
+    layouts = KeyLayouts()
+    return tuple(layouts.key_lines(start, keys)
+                 for start, keys in zip(starts, lines, strict=True))

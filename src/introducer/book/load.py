@@ -7,7 +7,7 @@ each pydantic error becomes one plain sentence (see `describe_error`).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from introducer.book.closest import did_you_mean
-from introducer.book.compact import share_alike, shared_key_lines
+from introducer.book.compact import one_layout_each, share_alike, shared_key_lines
 from introducer.book.messages import UNKNOWN_KEY, describe_error, unknown_key_hint
 from introducer.book.model import Book, BrokenContact, PartialBook
 from introducer.book.parallel import QuickRead, read_in_parallel
@@ -97,13 +97,17 @@ class _BookReader:
             raise BookError(sorted(self.problems, key=lambda p: p.line or 0))
         share_alike(contacts)
         starts = tuple(origin.line for origin in origins)
+        if contacts_read is None:
+            field_lines = shared_key_lines(starts, (origin.key_lines for origin in origins))
+        else:  # read in pieces, their key lines shared in each piece as it was read
+            field_lines = one_layout_each(origin.key_lines for origin in origins)
         return Book(
             path=path,
             me=me,
             settings=settings,
             contacts=tuple(contacts),
             contact_lines=starts,
-            field_lines=shared_key_lines(starts, (origin.key_lines for origin in origins)),
+            field_lines=field_lines,
             alias_lines=_alias_lines(root),
         )
 
@@ -221,7 +225,7 @@ class _Origin:
     """Where a validated contact came from; all that is kept of its raw YAML."""
 
     line: int
-    key_lines: dict[str, int]
+    key_lines: Mapping[str, int]
     explicit_id: bool
 
 

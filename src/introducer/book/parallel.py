@@ -23,12 +23,13 @@ import os
 import pickle
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from introducer.book.compact import KeyLayouts
 from introducer.book.plainitems import read_items
 from introducer.book.schema import Contact
 from introducer.book.validation import validate
@@ -41,8 +42,8 @@ MIN_BYTES = 2 << 20
 #: are read without libyaml), and the parent unpickles it.
 PARENT_SHARE = 1.45
 
-#: One validated contact: the model, its line, its keys' lines, whether `id:` was written.
-Validated = tuple[Contact, int, dict[str, int], bool]
+#: One validated contact: the record, its line, its keys' lines, whether `id:` was written.
+Validated = tuple[Contact, int, Mapping[str, int], bool]
 
 _CONTACTS_LINE = re.compile(rb"contacts[ \t]*:[ \t]*(?:#[^\n]*)?\r?(?:\n|\Z)")
 _FIRST_ITEM = re.compile(rb"(?:[ \t]*(?:#[^\n]*)?\r?\n)*( *)-(?:[ \t]|\r?\n)")
@@ -98,7 +99,9 @@ def read_in_parallel(data: bytes, file: str) -> QuickRead | None:
 
 
 def validated_piece(data: bytes, file: str, piece: _Piece) -> list[Validated] | None:
-    """The contacts of one piece, validated; None if anything is to be reported."""
+    """The contacts of one piece, validated, their key lines shared within the piece (done
+    here, on every core: `load` makes the pieces share them with each other); None if
+    anything is to be reported."""
     try:
         text = data[piece.start:piece.end].decode("utf-8")
     except UnicodeDecodeError:
@@ -107,6 +110,7 @@ def validated_piece(data: bytes, file: str, piece: _Piece) -> list[Validated] | 
     if not isinstance(items, LineList):
         return None
     validated: list[Validated] = []
+    layouts = KeyLayouts()
     for index, raw in enumerate(items):
         items[index] = None  # one copy of the raw contacts at a time, as the usual way
         if not isinstance(raw, LineMap):
@@ -115,7 +119,8 @@ def validated_piece(data: bytes, file: str, piece: _Piece) -> list[Validated] | 
             contact = validate(Contact, raw)
         except ValidationError:
             return None
-        validated.append((contact, raw.line, raw.key_lines, bool(raw.get("id"))))
+        validated.append((contact, raw.line, layouts.key_lines(raw.line, raw.key_lines),
+                          bool(raw.get("id"))))
     return validated
 
 

@@ -47,7 +47,7 @@ _VOWELS = frozenset("aeiouy")
 
 def check_book(book: Book) -> list[Problem]:
     """Every warning for `book`, in file order."""
-    with collector_paused():  # a big book makes every collection a long walk over its models
+    with collector_paused():  # a big book makes every collection a long walk over its records
         problems = [
             *_spelling_variants(book),
             *_nothing_to_match(book),

@@ -58,7 +58,7 @@ def load_what_loads(path: Path) -> PartialBook:
 
 
 class _BookReader:
-    """Collects problems while turning the parsed document into models."""
+    """Collects problems while turning the parsed document into records."""
 
     def __init__(self, file: str, *, lenient: bool = False) -> None:
         self.file = file

@@ -22,7 +22,7 @@ from introducer.book.yamlsafe import LineList, LineMap, kind_of, shown
 
 Loc = tuple[int | str, ...]
 
-#: How an unknown key is called, by the model it was found in.
+#: How an unknown key is called, by the record it was found in.
 _UNKNOWN_NOUN: dict[type[Any], str] = {Settings: "setting", Weights: "weight"}
 _ALLOWED_LIST_MAX = 10
 #: Pydantic's kind of error for a key a record does not have (the records are dataclasses).
@@ -30,21 +30,21 @@ UNKNOWN_KEY = "unexpected_keyword_argument"
 
 
 def describe_error(
-    model: type[Any], raw: LineMap, detail: ErrorDetails, prefix: Sequence[str] = ()
+    record: type[Any], raw: LineMap, detail: ErrorDetails, prefix: Sequence[str] = ()
 ) -> tuple[int, str]:
-    """The line and the sentence for one pydantic error found validating `raw` as `model`."""
+    """The line and the sentence for one pydantic error found validating `raw` as `record`."""
     loc: Loc = tuple(detail["loc"])
     line, located = locate(raw, loc)
     value = detail.get("input", located)  # what was validated, after commas were split
     kind = detail["type"]
     where = where_text((*prefix, *loc))
     if kind == UNKNOWN_KEY:
-        return line, _unknown_key(model, loc, prefix)
+        return line, _unknown_key(record, loc, prefix)
     if kind == "missing":
         parent = where_text((*prefix, *loc[:-1]))
         message = f"missing required field {shown(loc[-1])}"
         return line, f"{parent}: {message}" if parent else message
-    return line, f"{where}: {_problem_text(model, loc, kind, value, detail)}"
+    return line, f"{where}: {_problem_text(record, loc, kind, value, detail)}"
 
 
 def locate(raw: Any, loc: Loc) -> tuple[int, Any]:
@@ -75,18 +75,18 @@ def where_text(parts: Iterable[int | str]) -> str:
     return text
 
 
-def unknown_key_hint(model: type[Any], loc: Loc) -> str | None:
+def unknown_key_hint(record: type[Any], loc: Loc) -> str | None:
     """The field an unknown key at `loc` was probably meant to be (`hobbys` -> `hobbies`)."""
-    owner = _model_at(model, loc[:-1]) or model
+    owner = _record_at(record, loc[:-1]) or record
     return did_you_mean(str(loc[-1]), list(field_names(owner)))
 
 
-def _unknown_key(model: type[Any], loc: Loc, prefix: Sequence[str]) -> str:
+def _unknown_key(record: type[Any], loc: Loc, prefix: Sequence[str]) -> str:
     name = str(loc[-1])
-    owner = _model_at(model, loc[:-1]) or model
+    owner = _record_at(record, loc[:-1]) or record
     fields = list(field_names(owner))
     noun = _UNKNOWN_NOUN.get(owner, "field")
-    hint = unknown_key_hint(model, loc)
+    hint = unknown_key_hint(record, loc)
     if hint is not None:
         extra = f" (did you mean {hint!r}?)"
     elif len(fields) <= _ALLOWED_LIST_MAX:
@@ -98,20 +98,20 @@ def _unknown_key(model: type[Any], loc: Loc, prefix: Sequence[str]) -> str:
     return f"{parent}: {message}" if parent else message
 
 
-def _model_at(model: type[Any], loc: Loc) -> type[Any] | None:
-    """The model that owns the keys at `loc` (e.g. LifeEvent for `events #2`)."""
-    keyed = False  # the previous part was a mapping of models: this part is a key of it
+def _record_at(record: type[Any], loc: Loc) -> type[Any] | None:
+    """The record type that owns the keys at `loc` (e.g. LifeEvent for `events #2`)."""
+    keyed = False  # the previous part was a mapping of records: this part is a key of it
     for part in loc:
         if isinstance(part, int) or keyed:
             keyed = False
             continue
-        field = field_types(model).get(part)
+        field = field_types(record).get(part)
         inner = None if field is None else _find_model(field[0])
         if inner is None or field is None:
             return None
         keyed = get_origin(field[0]) is dict  # settings.professions.<name>
-        model = inner
-    return model
+        record = inner
+    return record
 
 
 def _find_model(annotation: Any) -> type[Any] | None:
@@ -125,7 +125,7 @@ def _find_model(annotation: Any) -> type[Any] | None:
 
 
 def _problem_text(
-    model: type[Any], loc: Loc, kind: str, value: Any, detail: ErrorDetails
+    record: type[Any], loc: Loc, kind: str, value: Any, detail: ErrorDetails
 ) -> str:
     blank = isinstance(value, str) and not value.strip()
     if value is None or (blank and kind.endswith("too_short")):
@@ -135,7 +135,7 @@ def _problem_text(
     if kind == "list_type":
         return f"must be a list (or text separated by commas), not {kind_of(value)}"
     if kind in ("dict_type", "dataclass_type"):
-        if _model_at(model, loc) is LifeEvent:
+        if _record_at(record, loc) is LifeEvent:
             return f"must be a name or a mapping with 'event:' and 'date:', not {kind_of(value)}"
         return f"must be a mapping (key: value), not {kind_of(value)}"
     if not isinstance(value, str):
@@ -150,7 +150,7 @@ def _problem_text(
         suggestion = f"; did you mean {hint!r}?" if hint else ""
         return f"{shown(value)} is not one of: {', '.join(allowed)}{suggestion}"
     if kind.startswith(("int_", "float_")) or kind in ("greater_than_equal", "less_than_equal"):
-        return _number_text(model, loc, kind, value)
+        return _number_text(record, loc, kind, value)
     if kind.startswith("bool_"):
         return f"{shown(value)} is not true or false"
     if kind == "value_error":
@@ -159,17 +159,17 @@ def _problem_text(
     return f"{detail['msg']} (got {shown(value)})"
 
 
-def _number_text(model: type[Any], loc: Loc, kind: str, value: str) -> str:
+def _number_text(record: type[Any], loc: Loc, kind: str, value: str) -> str:
     if kind in ("greater_than_equal", "less_than_equal"):
-        low, high = _bounds(model, loc)
+        low, high = _bounds(record, loc)
         return f"{shown(value)} is out of range; use {low} to {high}"
     if kind.startswith("int_"):
         return f"{shown(value)} is not a whole number"
     return f"{shown(value)} is not a number"
 
 
-def _bounds(model: type[Any], loc: Loc) -> tuple[object, object]:
-    owner = _model_at(model, loc[:-1]) or model
+def _bounds(record: type[Any], loc: Loc) -> tuple[object, object]:
+    owner = _record_at(record, loc[:-1]) or record
     field = field_types(owner).get(str(loc[-1]))
     low: object = "?"
     high: object = "?"

@@ -1,4 +1,4 @@
-"""The loaded book: validated models plus where each came from in the file."""
+"""The loaded book: validated records plus where each came from in the file."""
 
 from __future__ import annotations
 

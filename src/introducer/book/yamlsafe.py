@@ -5,7 +5,7 @@ into plain dicts, lists and strings, without PyYAML's node tree: the tree costs
 about 2 KB per contact, which a 100k-contact book cannot afford. Along the way:
 
 * every scalar stays a string, so `NO`, `01234` and `2026-10-02` arrive as
-  written and the pydantic models decide what they mean; a plain empty value
+  written and the validators (`validation.py`) decide what they mean; a plain empty value
   or `~` is None (a quoted `""` is the empty string);
 * only core tags are allowed; anything else (`!!python/...`, `!foo`) is refused;
 * duplicate keys are refused, naming both lines;

@@ -73,8 +73,8 @@ class KeyLayouts:
 
 def one_layout_each(lines: Iterable[Mapping[str, int]]) -> tuple[Mapping[str, int], ...]:
     """Key lines read in pieces, each piece sharing layouts of its own, made to share one
-    layout of each kind across the pieces (as one pass shares them): a big book's cache
-    entry is then 4% smaller."""
+    layout of each kind across the pieces, as one pass shares them (and the cache entry
+    holds each once)."""
     canonical: dict[tuple[tuple[str, int], ...], Mapping[str, int]] = {}
     by_id: dict[int, Mapping[str, int]] = {}
     kept = tuple(lines)

@@ -33,7 +33,7 @@ from introducer.book.yamlsafe import (
 from introducer.collector import collector_paused
 from introducer.errors import BookError, Problem
 
-ModelT = TypeVar("ModelT")
+RecordT = TypeVar("RecordT")
 
 
 def load_book(path: Path) -> Book:
@@ -133,7 +133,7 @@ class _BookReader:
                 )
                 self._add(line, f"unknown top-level key {shown(key)} ({allowed})")
 
-    def _section(self, model: type[ModelT], root: LineMap, key: str) -> ModelT | None:
+    def _section(self, record: type[RecordT], root: LineMap, key: str) -> RecordT | None:
         """`me:` or `settings:`; None when absent, empty or invalid."""
         raw = root.get(key)
         if raw is None:
@@ -142,18 +142,18 @@ class _BookReader:
             self._add(root.key_lines[key], f"'{key}' must be a mapping (key: value), "
                                            f"not {kind_of(raw)}")
             return None
-        return self._validate(model, raw, (key,))
+        return self._validate(record, raw, (key,))
 
     def _validate(
-        self, model: type[ModelT], raw: LineMap, prefix: tuple[str, ...] = (),
+        self, record: type[RecordT], raw: LineMap, prefix: tuple[str, ...] = (),
         contact: str | None = None, lead: str | None = None,
-    ) -> ModelT | None:
-        """The model, or None after recording one problem per error (`lead` starts each)."""
+    ) -> RecordT | None:
+        """The record, or None after recording one problem per error (`lead` starts each)."""
         try:
-            return validate(model, raw)
+            return validate(record, raw)
         except ValidationError as error:
-            for detail in _relevant(model, error, raw):
-                line, message = describe_error(model, raw, detail, prefix)
+            for detail in _relevant(record, error, raw):
+                line, message = describe_error(record, raw, detail, prefix)
                 self._add(line, f"{lead}: {message}" if lead else message, contact)
             return None
 
@@ -250,7 +250,7 @@ def _with_contacts(problems: Sequence[Problem], root: LineMap) -> list[Problem]:
     return named
 
 
-def _relevant(model: type[Any], error: ValidationError, raw: LineMap) -> list[Any]:
+def _relevant(record: type[Any], error: ValidationError, raw: LineMap) -> list[Any]:
     """The errors worth showing, one per mistake.
 
     An id made from a bad name is not a second problem; nor is a missing field
@@ -260,7 +260,7 @@ def _relevant(model: type[Any], error: ValidationError, raw: LineMap) -> list[An
     if not raw.get("id") and any(d["loc"][:1] == ("name",) for d in details):
         details = [d for d in details if d["loc"][:1] != ("id",)]
     misspelt = {
-        (tuple(d["loc"][:-1]), unknown_key_hint(model, tuple(d["loc"])))
+        (tuple(d["loc"][:-1]), unknown_key_hint(record, tuple(d["loc"])))
         for d in details if d["type"] == UNKNOWN_KEY
     }
     return [

@@ -211,6 +211,7 @@ class ColumnLayout:
         # (what `_clamped` keeps): per column of `left_other` and `right_other`.
         self._most_left = _column_positive_max(self.left_other)
         self._most_right = _column_positive_max(self.right_other)
+        self._bound_parts = self._parts_of_bounds()
         self.bounds = self._bounds(np.arange(len(self.other), dtype=np.int64))
 
     def _choose(
@@ -250,28 +251,50 @@ class ColumnLayout:
         mirror are worth the same to a pair, so a mark by worth keeps both)."""
         return self._bounds(np.flatnonzero(among))
 
+    def _parts_of_bounds(self) -> list[tuple[int, IntArray, Matrix, Matrix | None]]:
+        """What `_bounds` reduces, over every non-proposing column, cut once: the shared
+        values' columns of L, then each asking block's columns of L and of R, each part
+        with its negative entries dropped and its entries in order (`_clamped`), with
+        the block's number (-1 for the shared values) and the part's positions in
+        `other`. A search that bounds fewer columns (`bounds_over`) picks them from these
+        (a part's columns picked in order keep its entries' order), where each call cut
+        `left_other` and `right_other` again, part by part."""
+        role, owner = self._role[self.other], self._owner[self.other]
+        shared = np.flatnonzero(role == _SYMMETRIC)
+        parts: list[tuple[int, IntArray, Matrix, Matrix | None]] = [
+            (-1, shared, _clamped(sp.csr_array(self.left_other[:, shared])), None)]
+        for number, (generate, _) in enumerate(self._kinds):
+            columns = np.flatnonzero((role == _ASKS) & (owner == number))
+            if generate and len(columns):
+                parts.append((number, columns,
+                              _clamped(sp.csr_array(self.left_other[:, columns])),
+                              _clamped(sp.csr_array(self.right_other[:, columns]))))
+        return parts
+
     def _bounds(self, among: IntArray) -> ExcludedBounds:
         """`ExcludedBounds` over the non-proposing columns at the positions `among`
-        (rising) of `other`: each part taken from `left_other` and `right_other` alone,
-        its negative entries dropped (`_clamped`), so neither is copied whole."""
-        chosen = self.other[among]
-        role, owner = self._role[chosen], self._owner[chosen]
+        (rising) of `other`, picked from `_bound_parts`."""
+        picked = np.zeros(len(self.other), dtype=np.bool_)
+        picked[among] = True
 
-        def part(matrix: Matrix, columns: IntArray) -> Matrix:
-            return _clamped(sp.csr_array(matrix[:, among[columns]]))
+        def pick(matrix: Matrix, kept: IntArray, columns: IntArray) -> Matrix:
+            return matrix if len(kept) == len(columns) else sp.csr_array(matrix[:, kept])
 
-        shared = _row_reduce(part(self.left_other, np.flatnonzero(role == _SYMMETRIC)),
-                             one_hot=False)
-        most_left, most_right = self._most_left[among], self._most_right[among]
+        shared = np.zeros(self.left.shape[0], dtype=np.float64)
         asks, provides = [], []
-        for number, (generate, one_hot) in enumerate(self._kinds):
-            columns = np.flatnonzero((role == _ASKS) & (owner == number))
-            if not generate or not len(columns):
+        for number, columns, left, right in self._bound_parts:
+            kept = np.flatnonzero(picked[columns])
+            if number < 0:
+                shared = _row_reduce(pick(left, kept, columns), one_hot=False)
                 continue
-            ask = sp.csr_array(part(self.left_other, columns)
-                               @ sp.diags_array(most_right[columns]))
-            provide = sp.csr_array(part(self.right_other, columns)
-                                   @ sp.diags_array(most_left[columns]))
+            if not len(kept) or right is None:
+                continue
+            one_hot = self._kinds[number][1]
+            chosen = columns[kept]
+            ask = sp.csr_array(pick(left, kept, columns)
+                               @ sp.diags_array(self._most_right[chosen]))
+            provide = sp.csr_array(pick(right, kept, columns)
+                                   @ sp.diags_array(self._most_left[chosen]))
             asks.append(_row_reduce(ask, one_hot))
             provides.append(_row_reduce(provide, one_hot))
         return ExcludedBounds(shared, tuple(asks), tuple(provides))

@@ -82,3 +82,17 @@ def test_the_child_reads_the_floor_the_parent_published() -> None:
     with os.fdopen(read_end, "rb") as pipe:
         assert float(pipe.read().decode()) == 12.5
     meeting.close()
+
+
+def test_a_lock_that_fails_leaves_every_job_to_the_parent(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    meeting = forked.Meeting(5)
+    assert meeting.front(0)
+
+    def refused(*_: object) -> None:
+        raise OSError("no locks left")
+
+    monkeypatch.setattr(forked.fcntl, "lockf", refused)
+    assert not meeting.back(4)
+    assert [job for job in range(1, 5) if meeting.front(job)] == [1, 2, 3, 4]
+    meeting.close()

@@ -54,22 +54,33 @@ class Meeting:
         self._counters[:] = (0, jobs)
         self._floor = np.frombuffer(self._shared, dtype=np.float64, count=1, offset=16)
         self._floor[0] = -np.inf
+        self._alone = False  # the lock failed: the parent does every job left
 
     def front(self, job: int) -> bool:
-        """In the parent: whether to do `job` (the next from the first), taken if so."""
-        with self._locked():
-            if self._counters[1] <= job:
-                return False
-            self._counters[0] = job + 1
+        """In the parent: whether to do `job` (the next from the first), taken if so. If
+        the lock fails, the parent does every job left (and takes none of the child's)."""
+        if self._alone:
+            return True
+        try:
+            with self._locked():
+                if self._counters[1] <= job:
+                    return False
+                self._counters[0] = job + 1
+                return True
+        except OSError:
+            self._alone = True
             return True
 
     def back(self, job: int) -> bool:
         """In the child: whether to do `job` (the next from the last), taken if so."""
-        with self._locked():
-            if job < self._counters[0]:
-                return False
-            self._counters[1] = job
-            return True
+        try:
+            with self._locked():
+                if job < self._counters[0]:
+                    return False
+                self._counters[1] = job
+                return True
+        except OSError:  # the lock failed: the parent does the rest
+            return False
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

@@ -45,8 +45,11 @@ class Meeting:
     list's floor, which only rises).
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, margin: int = 0) -> None:
+        """`margin`: the jobs the child leaves to the parent before the parent's next one
+        (it writes its results meanwhile, which the parent would otherwise wait for)."""
         self.jobs = jobs
+        self._margin = margin
         self._lock = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `close`
         self._shared = mmap.mmap(-1, 24)  # shared and anonymous: a fork sees the same page
         # [0]: how many jobs the parent has taken; [1]: the first job the child has taken.
@@ -75,7 +78,7 @@ class Meeting:
         """In the child: whether to do `job` (the next from the last), taken if so."""
         try:
             with self._locked():
-                if job < self._counters[0]:
+                if job < self._counters[0] + self._margin:
                     return False
                 self._counters[1] = job
                 return True

@@ -220,8 +220,8 @@ def test_a_pair_the_sides_never_multiply_totals_below_the_floor(
 
 def test_the_first_pass_on_the_idle_core_gives_the_same_list_and_ceiling(
         forks: list[int]) -> None:
-    """Its later blocks multiplied by a child, which keeps only the pairs whose bound
-    attains the floor the list had when it was forked."""
+    """Its later blocks multiplied by a child, from the last until it meets the parent,
+    which keeps only the pairs whose bound attains the floor the parent last published."""
     with mock.patch.multiple(index, _BLOCK_PRODUCTS=200):
         for budget in (3_000, 300_000):
             pairs = Matchmaker(directory(), today=TODAY, pair_budget=budget, small_book=0).index

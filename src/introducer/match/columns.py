@@ -41,6 +41,24 @@ def column_max(matrix: Matrix) -> FloatArray:
     return out
 
 
+def _column_positive_max(matrix: Matrix) -> FloatArray:
+    """Largest positive value per column (0 for a column with none): `column_max` of
+    `matrix` with its negative entries dropped."""
+    out = np.zeros(matrix.shape[1], dtype=np.float64)
+    np.maximum.at(out, matrix.indices, matrix.data)
+    return out
+
+
+def _clamped(matrix: Matrix) -> Matrix:
+    """`matrix.maximum(0)` made in place, where scipy copies it again: `matrix`'s entries
+    put in order (as `maximum` puts those of what it is given), the negative ones
+    dropped; the same arrays `maximum(0)` returns."""
+    matrix.sum_duplicates()
+    np.maximum(matrix.data, 0.0, out=matrix.data)
+    matrix.eliminate_zeros()
+    return matrix
+
+
 def _one_hot(block: Block) -> bool:
     """Each provider holds at most one column (one business, one company)."""
     return bool(np.all(np.diff(block.right.indptr) <= 1))
@@ -189,9 +207,12 @@ class ColumnLayout:
             np.concatenate(potential) if potential else empty.astype(np.float64),
             budget,
         )
-        # Over every non-proposing column: the columns `_choose` has just taken out (copied,
-        # as `maximum` puts the indices of what it is given in order).
-        self.bounds = self._bounds(self.other, self.left_other.copy(), self.right_other.copy())
+        # The most a non-proposing column holds on either side, negative entries left out
+        # (what `_clamped` keeps): per column of `left_other` and `right_other`.
+        self._most_left = _column_positive_max(self.left_other)
+        self._most_right = _column_positive_max(self.right_other)
+        self._bound_parts = self._parts_of_bounds()
+        self.bounds = self._bounds(np.arange(len(self.other), dtype=np.int64))
 
     def _choose(
         self, groups: IntArray, generate: BoolArray, potential: FloatArray, budget: int
@@ -228,26 +249,52 @@ class ColumnLayout:
     def bounds_over(self, among: BoolArray) -> ExcludedBounds:
         """`ExcludedBounds` over the non-proposing columns `among` marks (a column and its
         mirror are worth the same to a pair, so a mark by worth keeps both)."""
-        chosen = self.other[among]
-        return self._bounds(chosen, self.left[:, chosen], self.right[:, chosen])
+        return self._bounds(np.flatnonzero(among))
 
-    def _bounds(self, chosen: IntArray, left_columns: Matrix, right_columns: Matrix
-                ) -> ExcludedBounds:
-        """`ExcludedBounds` over the columns `chosen`, which `left_columns` and
-        `right_columns` are of L and R."""
-        left = sp.csr_array(left_columns).maximum(0)
-        right = sp.csr_array(right_columns).maximum(0)
-        role, owner = self._role[chosen], self._owner[chosen]
-        shared_columns = np.flatnonzero(role == _SYMMETRIC)
-        shared = _row_reduce(sp.csr_array(left[:, shared_columns]), one_hot=False)
-        most_left, most_right = column_max(left), column_max(right)
-        asks, provides = [], []
-        for number, (generate, one_hot) in enumerate(self._kinds):
+    def _parts_of_bounds(self) -> list[tuple[int, IntArray, Matrix, Matrix | None]]:
+        """What `_bounds` reduces, over every non-proposing column, cut once: the shared
+        values' columns of L, then each asking block's columns of L and of R, each part
+        with its negative entries dropped and its entries in order (`_clamped`), with
+        the block's number (-1 for the shared values) and the part's positions in
+        `other`. A search that bounds fewer columns (`bounds_over`) picks them from these
+        (a part's columns picked in order keep its entries' order), where each call cut
+        `left_other` and `right_other` again, part by part."""
+        role, owner = self._role[self.other], self._owner[self.other]
+        shared = np.flatnonzero(role == _SYMMETRIC)
+        parts: list[tuple[int, IntArray, Matrix, Matrix | None]] = [
+            (-1, shared, _clamped(sp.csr_array(self.left_other[:, shared])), None)]
+        for number, (generate, _) in enumerate(self._kinds):
             columns = np.flatnonzero((role == _ASKS) & (owner == number))
-            if not generate or not len(columns):
+            if generate and len(columns):
+                parts.append((number, columns,
+                              _clamped(sp.csr_array(self.left_other[:, columns])),
+                              _clamped(sp.csr_array(self.right_other[:, columns]))))
+        return parts
+
+    def _bounds(self, among: IntArray) -> ExcludedBounds:
+        """`ExcludedBounds` over the non-proposing columns at the positions `among`
+        (rising) of `other`, picked from `_bound_parts`."""
+        picked = np.zeros(len(self.other), dtype=np.bool_)
+        picked[among] = True
+
+        def pick(matrix: Matrix, kept: IntArray, columns: IntArray) -> Matrix:
+            return matrix if len(kept) == len(columns) else sp.csr_array(matrix[:, kept])
+
+        shared = np.zeros(self.left.shape[0], dtype=np.float64)
+        asks, provides = [], []
+        for number, columns, left, right in self._bound_parts:
+            kept = np.flatnonzero(picked[columns])
+            if number < 0:
+                shared = _row_reduce(pick(left, kept, columns), one_hot=False)
                 continue
-            ask = sp.csr_array(left[:, columns] @ sp.diags_array(most_right[columns]))
-            provide = sp.csr_array(right[:, columns] @ sp.diags_array(most_left[columns]))
+            if not len(kept) or right is None:
+                continue
+            one_hot = self._kinds[number][1]
+            chosen = columns[kept]
+            ask = sp.csr_array(pick(left, kept, columns)
+                               @ sp.diags_array(self._most_right[chosen]))
+            provide = sp.csr_array(pick(right, kept, columns)
+                                   @ sp.diags_array(self._most_left[chosen]))
             asks.append(_row_reduce(ask, one_hot))
             provides.append(_row_reduce(provide, one_hot))
         return ExcludedBounds(shared, tuple(asks), tuple(provides))

@@ -8,23 +8,102 @@ fork could deadlock), and anything odd (no fork, a child that fails or dies, a f
 that does not read back) gives None, so the caller does the work itself. The child
 writes its arrays to an unlinked temporary file (`.npz`, no pickle) and leaves with
 `os._exit`; the parent waits for it, so no process outlives the call.
+
+How the blocks are shared is not fixed ahead (`Meeting`): the parent takes them from the
+first, the child from the last, until they meet. What a block costs the parent (it also
+scores what both keep, most of it while the list's floor is still low) is not known
+before, and a fixed share left one of the two cores idle for a third of a pass.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import mmap
 import os
 import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO
 
 import numpy as np
 import numpy.typing as npt
 
 Arrays = list[npt.NDArray[np.generic]]
+
+
+class Meeting:
+    """`jobs` jobs shared by the parent, from the first, and a forked child, from the last,
+    through counters in memory both processes share (made before the fork).
+
+    A side takes its next job only while the other has not: each claim reads and moves
+    the counters under a lock (`fcntl.lockf`, which the system lets go of when a process
+    dies), so the parent's jobs and the child's meet without a gap or a job done twice.
+    The parent also publishes a figure the child may read as it goes (`floor`: the
+    list's floor, which only rises).
+    """
+
+    def __init__(self, jobs: int, margin: int = 0) -> None:
+        """`margin`: the jobs the child leaves to the parent before the parent's next one
+        (it writes its results meanwhile, which the parent would otherwise wait for)."""
+        self.jobs = jobs
+        self._margin = margin
+        self._lock = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `close`
+        self._shared = mmap.mmap(-1, 24)  # shared and anonymous: a fork sees the same page
+        # [0]: how many jobs the parent has taken; [1]: the first job the child has taken.
+        self._counters = np.frombuffer(self._shared, dtype=np.int64, count=2)
+        self._counters[:] = (0, jobs)
+        self._floor = np.frombuffer(self._shared, dtype=np.float64, count=1, offset=16)
+        self._floor[0] = -np.inf
+        self._alone = False  # the lock failed: the parent does every job left
+
+    def front(self, job: int) -> bool:
+        """In the parent: whether to do `job` (the next from the first), taken if so. If
+        the lock fails, the parent does every job left (and takes none of the child's)."""
+        if self._alone:
+            return True
+        try:
+            with self._locked():
+                if self._counters[1] <= job:
+                    return False
+                self._counters[0] = job + 1
+                return True
+        except OSError:
+            self._alone = True
+            return True
+
+    def back(self, job: int) -> bool:
+        """In the child: whether to do `job` (the next from the last), taken if so."""
+        try:
+            with self._locked():
+                if job < self._counters[0] + self._margin:
+                    return False
+                self._counters[1] = job
+                return True
+        except OSError:  # the lock failed: the parent does the rest
+            return False
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        fcntl.lockf(self._lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.lockf(self._lock, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        self._lock.close()
+
+    @property
+    def floor(self) -> float:
+        """The figure the parent published last (-inf before it did)."""
+        return float(self._floor[0])
+
+    @floor.setter
+    def floor(self, value: float) -> None:
+        self._floor[0] = value
 
 
 class Aside:

@@ -163,11 +163,15 @@ def _product_blocks(left: Matrix, right: Matrix) -> Iterator[Candidates]:
             yield found
 
 
-# The parent's share of a pass's row blocks when a child takes the rest (the parent also
-# scores what both keep), and the fewest blocks worth a fork (about 0.2 s of products:
-# below, forking and reading back cost more than they save).
+# The parent's share of a pass's row blocks by the work they hold, and the fewest blocks a
+# child must be expected to take for a fork to pay (about 0.2 s of products: below,
+# forking and reading back cost more than they save). How many it takes is decided as
+# they go (`forked.Meeting`).
 _PARENT_SHARE = 0.45
 _ASIDE_BLOCKS = 16
+# The blocks the child leaves to the parent where they meet: it writes what it kept while
+# the parent multiplies them (a block takes 20-40 ms at 100k, writing 50-100).
+_CHILD_MARGIN = 2
 
 
 # One row block of a product: the left matrix, the pieces of the right one, the rows.
@@ -175,40 +179,73 @@ Job = tuple[Matrix, Pieces, int, int]
 
 
 def _parent_share(jobs: list[Job], size: int) -> int:
-    """How many of the first `jobs` the parent multiplies: each block's work is about its
-    products times the share of the columns right of its first row."""
+    """How many of the first `jobs` the parent would multiply at `_PARENT_SHARE`: each
+    block's work is about its products times the share of the columns right of its first
+    row."""
     work = np.array([size - start for _, _, start, _ in jobs], dtype=np.float64)
     done = np.cumsum(work)
     return int(np.searchsorted(done, _PARENT_SHARE * done[-1])) + 1 if len(jobs) else 0
 
 
-def _sifted(jobs: list[Job], sift: Callable[[Candidates], tuple[BoolArray, float]]
+# What the child keeps of a block: per pair, whether its bound attains the figure given (the
+# list's floor, as far as the child knows it), and the most those it drops reach.
+Sift = Callable[[Candidates, float], tuple[BoolArray, float]]
+
+
+def _sifted(jobs: list[Job], sift: Sift, lowest: float, meeting: forked.Meeting
             ) -> forked.Arrays:
-    """The child's part: each block's pairs that `sift` keeps, and the most the others
-    reach (-1 pairs for a block with none above the diagonal)."""
-    sizes, firsts, seconds, totals, dropped = [], [], [], [], []
-    for job in jobs:
-        found = _block_pairs(*job)
+    """The child's part: from the last of `jobs` back until it meets the parent, each
+    block's pairs that `sift` keeps at the list's floor as the parent last published it
+    (`lowest` at least), and the most the others reach (-1 pairs for a block with none
+    above the diagonal); in block order, after the number of the first and the highest
+    floor sifted at."""
+    taken: list[tuple[int, IntArray, IntArray, FloatArray, float]] = []
+    highest = lowest
+    number = len(jobs) - 1
+    while number >= 0 and meeting.back(number):
+        found = _block_pairs(*jobs[number])
         if found is None:
-            sizes.append(-1)
-            dropped.append(-np.inf)
-            continue
-        kept, most = sift(found)
-        sizes.append(int(kept.sum()))
-        dropped.append(most)
-        firsts.append(found.first[kept])
-        seconds.append(found.second[kept])
-        totals.append(found.total[kept])
+            taken.append((-1, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0),
+                          -np.inf))
+        else:
+            highest = max(highest, meeting.floor)
+            kept, most = sift(found, highest)
+            taken.append((int(kept.sum()), found.first[kept], found.second[kept],
+                          found.total[kept], most))
+        number -= 1
+    taken.reverse()
     empty = [np.zeros(0, np.int64)]
-    return [np.array(sizes, dtype=np.int64), np.concatenate(firsts or empty),
-            np.concatenate(seconds or empty), np.concatenate(totals or [np.zeros(0)]),
-            np.array(dropped, dtype=np.float64)]
+    return [np.array([number + 1], dtype=np.int64),
+            np.array([size for size, *_ in taken], dtype=np.int64),
+            np.concatenate([first for _, first, *_ in taken] or empty),
+            np.concatenate([second for _, _, second, *_ in taken] or empty),
+            np.concatenate([total for *_, total, _ in taken] or [np.zeros(0)]),
+            np.array([most for *_, most in taken] + [highest], dtype=np.float64)]
+
+
+def _shared(jobs: list[Job], sift: Sift, lowest: float, size: int
+            ) -> tuple[forked.Aside, forked.Meeting] | None:
+    """A child taking `jobs` from the last (`_sifted`) and the meeting it shares with the
+    parent; None (one process) when it would not get enough of them, or no core is idle."""
+    if len(jobs) - _parent_share(jobs, size) < _ASIDE_BLOCKS:
+        return None
+    try:
+        meeting = forked.Meeting(len(jobs), _CHILD_MARGIN)
+    except OSError:  # no file for the lock
+        return None
+    child = forked.aside(lambda: _sifted(jobs, sift, lowest, meeting))
+    if child is None:
+        meeting.close()
+        return None
+    return child, meeting
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Sifted:
     """What the child kept of each of its blocks (`_sifted`), read back."""
 
+    start: int  # the number of the child's first block
+    highest: float  # the highest floor it sifted at
     sizes: IntArray
     ends: IntArray
     found: Candidates
@@ -216,25 +253,30 @@ class _Sifted:
 
     @staticmethod
     def of(arrays: forked.Arrays | None, blocks: int) -> _Sifted | None:
-        """The child's arrays for `blocks` blocks, or None if they are not what it writes."""
-        if arrays is None or len(arrays) != 5:
+        """The child's arrays for the last of `blocks` blocks, or None if they are not
+        what it writes."""
+        if arrays is None or len(arrays) != 6:
             return None
-        kinds = (np.int64, np.int64, np.int64, np.float64, np.float64)
+        kinds = (np.int64, np.int64, np.int64, np.int64, np.float64, np.float64)
         if any(array.dtype != kind or array.ndim != 1 for array, kind in zip(arrays, kinds,
                                                                              strict=True)):
             return None
-        sizes, first, second = (array.astype(np.int64, copy=False) for array in arrays[:3])
-        total, dropped = (array.astype(np.float64, copy=False) for array in arrays[3:])
+        start, sizes, first, second = (array.astype(np.int64, copy=False)
+                                       for array in arrays[:4])
+        total, dropped = (array.astype(np.float64, copy=False) for array in arrays[4:])
         held = int(np.maximum(sizes, 0).sum())
-        if not (len(sizes) == len(dropped) == blocks
+        if not (len(start) == 1 and 0 <= int(start[0]) <= blocks
+                and len(sizes) + 1 == len(dropped) == blocks - int(start[0]) + 1
                 and len(first) == len(second) == len(total) == held):
             return None
-        return _Sifted(sizes, np.cumsum(np.maximum(sizes, 0)),
-                       Candidates(first, second, total), dropped)
+        return _Sifted(int(start[0]), float(dropped[-1]), sizes,
+                       np.cumsum(np.maximum(sizes, 0)), Candidates(first, second, total),
+                       dropped[:-1])
 
     def block(self, number: int, shortlist: Shortlist) -> Candidates | None:
         """Block `number`'s kept pairs (None if it had none above the diagonal), the most
         the others reached recorded in the shortlist's ceiling as scoring would have."""
+        number -= self.start
         if self.sizes[number] < 0:
             return None
         shortlist.drop(self.dropped[number:number + 1])
@@ -499,9 +541,9 @@ class PairIndex:
                 for pieces in [_pieces(other)] for start, stop in _row_blocks(one, other)]
         lowest = float(after.total.min())  # every floor the list comes to is above it
 
-        def sift(found: Candidates) -> tuple[BoolArray, float]:
+        def sift(found: Candidates, least: float) -> tuple[BoolArray, float]:
             best = first_bound(found, ledger_extra(found))
-            kept = best >= lowest
+            kept = best >= least
             return kept, float(best[~kept].max(initial=-np.inf))
 
         self._scored_jobs(shortlist, jobs, lowest, sift, lambda found: self._score_into(
@@ -541,9 +583,14 @@ class PairIndex:
                 best[best < floor] = -np.inf
                 return best
 
-            def sift(found: Candidates, bound: Callable[[Candidates], FloatArray] = bound
+            def sift(found: Candidates, least: float,
+                     bound: Callable[[Candidates], FloatArray] = bound
                      ) -> tuple[BoolArray, float]:
-                return bound(found) >= floor, -np.inf
+                # Those below F are -inf, and those below the list's floor dropped as
+                # scoring drops them (F at the least).
+                best = bound(found)
+                kept = best >= least
+                return kept, float(best[~kept].max(initial=-np.inf))
 
             pieces = _pieces(right)
             jobs = [(left, pieces, start, stop) for start, stop in _row_blocks(left, right)]
@@ -579,17 +626,17 @@ class PairIndex:
         # child's blocks drop (the ceiling only grows, so a pair below it changes nothing).
         known = [shortlist.ceiling]
 
-        def sift(found: Candidates) -> tuple[BoolArray, float]:
-            # A pair whose bound is below the floor now is dropped whenever it comes: kept
+        def sift(found: Candidates, least: float) -> tuple[BoolArray, float]:
+            # A pair whose bound is below the floor `least` is dropped whenever it comes: kept
             # are the others; the most the dropped reach is their exact bound's, computed
             # only where the rough one could raise it (as `_hopeful` does).
             rough = self._rough_bound(found)
-            hopeful = np.flatnonzero(rough >= lowest)
+            hopeful = np.flatnonzero(rough >= least)
             best = self._upper_bound(found.subset(hopeful))
             kept = np.zeros(len(found), dtype=np.bool_)
-            kept[hopeful[best >= lowest]] = True
-            most = float(best[best < lowest].max(initial=-np.inf))
-            raising = np.flatnonzero((rough < lowest) & (rough > max(most, known[0])))
+            kept[hopeful[best >= least]] = True
+            most = float(best[best < least].max(initial=-np.inf))
+            raising = np.flatnonzero((rough < least) & (rough > max(most, known[0])))
             if len(raising):
                 most = max(most, float(self._upper_bound(found.subset(raising)).max()))
             known[0] = max(known[0], most)
@@ -598,31 +645,37 @@ class PairIndex:
         self._scored_jobs(shortlist, jobs[done:], lowest, sift, score)
 
     def _scored_jobs(self, shortlist: Shortlist, jobs: list[Job], lowest: float,
-                     sift: Callable[[Candidates], tuple[BoolArray, float]],
-                     score: Callable[[Candidates], None]) -> None:
+                     sift: Sift, score: Callable[[Candidates], None]) -> None:
         """Every job's pairs through `score`, in order, some of them multiplied on the idle
-        core: the child keeps only the pairs `sift` keeps (those whose bound attains
-        `lowest`, at most the list's floor by the time they are scored) and the most the
-        others reach, which the parent records as scoring would have dropped them. So the
-        list and its ceiling are what one process gives."""
-        half = _parent_share(jobs, self.size)
-        child = (forked.aside(lambda: _sifted(jobs[half:], sift))
-                 if len(jobs) - half >= _ASIDE_BLOCKS else None)
+        core: the child keeps only the pairs `sift` keeps (those whose bound attains the
+        list's floor as the parent last published it, `lowest` at least: at most the floor
+        by the time they are scored, since it only rises) and the most the others reach,
+        which the parent records as scoring would have dropped them. So the list and its
+        ceiling are what one process gives, wherever the two met."""
+        shared = _shared(jobs, sift, lowest, self.size)
+        mine = 0  # the blocks done here, from the first
+        sifted = None
         try:
-            for job in jobs[:half] if child is not None else jobs:
-                found = _block_pairs(*job)
+            while mine < len(jobs) and (shared is None or shared[1].front(mine)):
+                found = _block_pairs(*jobs[mine])
                 if found is not None:
                     score(found)
-            sifted = (_Sifted.of(child.result(), len(jobs) - half) if child is not None
-                      else None)
+                    if shared is not None:
+                        shared[1].floor = shortlist.floor
+                mine += 1
+            if shared is not None and mine < len(jobs):
+                sifted = _Sifted.of(shared[0].result(), len(jobs))
         finally:
-            if child is not None:
-                child.cancel()
-        for number, job in enumerate(jobs[half:] if child is not None else []):
-            if sifted is not None and shortlist.floor >= lowest:
+            if shared is not None:
+                shared[0].cancel()
+                shared[1].close()
+        if sifted is not None and sifted.start != mine:
+            sifted = None  # not where the two met: the parent does the rest itself
+        for number in range(mine, len(jobs)):
+            if sifted is not None and shortlist.floor >= sifted.highest:
                 found = sifted.block(number, shortlist)  # what it dropped is recorded
             else:  # the child failed, or the list has no floor yet: the whole block
-                found = _block_pairs(*job)
+                found = _block_pairs(*jobs[number])
             if found is not None:
                 score(found)
 

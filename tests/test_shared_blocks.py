@@ -4,6 +4,7 @@ and a child that dies lets the parent go on."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import time
 
@@ -92,7 +93,15 @@ def test_a_lock_that_fails_leaves_every_job_to_the_parent(
     def refused(*_: object) -> None:
         raise OSError("no locks left")
 
-    monkeypatch.setattr(forked.fcntl, "lockf", refused)
+    monkeypatch.setattr(fcntl, "lockf", refused)
     assert not meeting.back(4)
     assert [job for job in range(1, 5) if meeting.front(job)] == [1, 2, 3, 4]
     meeting.close()
+
+
+def test_no_meeting_where_nothing_forks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without fork (nor POSIX file locks: Windows) there is no child to meet; the search
+    takes that as no idle core and does every block itself."""
+    monkeypatch.delattr(os, "fork")
+    with pytest.raises(OSError):
+        forked.Meeting(3)

@@ -18,7 +18,6 @@ before, and a fixed share left one of the two cores idle for a third of a pass.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import mmap
 import os
 import signal
@@ -48,6 +47,8 @@ class Meeting:
     def __init__(self, jobs: int, margin: int = 0) -> None:
         """`margin`: the jobs the child leaves to the parent before the parent's next one
         (it writes its results meanwhile, which the parent would otherwise wait for)."""
+        if not hasattr(os, "fork"):  # nor POSIX file locks (`fcntl`): no child to meet
+            raise OSError("no fork on this system")
         self.jobs = jobs
         self._margin = margin
         self._lock = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `close`
@@ -87,6 +88,8 @@ class Meeting:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        import fcntl  # POSIX only, as fork is: imported where a child can exist
+
         fcntl.lockf(self._lock, fcntl.LOCK_EX)
         try:
             yield

@@ -231,7 +231,7 @@ def _shared(jobs: list[Job], sift: Sift, lowest: float, size: int
         return None
     try:
         meeting = forked.Meeting(len(jobs), _CHILD_MARGIN)
-    except OSError:  # no file for the lock
+    except OSError:  # no file for the lock, or no fork on this system
         return None
     child = forked.aside(lambda: _sifted(jobs, sift, lowest, meeting))
     if child is None:

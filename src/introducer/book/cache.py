@@ -202,9 +202,7 @@ def _validator_fingerprint() -> str:
             for folder in [] if spec is None else spec.submodule_search_locations or []:
                 for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
                     if entry.is_file():
-                        info = entry.stat()
-                        digest.update(
-                            f"{entry.path}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+                        digest.update(_stamp(entry))
     except OSError:  # not plain folders (a zip, say): their versions, by importing them
         import pydantic
         import pydantic_core
@@ -229,13 +227,18 @@ def _fingerprint_folder(folder: str, digest: hashlib._Hash) -> None:
     entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     for entry in entries:
         if entry.name.endswith(".py"):
-            info = entry.stat()
-            digest.update(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+            digest.update(_stamp(entry))
         elif entry.name.endswith(".yaml"):
             digest.update(os.fsencode(entry.path) + b"\0" + Path(entry.path).read_bytes())
     for entry in entries:
         if entry.is_dir() and entry.name != "__pycache__":
             _fingerprint_folder(entry.path, digest)
+
+
+def _stamp(entry: os.DirEntry[str]) -> bytes:
+    """A file by its path, size and time: what an edit, a reinstall or an upgrade changes."""
+    info = entry.stat()
+    return f"{entry.path}:{info.st_size}:{info.st_mtime_ns}\0".encode()
 
 
 def read_entry(target: Path, key: bytes, tell: Tell,

@@ -106,7 +106,7 @@ def _record_at(record: type[Any], loc: Loc) -> type[Any] | None:
             keyed = False
             continue
         field = field_types(record).get(part)
-        inner = None if field is None else _find_model(field[0])
+        inner = None if field is None else _record_in(field[0])
         if inner is None or field is None:
             return None
         keyed = get_origin(field[0]) is dict  # settings.professions.<name>
@@ -114,11 +114,11 @@ def _record_at(record: type[Any], loc: Loc) -> type[Any] | None:
     return record
 
 
-def _find_model(annotation: Any) -> type[Any] | None:
+def _record_in(annotation: Any) -> type[Any] | None:
     if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         return annotation
     for arg in get_args(annotation):
-        found = _find_model(arg)
+        found = _record_in(arg)
         if found is not None:
             return found
     return None

@@ -10,7 +10,7 @@ import yaml
 
 from introducer.book.schema import Weights
 from introducer.errors import ContactLookupError, UsageError
-from introducer.match import rank
+from introducer.match import pairs, rank
 from introducer.match.rank import Matchmaker
 from introducer.match.score import Suggestion
 from tests.conftest import EXAMPLE_BOOK, make_book
@@ -144,7 +144,7 @@ def test_a_short_first_shortlist_is_widened(monkeypatch: pytest.MonkeyPatch) -> 
                                      for i in range(6))])
     expected = Matchmaker(book, today=TODAY).suggest(top=2, per_person=1)
     monkeypatch.setattr(rank, "_FIRST_KEEP", 1)
-    monkeypatch.setattr(rank, "_FIRST_CHUNK", 1)
+    monkeypatch.setattr(pairs, "_FIRST_CHUNK", 1)
     narrow = Matchmaker(book, today=TODAY, small_book=0)  # the index path
     calls: list[int | None] = []
     candidates = narrow.index.candidates

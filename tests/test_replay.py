@@ -429,6 +429,45 @@ def test_a_small_book_is_answered_from_its_record_too(tmp_path: Path,
         assert run(args) == expected, args
 
 
+def _forged(good: bytes, how: str) -> bytes:
+    """A small book's record payload, garbled one way or another."""
+    if how == "short":
+        return good[:5]
+    if how == "cut":
+        return good[:-8]
+    if how == "foreign":
+        return b"nope" + good[4:]
+    header = 12  # the magic and the count (`small._RECORD`)
+    return good[:header] + (10_000).to_bytes(4, sys.byteorder, signed=True) + good[header + 4:]
+
+
+@pytest.mark.parametrize(("how", "why"), [
+    ("short", "ValueError: not a small book's record"),
+    ("cut", "ValueError: not a small book's record"),
+    ("foreign", "ValueError: not a small book's record"),
+    ("past-the-end", "ValueError: the record names a contact the book does not have"),
+])
+def test_a_small_books_garbled_record_is_rebuilt(tmp_path: Path, how: str, why: str) -> None:
+    """A small book's record (plain arrays, `small.py`) whose entry is whole but whose
+    payload is not a record of this book is a miss: the pairs are scored afresh and the
+    record written again, never an error."""
+    from introducer.book.cache import MAGIC, read_entry, write_entry
+
+    book = tmp_path / "contacts.yaml"
+    book.write_bytes((ROOT / "contacts.yaml.example").read_bytes())
+    out = [invoke("--book", book, "suggest")[1] for _ in range(3)]
+    data = record(book).read_bytes()
+    key = data[len(MAGIC):][:32]
+    good = read_entry(record(book), key, lambda note: None, bytes)
+    assert isinstance(good, bytes)
+    write_entry(record(book), key, _forged(good, how), lambda note: None)
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert (code, again) == (0, out[0])
+    assert f"cache: {record(book)} does not read back ({why}); rebuilding it" in err
+    assert f"cache: wrote {record(book)}" in err and "Traceback" not in err
+    assert read_entry(record(book), key, lambda note: None, bytes) == good
+
+
 def test_the_index_and_a_small_books_scoring_never_read_each_others_record(
         book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Both give the same ranking, but not the same answer to every call (a ceiling, a

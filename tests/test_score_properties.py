@@ -391,7 +391,8 @@ def test_what_non_proposing_columns_add_is_bounded(
     proposing = row_dot(layout.left[:, layout.proposing], layout.right[:, layout.proposing],
                         first, second)
     rest = index.totals(first, second) - proposing
+    bonus, penalty = np.asarray(prepared.bonus), np.asarray(prepared.penalty)
     vouch = np.maximum(prepared.vouch, 0.0)  # how well the user knows each side, if it adds
-    ledger = (prepared.bonus[first] + prepared.bonus[second] + vouch[first] + vouch[second]
-              - prepared.penalty[first] - prepared.penalty[second])
+    ledger = (bonus[first] + bonus[second] + vouch[first] + vouch[second]
+              - penalty[first] - penalty[second])
     assert np.all(rest <= layout.bounds(first, second) + ledger + 1e-9)

@@ -77,7 +77,7 @@ def test_twins_rank_as_every_pair_scored_by_hand(
     matchmaker = Matchmaker(book, today=TODAY, history=history, small_book=0, pair_budget=0)
     with cut_short():
         found = matchmaker.suggest(top=top, per_person=cap)
-    if find_twins(matchmaker.index, matchmaker._rank) is not None:
+    if find_twins(matchmaker.index, matchmaker._ranks.array) is not None:
         assert matchmaker.approximate is None
     if matchmaker.approximate is None:  # a list not said to be approximate is exact
         assert bare(found) == greedy_by_hand(matchmaker, False, cap=cap)[:top]

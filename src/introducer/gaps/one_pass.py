@@ -18,33 +18,38 @@ The pass itself (the good pairs' figures and the list, with its ceiling) depends
 book, the ledger's points and the pair budget, which a pair source's record is keyed
 by, and on `keep` and `GOOD_SCORE`, which name it: so a warm run whose record holds it
 reads neither the blocks nor builds the index (`Matchmaker.remembered`).
+
+A small book's pairs are all scored already, in plain lists (`small.ScoredPairs`):
+there the ranking and the focus person each read them as they are, and numpy, which
+only the index's pass needs, is never imported.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from introducer.gaps import GOOD_SCORE
 from introducer.gaps.people import week_focus
 from introducer.gaps.potential import Potential, potential
-from introducer.match.pairs import Candidates, FloatArray, PairSource, Reading, Shortlist
+from introducer.match.small import ScoredPairs
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Mapping
 
+    import numpy as np
+
     from introducer.gaps.people import Relationship
+    from introducer.match.pairs import Candidates, FloatArray, PairSource, Reading, Shortlist
     from introducer.match.rank import Matchmaker
     from introducer.match.score import Suggestion
 
-# A pass's reading, from a record when there is one (`Matchmaker.remembered`'s signature).
-Remember = Callable[[tuple[object, ...], tuple[type[np.generic], ...], Callable[[], Reading]],
-                    Reading]
-# The columns of a `Potential`, in its fields' order.
-_COLUMNS: tuple[type[np.generic], ...] = (np.float64, np.int64, np.int64, np.float64)
+    # A pass's reading, from a record when there is one (`Matchmaker.remembered`'s
+    # signature).
+    Remember = Callable[[tuple[object, ...], tuple[type[np.generic], ...],
+                         Callable[[], Reading]], Reading]
 
 
 def _compute(call: tuple[object, ...], kinds: tuple[type[np.generic], ...],
@@ -55,7 +60,7 @@ def _compute(call: tuple[object, ...], kinds: tuple[type[np.generic], ...],
 class _Watched:
     """A pair source's exact blocks, each also kept by `best` as it is read."""
 
-    def __init__(self, source: PairSource, best: Shortlist) -> None:
+    def __init__(self, source: PairSource[Candidates], best: Shortlist) -> None:
         self.size = source.size
         self._source = source
         self._best = best
@@ -71,7 +76,7 @@ class SharedPass:
     pass that also finds each contact's good pairs (`potential`, kept for the focus person).
     """
 
-    def __init__(self, source: PairSource, remember: Remember = _compute) -> None:
+    def __init__(self, source: PairSource[Candidates], remember: Remember = _compute) -> None:
         self.source = source
         self._remember = remember
         self.size = source.size
@@ -84,16 +89,20 @@ class SharedPass:
     def unreached_at(self, reach: int) -> float:
         return self.source.unreached_at(reach)
 
-    def deeper(self, keep: int, after: Candidates, least: float = -np.inf) -> Candidates:
+    def deeper(self, keep: int, after: Candidates, least: float = -math.inf) -> Candidates:
         return self.source.deeper(keep, after, least)
 
     def candidates(self, keep: int | None = None, *, reach: int = 0,
                    after: Candidates | None = None) -> Candidates:
         """The source's candidates; the first list asked for (the `keep` best, before any
         search by reach) is taken from the pass that finds the good pairs."""
+        import numpy as np  # the index's pass: its lists and columns are numpy's
+
         if self.potential is not None or keep is None or reach or after is not None:
             return self.source.candidates(keep, reach=reach, after=after)
-        found = self._remember(("good_pass", keep, GOOD_SCORE), _COLUMNS,
+        # The columns of a `Potential`, in its fields' order.
+        columns = (np.float64, np.int64, np.int64, np.float64)
+        found = self._remember(("good_pass", keep, GOOD_SCORE), columns,
                                lambda: self._pass(keep))
         best, partner, good, worth = found.columns  # of `_COLUMNS`: no copies made
         self.potential = Potential(best.astype(np.float64, copy=False),
@@ -105,15 +114,20 @@ class SharedPass:
         return self.source.candidates(keep, after=found.found)
 
     def _pass(self, keep: int) -> Reading:
+        import numpy as np
+
+        from introducer.match.pairs import Reading, Shortlist
+
         best = Shortlist(keep)
         found = potential(_Watched(self.source, best), GOOD_SCORE, good_only=True)
         best.drop(np.array([GOOD_SCORE]))  # what the pass left out could not reach it
-        return Reading(best.result(), (found.best, found.partner, found.good, found.worth))
+        columns = (found.best, found.partner, found.good, found.worth)  # the index's: arrays
+        return Reading(best.result(), tuple(np.asarray(column) for column in columns))
 
     def partners(self, focus: int) -> Candidates:
         return self.source.partners(focus)
 
-    def rough_partners(self, focus: int, *, least: float = -np.inf,
+    def rough_partners(self, focus: int, *, least: float = -math.inf,
                        best: int | None = None) -> Candidates:
         return self.source.rough_partners(focus, least=least, best=best)
 
@@ -125,6 +139,9 @@ def suggest_with_focus(matchmaker: Matchmaker, touched: Mapping[str, dt.date], *
                        per_person: int) -> tuple[list[Suggestion], Relationship | None]:
     """`matchmaker.suggest` and the week's focus person (`people.week_focus`), exactly as
     each gives them alone, from one pass over the book's pairs."""
+    if isinstance(matchmaker.pairs, ScoredPairs):  # every pair scored already: no pass
+        return (matchmaker.suggest(top=top, per_person=per_person),
+                week_focus(matchmaker, touched))
     shared = SharedPass(matchmaker.pairs, matchmaker.remembered)
     matchmaker.use_pairs(shared)
     found = matchmaker.suggest(top=top, per_person=per_person)

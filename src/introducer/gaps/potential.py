@@ -2,23 +2,27 @@
 
 Read from the matchmaker's own candidate pairs (`PairSource.exact_blocks`) in one pass
 of row blocks, never by scoring each contact against everyone: at 100k contacts the
-figures cost what one `suggest` costs, in bounded memory.
+figures cost what one `suggest` costs, in bounded memory. A small book's pairs, all
+scored already in plain lists (`small.ScoredPairs`), are read the same way in Python, with
+the same floats added in the same order, so the figures are the same bit for bit.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from introducer.gaps import GOOD_SCORE
-from introducer.match.pairs import Candidates, FloatArray, IntArray
+from introducer.match.small import ScoredPairs
+
+if TYPE_CHECKING:
+    from introducer.match.pairs import Candidates, FloatArray, IntArray
 
 
 class ExactBlocks(Protocol):
-    """What `potential` reads of a pair source (`PairSource` has it)."""
+    """What `potential` reads of the index's pair source (`PairSource` has it)."""
 
     size: int
 
@@ -28,15 +32,16 @@ class ExactBlocks(Protocol):
 @dataclass(frozen=True, slots=True)
 class Potential:
     """Per contact (by position in the book): the best total any pair of theirs reaches
-    (-inf with none), its partner (-1), and how many good pairs they are in and their sum."""
+    (-inf with none), its partner (-1), and how many good pairs they are in and their sum.
+    numpy arrays from the index's pairs, lists from a small book's."""
 
-    best: FloatArray
-    partner: IntArray
-    good: IntArray
-    worth: FloatArray
+    best: FloatArray | list[float]
+    partner: IntArray | list[int]
+    good: IntArray | list[int]
+    worth: FloatArray | list[float]
 
 
-def potential(index: ExactBlocks, good_score: float = GOOD_SCORE, *,
+def potential(index: ExactBlocks | ScoredPairs, good_score: float = GOOD_SCORE, *,
               good_only: bool = False) -> Potential:
     """Each contact's best match and good matches, over every candidate pair of the book.
 
@@ -44,6 +49,10 @@ def potential(index: ExactBlocks, good_score: float = GOOD_SCORE, *,
     are never scored: the good counts, worth, and the best match of anyone with a good
     one are the same; a contact with none keeps best -inf and no partner.
     """
+    if isinstance(index, ScoredPairs):
+        return _scored_potential(index, good_score, good_only)
+    import numpy as np  # the index's blocks are numpy arrays
+
     size = index.size
     best = np.full(size, -np.inf, dtype=np.float64)
     partner = np.full(size, -1, dtype=np.int64)
@@ -69,6 +78,8 @@ def _keep_best(best: FloatArray, partner: IntArray, mine: IntArray, theirs: IntA
     the partner first in the book, so the answer does not depend on block order."""
     if not len(total):
         return
+    import numpy as np
+
     block_best = np.full(len(best), -np.inf, dtype=np.float64)
     np.maximum.at(block_best, mine, total)
     hit = total == block_best[mine]
@@ -78,3 +89,35 @@ def _keep_best(best: FloatArray, partner: IntArray, mine: IntArray, theirs: IntA
     better &= block_partner < len(best)
     best[better] = block_best[better]
     partner[better] = block_partner[better]
+
+
+def _scored_potential(pairs: ScoredPairs, good_score: float, good_only: bool) -> Potential:
+    """`potential` over a small book's pairs, pair by pair: each contact's best is raised
+    as `_keep_best` raises it (ties to the partner first in the book), and each good
+    pair's total added to a sum per side that starts at zero, as `numpy.bincount` adds
+    them, then to the contact's worth."""
+    size = pairs.size
+    best = [-math.inf] * size
+    partner = [-1] * size
+    good = [0] * size
+    worth = [0.0] * size
+    floor = [good_score if good_only else -math.inf] * size
+    for block in pairs.exact_blocks(floor):
+        total = block.total
+        for mine, theirs in ((block.first, block.second), (block.second, block.first)):
+            for person, other, pair_total in zip(mine, theirs, total, strict=True):
+                if pair_total > best[person] or (pair_total == best[person]
+                                                 and other < partner[person]):
+                    best[person], partner[person] = pair_total, other
+        kept = [k for k in range(len(total)) if total[k] >= good_score]
+        for side in (block.first, block.second):
+            sums: dict[int, float] = {}
+            for k in kept:
+                person = side[k]
+                sums[person] = sums.get(person, 0.0) + total[k]
+                good[person] += 1
+            for person, added in sums.items():
+                worth[person] += added
+        if not good_only:
+            floor[:] = [min(figure, good_score) for figure in best]
+    return Potential(best, partner, good, worth)

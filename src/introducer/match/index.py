@@ -340,14 +340,12 @@ class PairIndex:
         self._right_t: Matrix | None = None
         self._no_split_at = np.nan  # the floor at which no split by worth fits, once tried
         self._rough: dict[int, Candidates] = {}
-        self._has_ledger = bool(
-            prepared.penalty.any() or prepared.bonus.any() or prepared.vouch.any()
-        )
+        bonus, penalty, vouch = _ledger_terms(prepared)
+        self._has_ledger = bool(penalty.any() or bonus.any() or vouch.any())
         # Per person, the most their ledger points can add to a pair of theirs (the bonus and
         # vouching may or may not apply, so they count; the penalty always does): all zeros
         # without a ledger.
-        self._ledger_most = (prepared.bonus + np.maximum(prepared.vouch, 0.0)
-                             - prepared.penalty)
+        self._ledger_most = bonus + np.maximum(vouch, 0.0) - penalty
         acquaintance = prepared.acquaintance
         # Acquainted pairs as sorted keys when there are few enough (the usual case:
         # acquainted groups are small), else group columns compared pair by pair.
@@ -857,8 +855,7 @@ class PairIndex:
         if not self._has_ledger or len(found) == 0:
             return found
         first, second = found.first, found.second
-        prepared = self.prepared
-        bonus, penalty, vouch = prepared.bonus, prepared.penalty, prepared.vouch
+        bonus, penalty, vouch = _ledger_terms(self.prepared)
         extra = bonus[first] + bonus[second] + vouch[first] + vouch[second]
         owed = np.where(found.total > SHARES_SOMETHING, extra, 0.0)
         total = found.total + owed - (penalty[first] + penalty[second])
@@ -881,3 +878,11 @@ class PairIndex:
             left, right = self._contested
             total[same] -= row_dot(left, right, found.first[same], found.second[same])
         return Candidates(found.first, found.second, total, found.ceiling)
+
+
+def _ledger_terms(prepared: PreparedBook) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The book's per-person bonus, penalty and vouching points as numpy arrays: views of
+    the preparation's own (`array("d")`), no copy."""
+    return (np.asarray(prepared.bonus, dtype=np.float64),
+            np.asarray(prepared.penalty, dtype=np.float64),
+            np.asarray(prepared.vouch, dtype=np.float64))

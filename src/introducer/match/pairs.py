@@ -1,18 +1,23 @@
-"""Candidate pairs with their totals: what either pair source hands the ranking.
+"""Candidate pairs with their totals: what the index hands the ranking.
 
-Kept apart from `index.py` (which needs scipy) so the pure-Python source for small
-books (`small.py`), the ranking and `today`'s shared pass (`gaps/one_pass.py`) can share
-them, the best-k `Shortlist` too, without importing scipy.
+Kept apart from `index.py` (which needs scipy) so the ranking, its record
+(`replay.py`) and `today`'s shared pass (`gaps/one_pass.py`) can share them, the best-k
+`Shortlist` too, without importing scipy. A small book's pairs come in plain lists
+instead (`small.PlainPairs`), which answer the ranking the same questions in the same
+order (`PairList`), without numpy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from introducer.match.ranks import Ranks
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -47,6 +52,68 @@ class Candidates:
         return Candidates(self.first[mask], self.second[mask], self.total[mask], self.ceiling,
                           self.unreached)
 
+    def unbounded(self) -> Candidates:
+        """The list as if nothing were left out of it (the best list its pairs make)."""
+        return replace(self, ceiling=-np.inf, unreached=-np.inf)
+
+    def ranked(self, above: float, ranks: Ranks) -> Iterator[tuple[float, int, int]]:
+        """(total, first, second) of the pairs totalling more than `above`, best first, ties
+        by the lower id of the two, then the other's; lazily: only the head is ever sorted."""
+        rank = ranks.array
+        remaining = np.flatnonzero(self.total > above)
+        chunk = _FIRST_CHUNK
+        while len(remaining):
+            totals = self.total[remaining]
+            if len(remaining) > chunk:
+                split = np.argpartition(-totals, chunk - 1)
+                cut = totals[split[chunk - 1]]
+                head_mask = totals >= cut
+                head, remaining = remaining[head_mask], remaining[~head_mask]
+            else:
+                head, remaining = remaining, remaining[:0]
+            a = np.minimum(rank[self.first[head]], rank[self.second[head]])
+            b = np.maximum(rank[self.first[head]], rank[self.second[head]])
+            for k in np.lexsort((b, a, -self.total[head])):
+                pick = head[k]
+                yield float(self.total[pick]), int(self.first[pick]), int(self.second[pick])
+            chunk *= 4
+
+    def by_total(self, ranks: Ranks, limit: int) -> list[tuple[int, int]]:
+        """The first `limit` pairs by falling total, ties by the sum of the two ids' ranks,
+        then by place in the list."""
+        rank = ranks.array
+        order = np.lexsort((rank[self.first] + rank[self.second], -self.total))[:limit]
+        return [(int(self.first[k]), int(self.second[k])) for k in order]
+
+
+# Candidates sorted at first by `Candidates.ranked`; four times as many each time after.
+_FIRST_CHUNK = 256
+
+
+class PairList(Protocol):
+    """What the ranking reads of a list of candidate pairs, the index's (`Candidates`) or a
+    small book's (`small.PlainPairs`)."""
+
+    @property
+    def ceiling(self) -> float: ...
+
+    @property
+    def unreached(self) -> float: ...
+
+    @property
+    def outside(self) -> float: ...
+
+    def __len__(self) -> int: ...
+
+    def unbounded(self) -> PairList: ...
+
+    def ranked(self, above: float, ranks: Ranks) -> Iterator[tuple[float, int, int]]: ...
+
+    def by_total(self, ranks: Ranks, limit: int) -> list[tuple[int, int]]: ...
+
+
+L = TypeVar("L", bound=PairList)
+
 
 @dataclass(frozen=True, slots=True)
 class Reading:
@@ -62,9 +129,10 @@ def no_candidates() -> Candidates:
     return Candidates(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64))
 
 
-class PairSource(Protocol):
-    """Where the ranking and the book's figures get candidate pairs: the sparse index
-    (`index.PairIndex`) or, for a small book, every pair scored one by one (`small.py`)."""
+class PairSource(Protocol[L]):
+    """Where the ranking and the book's figures get candidate pairs (lists of `L`): the
+    sparse index (`index.PairIndex`) or, for a small book, every pair scored one by one
+    (`small.py`)."""
 
     size: int
 
@@ -79,23 +147,23 @@ class PairSource(Protocol):
         ...
 
     def candidates(self, keep: int | None = None, *, reach: int = 0,
-                   after: Candidates | None = None) -> Candidates: ...
+                   after: L | None = None) -> L: ...
 
-    def deeper(self, keep: int, after: Candidates, least: float = -np.inf) -> Candidates:
+    def deeper(self, keep: int, after: L, least: float = -np.inf) -> L:
         """`after` completed by a search that can prove it where the search by reach
         cannot (or `after` itself); with `least`, it need only prove the pairs of at
         least that total (every pair left out totals below it)."""
         ...
 
-    def partners(self, focus: int) -> Candidates: ...
+    def partners(self, focus: int) -> L: ...
 
     def rough_partners(self, focus: int, *, least: float = -np.inf,
-                       best: int | None = None) -> Candidates:
+                       best: int | None = None) -> L:
         """`focus`'s pairs by rough total, those of at least `least`; with `best`, only
         those that tie with or beat the best-th of them (`leading`)."""
         ...
 
-    def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[Candidates]: ...
+    def exact_blocks(self, floor: FloatArray | None = None) -> Iterator[L]: ...
 
 
 class Shortlist:

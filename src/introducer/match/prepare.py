@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 #: Changes whenever what a PreparedBook holds changes shape.
-FORMAT = 3
+FORMAT = 4
+#: Changes whenever a pairs record's layout, or what a call's arguments mean, changes.
+RECORD_FORMAT = 2
 
 
 def prepare_book(book: Book, *, today: dt.date,
@@ -105,6 +107,35 @@ def _is_prepared(found: object) -> TypeGuard[PreparedBook]:
 def prepared_key(origin: Origin, today: dt.date) -> bytes:
     """What the day's preparation of the book depends on: the book's key and the date."""
     return _day_key(origin, b"prepared", today)
+
+
+def record_key(origin: Origin, prepared: PreparedBook, pair_budget: int | None,
+               source: str = "index") -> bytes:
+    """What the answers of a book's pairs record (`replay.py`, `small.py`) depend on:
+    which source gives them (`source`: the index, or a small book's pairs scored one by
+    one), the prepared book's key (the book's bytes, this code, the day), for the index
+    numpy's version and scipy's (the products' order), the pair budget and the ledger's
+    per-person points."""
+    digest = hashlib.sha256(b"pairs %d %s\0" % (RECORD_FORMAT, source.encode())
+                            + prepared_key(origin, prepared.today))
+    if source == "index":  # the index has imported numpy; scipy's version from metadata
+        import numpy
+
+        digest.update(numpy.__version__.encode() + b"\0")
+        digest.update(_version("scipy").encode() + b"\0")
+    digest.update(repr(pair_budget).encode() + b"\0")
+    for terms in (prepared.penalty, prepared.bonus):
+        digest.update(terms.tobytes())
+    return digest.digest()
+
+
+def _version(package: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 def _day_key(origin: Origin, kind: bytes, today: dt.date) -> bytes:

@@ -11,16 +11,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from itertools import chain
 from operator import attrgetter
-from typing import Any, Literal
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, Literal
 
 from introducer.book.knowledge import TriggerEvents, tables_for
 from introducer.book.model import Book
@@ -43,6 +41,10 @@ from introducer.match.terms import (
     parse_want,
     stem,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 SharedField = Literal["clients", "referral_sources", "hobbies"]
 SHARED_FIELDS: tuple[SharedField, ...] = ("clients", "referral_sources", "hobbies")
@@ -153,6 +155,8 @@ def event_breadth(served: int) -> float:
 
 def event_breadths(served: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """`event_breadth` of every count at once (the index's rows; the same floats)."""
+    import numpy as np  # the index's: a small book never builds one
+
     breadth: npt.NDArray[np.float64] = np.where(served > 0, np.sqrt(served), 1.0)
     return breadth
 
@@ -420,7 +424,9 @@ class PreparedBook:
 
     `penalty[i]` and `bonus[i]` are what the ledger (`history`) makes of contact i:
     points off every pair of theirs (introduced lately), and points onto every pair
-    of theirs that shares something (owed referrals); both are >= 0.
+    of theirs that shares something (owed referrals); both are >= 0. They and `vouch`
+    are plain arrays of doubles (`array("d")`), which the index reads as numpy arrays
+    without a copy (`numpy.asarray`): a small book's ranking never imports numpy.
     """
 
     def __init__(
@@ -478,10 +484,8 @@ class PreparedBook:
         self.avoided: frozenset[tuple[int, int]] = frozenset(self._avoided_pairs()) | self.couples
         weights = self.weights
         self._take_history(history)
-        self.vouch: npt.NDArray[np.float64] = np.array(
-            [vouch_points(c, today, settings.stale_days, weights.closeness)
-             for c in book.contacts], dtype=np.float64,
-        )
+        self.vouch = array("d", [vouch_points(c, today, settings.stale_days,
+                                              weights.closeness) for c in book.contacts])
         self.acquaintance = Acquaintance(book.contacts, settings.groups)
         self._partners: defaultdict[str, list[str]] = defaultdict(list)
         for first, second in sorted(self.couples):
@@ -498,14 +502,14 @@ class PreparedBook:
     def _take_history(self, history: HistoryView) -> None:
         contacts, weights = self.book.contacts, self.weights
         self.history = history
-        self.penalty: npt.NDArray[np.float64] = np.array(
-            [cooldown_penalty(history.recent.get(c.id), weights.recently_introduced)
-             for c in contacts], dtype=np.float64,
-        ) if history.recent else np.zeros(len(contacts), dtype=np.float64)
-        self.bonus: npt.NDArray[np.float64] = np.array(
-            [reciprocity_bonus(history.reciprocity.get(c.id), weights.reciprocity)
-             for c in contacts], dtype=np.float64,
-        ) if history.reciprocity else np.zeros(len(contacts), dtype=np.float64)
+        self.penalty = array("d", [
+            cooldown_penalty(history.recent.get(c.id), weights.recently_introduced)
+            for c in contacts
+        ] if history.recent else bytes(8 * len(contacts)))
+        self.bonus = array("d", [
+            reciprocity_bonus(history.reciprocity.get(c.id), weights.reciprocity)
+            for c in contacts
+        ] if history.reciprocity else bytes(8 * len(contacts)))
 
     def _avoided_pairs(self) -> list[tuple[int, int]]:
         pairs = list(self._duplicates)

@@ -17,19 +17,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import heapq
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Literal
 
 from introducer.book.model import Book
 from introducer.book.schema import Contact
 from introducer.collector import collector_paused
 from introducer.errors import ContactLookupError, UsageError
 from introducer.match.history import NO_HISTORY, HistoryView
-from introducer.match.pairs import Candidates, IntArray, PairSource, Reading
 from introducer.match.prepare import prepare_book
+from introducer.match.ranks import Ranks
 from introducer.match.score import STANDING_KINDS, PairScorer, Suggestion
 from introducer.match.small import SMALL_BOOK, ScoredPairs
 
@@ -37,7 +36,6 @@ from introducer.match.small import SMALL_BOOK, ScoredPairs
 # per reason (at most 18 reasons: 14 from the book, 4 from the ledger) plus the final
 # rounding.
 SCORE_MARGIN = 0.1
-_FIRST_CHUNK = 256
 # Candidates scored exactly on the first try; more only if the caps reach deeper.
 _FIRST_KEEP = 5_000
 # Contacts of highest reach whose pairs are all searched, once pairs never proposed could
@@ -65,8 +63,11 @@ _FROZEN_FROM = 5_000
 ALTERNATIVES_NAMED = 3
 _ALTERNATIVES_SCORED = 6
 
-if TYPE_CHECKING:  # the index needs scipy: explain and a small book never build it
+if TYPE_CHECKING:  # the index needs scipy, its lists numpy: a small book needs neither
+    import numpy as np
+
     from introducer.match.index import PairIndex
+    from introducer.match.pairs import IntArray, PairList, PairSource, Reading
     from introducer.match.replay import RecordedPairs
     from introducer.match.twins import TwinClasses
 
@@ -138,12 +139,10 @@ class Matchmaker:
         self._pair_budget = pair_budget
         self._index: PairIndex | None = None
         self._small_book = small_book
-        self._pairs: PairSource | None = None
+        # The index's lists (`Candidates`) or a small book's (`small.PlainPairs`).
+        self._pairs: PairSource[Any] | None = None
         self._recorded: RecordedPairs | None = None  # the pairs answered from a record
-        ids = [contact.id for contact in book.contacts]
-        order = sorted(range(len(ids)), key=ids.__getitem__)  # stable: ties by position
-        self._rank: IntArray = np.empty(len(order), dtype=np.int64)
-        self._rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+        self._ranks = Ranks([contact.id for contact in book.contacts])
         self.approximate: str | None = None
         self._twins: TwinClasses | Literal[False] | None = False  # False: not looked for
 
@@ -158,12 +157,12 @@ class Matchmaker:
         return self._index
 
     @property
-    def pairs(self) -> PairSource:
+    def pairs(self) -> PairSource[Any]:
         """Where candidate pairs come from: the index, or for a book of at most `small_book`
-        contacts every pair scored one by one (same pairs and totals, no scipy)."""
+        contacts every pair scored one by one (same pairs and totals, no numpy)."""
         if self._pairs is None:
             if len(self.book.contacts) <= self._small_book:
-                from introducer.match.replay import scored_pairs_of
+                from introducer.match.small import scored_pairs_of
 
                 with collector_paused():
                     self._pairs = scored_pairs_of(self.prepared,
@@ -176,7 +175,7 @@ class Matchmaker:
                 self._pairs = self._recorded or self.index
         return self._pairs
 
-    def use_pairs(self, pairs: PairSource) -> None:
+    def use_pairs(self, pairs: PairSource[Any]) -> None:
         """Read candidate pairs from `pairs` from now on: a view of this matchmaker's own
         (`pairs` above) that answers two readers from one pass (`gaps.one_pass`)."""
         self._pairs = pairs
@@ -236,19 +235,19 @@ class Matchmaker:
         hiding = not include_history and bool(self.history.hidden)
         keep: int | None = self._first_keep(top, per_person, hiding)
         reach = 0
-        earlier: Candidates | None = None  # the last pass, when only the reach widens
+        earlier: PairList | None = None  # the last pass, when only the reach widens
         self.approximate = None
         deep = False  # once the search by reach cannot settle: `PairSource.deeper` too
 
-        def attempt(found: Candidates) -> tuple[_Pass, tuple[int | None, int] | None]:
+        def attempt(found: PairList) -> tuple[_Pass, tuple[int | None, int] | None]:
             """A pass over `found`, and the wider search to run if it fell short."""
             tried = self._best(found, top=top, cap=per_person, exempt=exempt,
                                floor=min_score, hiding=hiding)
             fell_short = tried.chosen is None and not tried.spent
             return tried, self._wider(found, keep, reach) if fell_short else None
 
-        def deeper(found: Candidates, keep: int
-                   ) -> tuple[Candidates, _Pass, tuple[int | None, int] | None]:
+        def deeper(found: PairList, keep: int
+                   ) -> tuple[PairList, _Pass, tuple[int | None, int] | None]:
             """`found` completed by the deeper search, and a pass over it; when that cannot
             prove it, the search again for what the list its pairs make needs proven."""
             found = self.pairs.deeper(keep, found)
@@ -277,7 +276,7 @@ class Matchmaker:
             if tried.chosen is None and wider is None:
                 self.approximate = self._why_approximate(found, tried, reach)
                 tried = self._best(
-                    dataclasses.replace(found, ceiling=-np.inf, unreached=-np.inf), top=top,
+                    found.unbounded(), top=top,
                     cap=per_person, exempt=exempt, floor=min_score, hiding=hiding, settle=True,
                 )
             if tried.chosen is not None:
@@ -288,7 +287,7 @@ class Matchmaker:
             earlier = found if wider_keep == keep else None
             keep = wider_keep
 
-    def _least_needed(self, found: Candidates, *, top: int, cap: int, exempt: int,
+    def _least_needed(self, found: PairList, *, top: int, cap: int, exempt: int,
                       floor: float, hiding: bool) -> float:
         """What every pair left out of `found` must total less than for the list its own
         pairs make to stand: that list's last pick, less the rounding margin (`_best`
@@ -296,14 +295,13 @@ class Matchmaker:
         floor at a million contacts (60.0 against 45.9), which is what makes the deeper
         search affordable there. 0 when its pairs make no full list: every pair that
         could be suggested, F, must be proven."""
-        settled = self._best(dataclasses.replace(found, ceiling=-np.inf, unreached=-np.inf),
-                             top=top, cap=cap, exempt=exempt, floor=floor, hiding=hiding,
-                             settle=True)
+        settled = self._best(found.unbounded(), top=top, cap=cap, exempt=exempt, floor=floor,
+                             hiding=hiding, settle=True)
         if settled.chosen is None or len(settled.chosen) < top:
             return 0.0
         return max(min(suggestion.score for suggestion in settled.chosen) - SCORE_MARGIN, 0.0)
 
-    def _why_approximate(self, found: Candidates, tried: _Pass, reach: int) -> str:
+    def _why_approximate(self, found: PairList, tried: _Pass, reach: int) -> str:
         """What the user is told when the list is the best found, not proven the best."""
         if tried.spent or found.unreached <= found.ceiling:
             return ("more pairs score alike at the top than can be ranked one by one: these "
@@ -353,9 +351,9 @@ class Matchmaker:
                 heapq.heappush(heap, (-score, step[0], step[1], number, step[2], step[3]))
 
         while len(picks.chosen) < top:
-            ahead = float(reps.total[scored]) if scored < len(reps) else -np.inf
+            ahead = float(reps.total[scored]) if scored < len(reps) else -math.inf
             if ahead <= lowest:
-                ahead = -np.inf
+                ahead = -math.inf
             unseen = ahead + SCORE_MARGIN
             settled = unseen <= max(floor, 0.0)
             if heap and (settled or -heap[0][0] > unseen):
@@ -389,7 +387,7 @@ class Matchmaker:
                     return None  # not twins after all: let the ranking say it is approximate
                 picks.take(suggestion, keyed, counted, self.helper_of(suggestion))
                 continue
-            if ahead == -np.inf:
+            if ahead == -math.inf:
                 break
             low, high = int(reps.first[scored]), int(reps.second[scored])
             pair = int(first_class[scored]), int(second_class[scored])
@@ -433,7 +431,7 @@ class Matchmaker:
         """Look for the book's classes of twins (building the index); 1.0 if it has any."""
         from introducer.match.twins import find_twins
 
-        self._twins = find_twins(self.index, self._rank)
+        self._twins = find_twins(self.index, self._ranks.array)
         return float(self._twins is not None)
 
     def _mostly_twins(self) -> bool:
@@ -483,7 +481,7 @@ class Matchmaker:
             keep += len(self.history.hidden)
         return keep if keep < len(self.book.contacts) ** 2 else None
 
-    def _wider(self, found: Candidates, keep: int | None, reach: int
+    def _wider(self, found: PairList, keep: int | None, reach: int
                ) -> tuple[int | None, int] | None:
         """The next, wider search after `found` fell short: more of the strongest contacts
         searched exhaustively if pairs never proposed could still rank (up to all who
@@ -508,26 +506,6 @@ class Matchmaker:
             raise ContactLookupError(f'unknown contact "{contact.name}" ({contact.id})')
         return position
 
-    def _stream(self, found: Candidates, floor: float) -> Iterator[tuple[float, int, int]]:
-        """Candidates in order of total (then ids), lazily: only the head is ever sorted."""
-        remaining = np.flatnonzero(found.total > max(floor, 0.0) - SCORE_MARGIN)
-        chunk = _FIRST_CHUNK
-        while len(remaining):
-            totals = found.total[remaining]
-            if len(remaining) > chunk:
-                split = np.argpartition(-totals, chunk - 1)
-                cut = totals[split[chunk - 1]]
-                head_mask = totals >= cut
-                head, remaining = remaining[head_mask], remaining[~head_mask]
-            else:
-                head, remaining = remaining, remaining[:0]
-            a = np.minimum(self._rank[found.first[head]], self._rank[found.second[head]])
-            b = np.maximum(self._rank[found.first[head]], self._rank[found.second[head]])
-            for k in np.lexsort((b, a, -found.total[head])):
-                pick = head[k]
-                yield float(found.total[pick]), int(found.first[pick]), int(found.second[pick])
-            chunk *= 4
-
     def _with_alternatives(
         self, suggestion: Suggestion, chosen: list[Suggestion], include_history: bool
     ) -> Suggestion:
@@ -546,11 +524,8 @@ class Matchmaker:
         answer = suggestion.answer
         floor = (answer.points if answer is not None else 0.0) - SCORE_MARGIN
         partners = self.pairs.rough_partners(subject, least=floor, best=_ALTERNATIVES_SCORED)
-        order = np.lexsort((self._rank[partners.first] + self._rank[partners.second],
-                            -partners.total))[:_ALTERNATIVES_SCORED]
         found: list[Suggestion] = []
-        for k in order:
-            first, second = int(partners.first[k]), int(partners.second[k])
+        for first, second in partners.by_total(self._ranks, _ALTERNATIVES_SCORED):
             if not include_history and self.prepared.hidden(first, second) is not None:
                 continue
             if not self._may_answer_alike(key, subject, second if first == subject else first):
@@ -624,7 +599,7 @@ class Matchmaker:
         return self._line(other) == line
 
     def _best(
-        self, found: Candidates, *, top: int, cap: int, exempt: int, floor: float, hiding: bool,
+        self, found: PairList, *, top: int, cap: int, exempt: int, floor: float, hiding: bool,
         settle: bool = False,
     ) -> _Pass:
         """Greedy by shown score with per-person caps; no list if `found` was cut too short,
@@ -640,11 +615,12 @@ class Matchmaker:
         full = picks.full
 
         waiting: list[tuple[float, int, int, int, int, Suggestion]] = []
-        stream = self._stream(found, floor)
+        # Candidates in order of total (then ids): any that could still be listed.
+        stream = found.ranked(max(floor, 0.0) - SCORE_MARGIN, self._ranks)
         upcoming = next(stream, None)
         rescored = 0
         while len(picks.chosen) < top:
-            ahead = upcoming[0] if upcoming is not None else -np.inf
+            ahead = upcoming[0] if upcoming is not None else -math.inf
             # Best shown score anything not yet rescored could have (pairs cut from `found` too).
             unseen = max(ahead, found.outside) + SCORE_MARGIN
             settled = unseen <= max(floor, 0.0)
@@ -677,6 +653,6 @@ class Matchmaker:
                 continue  # never taken, so it uses up nobody's cap
             suggestion = self.scorer.score_pair(first, second)
             rescored += 1
-            low, high = sorted((int(self._rank[first]), int(self._rank[second])))
+            low, high = self._ranks.pair(first, second)
             heapq.heappush(waiting, (-suggestion.score, low, high, first, second, suggestion))
         return _Pass(picks.chosen)

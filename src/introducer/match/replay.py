@@ -33,15 +33,12 @@ import numpy as np
 
 from introducer.book.cache import Origin, origin_of, read_entry, write_entry
 from introducer.match.pairs import Candidates, FloatArray, Reading
-from introducer.match.prepare import prepared_key
+from introducer.match.prepare import record_key
 from introducer.match.profile import PreparedBook
-from introducer.match.small import ScoredPairs
 
 if TYPE_CHECKING:  # the index needs scipy: a run answered from its record never imports it
     from introducer.match.index import PairIndex
 
-#: Changes whenever the record's layout, or what a call's arguments mean, changes.
-FORMAT = 2
 # Pairs a record keeps, at 16 bytes each (two int32 positions and a float64 total): the
 # lists of this run first, then those of earlier runs of the day while they fit.
 RECORD_PAIRS = 4_000_000
@@ -49,32 +46,6 @@ RECORD_PAIRS = 4_000_000
 Call = tuple[object, ...]  # the method's name, then its arguments (JSON values)
 Answer = Candidates | Reading | int | float
 A = TypeVar("A", Candidates, Reading, float)
-
-
-def record_key(origin: Origin, prepared: PreparedBook, pair_budget: int | None,
-               source: str = "index") -> bytes:
-    """Everything the answers depend on: which source gives them (`source`: the index, or
-    a small book's pairs scored one by one), the prepared book's key (the book's bytes,
-    this code, the day), numpy's version and the index's scipy's (the products' order),
-    the pair budget and the ledger's per-person points."""
-    digest = hashlib.sha256(b"pairs %d %s\0" % (FORMAT, source.encode())
-                            + prepared_key(origin, prepared.today))
-    digest.update(np.__version__.encode() + b"\0")
-    if source == "index":  # scipy's version without importing it: 3 ms of metadata
-        digest.update(_version("scipy").encode() + b"\0")
-    digest.update(repr(pair_budget).encode() + b"\0")
-    for terms in (prepared.penalty, prepared.bonus):
-        digest.update(np.ascontiguousarray(terms, dtype=np.float64).tobytes())
-    return digest.digest()
-
-
-def _version(package: str) -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "none"
 
 
 def recorded_pairs(prepared: PreparedBook, pair_budget: int | None,
@@ -96,28 +67,6 @@ def recorded_pairs(prepared: PreparedBook, pair_budget: int | None,
 
     return RecordedPairs(size, recorded or {}, build,
                          save if origin.hit else None)
-
-
-def scored_pairs_of(prepared: PreparedBook, build: Callable[[], ScoredPairs]) -> ScoredPairs:
-    """A small book's pairs scored one by one (`build`), or the lists an earlier run
-    recorded of them: every call a `ScoredPairs` answers comes from those two lists, so
-    a warm run answers them all, `today`'s pass over every pair too, without scoring a
-    pair. Recorded the first time the book comes back from its cache, as the index's
-    answers are."""
-    origin = origin_of(prepared.book)
-    if origin is None:
-        return build()
-    key = record_key(origin, prepared, None, "scored")
-    size = len(prepared.profiles)
-    recorded = _read_record(origin, key, size) or {}
-    connected, rough = recorded.get(("connected",)), recorded.get(("rough",))
-    if isinstance(connected, Candidates) and isinstance(rough, Candidates):
-        return ScoredPairs(size, connected, rough)
-    pairs = build()
-    if origin.hit:
-        write_entry(origin.beside("pairs"), key, encode(
-            {("connected",): pairs.connected, ("rough",): pairs.rough}, size), origin.tell)
-    return pairs
 
 
 def _read_record(origin: Origin, key: bytes, size: int) -> dict[Call, Answer] | None:

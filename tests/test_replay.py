@@ -91,6 +91,8 @@ def test_a_warm_run_answered_from_its_record_never_imports_scipy(book: Path,
     assert len({run.stdout for run in runs}) == 1
     assert "scipy" in runs[0].stderr and "scipy" in runs[1].stderr
     assert "scipy" not in runs[2].stderr
+    # Nor the package metadata (15-20 ms): the record's key names scipy by its files.
+    assert "importlib.metadata" not in runs[2].stderr
 
 
 def test_the_ledger_changes_the_answer_exactly_as_without_the_cache(book: Path,
@@ -164,6 +166,7 @@ def test_a_warm_today_answered_from_its_record_never_imports_scipy(book: Path,
     assert all(run.returncode == 0 for run in runs), runs[-1].stderr[-2000:]
     assert runs[1].stdout == runs[2].stdout and "This week's focus" in runs[2].stdout
     assert "scipy" in runs[1].stderr and "scipy" not in runs[2].stderr
+    assert "importlib.metadata" not in runs[2].stderr
 
 
 def test_a_recorded_pass_of_the_wrong_shape_is_computed_again() -> None:

@@ -21,7 +21,7 @@ import pickle
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeGuard, TypeVar
 
-from introducer.book.cache import origin_of, read_entry, store
+from introducer.book.cache import installed_fingerprint, origin_of, read_entry, store
 from introducer.book.knowledge import TriggerEvents, adopt_tables
 from introducer.book.model import Book
 from introducer.match import ahead
@@ -118,24 +118,27 @@ def record_key(origin: Origin, prepared: PreparedBook, pair_budget: int | None,
     per-person points."""
     digest = hashlib.sha256(b"pairs %d %s\0" % (RECORD_FORMAT, source.encode())
                             + prepared_key(origin, prepared.today))
-    if source == "index":  # the index has imported numpy; scipy's version from metadata
+    if source == "index":  # the index has imported numpy; scipy by its files, unimported
         import numpy
 
         digest.update(numpy.__version__.encode() + b"\0")
-        digest.update(_version("scipy").encode() + b"\0")
+        digest.update(_scipy_fingerprint().encode() + b"\0")
     digest.update(repr(pair_budget).encode() + b"\0")
     for terms in (prepared.penalty, prepared.bonus):
         digest.update(terms.tobytes())
     return digest.digest()
 
 
-def _version(package: str) -> str:
-    from importlib import metadata
+def _scipy_fingerprint() -> str:
+    def version() -> str:
+        from importlib import metadata
 
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "none"
+        try:
+            return metadata.version("scipy")
+        except metadata.PackageNotFoundError:
+            return "none"
+
+    return installed_fingerprint(("scipy",), version)
 
 
 def _day_key(origin: Origin, kind: bytes, today: dt.date) -> bytes:

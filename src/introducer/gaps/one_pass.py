@@ -104,7 +104,7 @@ class SharedPass:
         columns = (np.float64, np.int64, np.int64, np.float64)
         found = self._remember(("good_pass", keep, GOOD_SCORE), columns,
                                lambda: self._pass(keep))
-        best, partner, good, worth = found.columns  # of `_COLUMNS`: no copies made
+        best, partner, good, worth = found.columns  # of `columns`: no copies made
         self.potential = Potential(best.astype(np.float64, copy=False),
                                    partner.astype(np.int64, copy=False),
                                    good.astype(np.int64, copy=False),

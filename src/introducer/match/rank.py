@@ -275,10 +275,8 @@ class Matchmaker:
                                              hiding=hiding))
             if tried.chosen is None and wider is None:
                 self.approximate = self._why_approximate(found, tried, reach)
-                tried = self._best(
-                    found.unbounded(), top=top,
-                    cap=per_person, exempt=exempt, floor=min_score, hiding=hiding, settle=True,
-                )
+                tried = self._best(found.unbounded(), top=top, cap=per_person, exempt=exempt,
+                                   floor=min_score, hiding=hiding, settle=True)
             if tried.chosen is not None:
                 return [self._with_alternatives(s, tried.chosen, include_history)
                         for s in tried.chosen]

@@ -21,12 +21,14 @@ class Ranks:
     hand-built book may repeat an id) by position."""
 
     def __init__(self, ids: Sequence[str]) -> None:
-        self._order = sorted(range(len(ids)), key=ids.__getitem__)  # stable
+        # Contacts in the order of their ids (stable); let go once the array is made, which
+        # the list can be read from (a million of them: 36 MB).
+        self._order: list[int] | None = sorted(range(len(ids)), key=ids.__getitem__)
 
     @cached_property
     def positions(self) -> list[int]:
         """The places as a list: `positions[i]` is contact i's."""
-        if "array" in self.__dict__:
+        if self._order is None:
             found: list[int] = self.array.tolist()
             return found
         places = [0] * len(self._order)
@@ -39,9 +41,11 @@ class Ranks:
         """The places as a numpy array (the index's searches read them by the million)."""
         import numpy as np
 
-        places = np.empty(len(self._order), dtype=np.int64)
-        places[np.asarray(self._order, dtype=np.int64)] = np.arange(len(self._order),
-                                                                    dtype=np.int64)
+        assert self._order is not None, "only this property lets it go, once"
+        order = np.asarray(self._order, dtype=np.int64)
+        places = np.empty(len(order), dtype=np.int64)
+        places[order] = np.arange(len(order), dtype=np.int64)
+        self._order = None
         return places
 
     def pair(self, first: int, second: int) -> tuple[int, int]:

@@ -239,6 +239,7 @@ def test_paths_shows_the_cache_file_for_the_book_in_use(book: Path) -> None:
     invoke("--book", book, "suggest")
     code, out, _ = invoke("--book", book, "paths", "--format", "json")
     assert json.loads(out)["paths"]["cache"]["exists"] is True
+    assert json.loads(out)["paths"]["tables"]["path"] == str(tables(book))
     assert json.loads(out)["paths"]["prepared"] == {
         "path": str(prepared(book)), "exists": False,
         "source": "default: user cache folder (platformdirs; $XDG_CACHE_HOME on Linux)"}
@@ -457,3 +458,70 @@ def test_a_pydantic_not_in_plain_folders_is_keyed_by_its_version(
 
     monkeypatch.setattr(cache.os, "scandir", unlistable)
     assert pydantic.VERSION in cache._validator_fingerprint.__wrapped__()
+
+
+def tables(book: Path) -> Path:
+    """The knowledge tables as the book's settings extend them."""
+    return cache_file(book, "tables")
+
+
+@pytest.fixture
+def fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each invocation as in a process of its own: no knowledge tables built yet."""
+    from introducer.book import knowledge
+
+    class Forgetting(dict[str, object]):
+        def get(self, key: str, default: object = None) -> object:
+            return default  # nothing kept from an earlier invocation
+
+    monkeypatch.setattr(knowledge, "_TABLES", Forgetting())
+
+
+def test_an_edit_of_the_contacts_reads_the_tables_back(book: Path,
+                                                      fresh_process: None) -> None:
+    """The tables depend on the settings alone: after an edit of the contacts, the book is
+    read and prepared afresh, but the tables come back from their entry, and every
+    answer is the one made without any cache."""
+    for _ in range(3):
+        invoke("--book", book, "suggest")
+    assert tables(book).is_file()
+    written = tables(book).read_bytes()
+    book.write_text(book.read_text(encoding="utf-8").replace(
+        "Maria Lopez", "Maria López", 1), encoding="utf-8")
+    expected = invoke("--no-cache", "--book", book, "suggest")[:2]
+    said = []
+    for _ in range(3):  # the book read, then prepared, then both read back
+        code, out, err = invoke("--verbose", "--book", book, "suggest")
+        assert (code, out) == expected
+        said.append(f"cache: read {tables(book)}" in err)
+        assert f"cache: wrote {tables(book)}" not in err
+    assert said == [True, True, False]  # the third run's preparation holds them
+    assert tables(book).read_bytes() == written
+
+
+def test_tables_of_other_settings_are_built_again(book: Path, fresh_process: None) -> None:
+    """A profession added in the settings changes the tables: their entry is out of date,
+    rebuilt, and the answer is the one made without any cache."""
+    for _ in range(2):
+        invoke("--book", book, "suggest")
+    text = book.read_text(encoding="utf-8")
+    assert "\nsettings:\n" in text
+    book.write_text(text.replace("\nsettings:\n", "\nsettings:\n  professions:\n"
+                                 "    doula:\n      events: [new baby]\n", 1),
+                    encoding="utf-8")
+    code, out, err = invoke("--verbose", "--book", book, "suggest")
+    assert code == 0, err
+    assert f"cache: {tables(book)} is out of date" in err
+    assert f"cache: wrote {tables(book)}" in err
+    assert out == invoke("--no-cache", "--book", book, "suggest")[1]
+
+
+def test_a_spoilt_tables_entry_is_rebuilt_silently(book: Path, fresh_process: None) -> None:
+    out = [invoke("--book", book, "suggest")[1] for _ in range(2)]
+    good = tables(book).read_bytes()
+    tables(book).write_bytes(good[:-1] + bytes([good[-1] ^ 1]))
+    book.write_text(book.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    code, again, err = invoke("--verbose", "--book", book, "suggest")
+    assert (code, again) == (0, out[0])
+    assert f"cache: {tables(book)} is corrupt; rebuilding it" in err
+    assert tables(book).read_bytes() == good

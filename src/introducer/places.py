@@ -60,6 +60,7 @@ def locations(
         _cache("cache", book_file, cache, "no (written when the book is next read)"),
         _cache("prepared", book_file, cache,
                "no (written when the book is read back from its cache)"),
+        _cache("tables", book_file, cache, "no (written when the book is next prepared)"),
         _cache("blocks", book_file, cache,
                "no (written when the index reads the cached book)"),
         _cache("pairs", book_file, cache,
@@ -69,8 +70,9 @@ def locations(
 
 def _cache(name: str, book: Path, enabled: bool, missing: str) -> Place:
     """A cache file of the book in use (`cache`: the validated book, `prepared`: the
-    matcher's preparation of it for the day, `blocks`: the index's feature blocks for
-    the day, `pairs`: the record of its candidate searches), and whether it is used."""
+    matcher's preparation of it for the day, `tables`: the knowledge tables as its
+    settings extend them, `blocks`: the index's feature blocks for the day, `pairs`: the
+    record of its candidate searches), and whether it is used."""
     from introducer.book.cache import cache_file, cacheable
 
     path = cache_file(book, "book" if name == "cache" else name)

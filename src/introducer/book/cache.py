@@ -181,11 +181,24 @@ def _key(data: bytes) -> bytes:
     data files, the interpreter that pickles the records and the pydantic that validates
     them."""
     digest = hashlib.sha256()
-    for part in (f"format {FORMAT}", __version__, sys.version, _code_fingerprint(),
-                 _validator_fingerprint()):
+    for part in (*_code_parts(), _validator_fingerprint()):
         digest.update(part.encode() + b"\0")
     digest.update(data)
     return digest.digest()
+
+
+def code_key() -> bytes:
+    """This code, its data files and the interpreter that pickles: the key of an entry
+    that no book's bytes decide (the knowledge tables, `match/prepare.py`), to which it
+    adds what does."""
+    digest = hashlib.sha256()
+    for part in _code_parts():
+        digest.update(part.encode() + b"\0")
+    return digest.digest()
+
+
+def _code_parts() -> tuple[str, ...]:
+    return f"format {FORMAT}", __version__, sys.version, _code_fingerprint()
 
 
 @cache

@@ -600,7 +600,7 @@ _TABLES: dict[str, TriggerEvents] = {}
 _TABLES_KEPT = 8
 
 
-def _settings_key(settings: Settings) -> str:
+def tables_key(settings: Settings) -> str:
     """What of the settings decides the tables, spelt out: the records' own repr, which
     needs no serialiser (dumping pydantic models built one: 2.4 ms of a warm run)."""
     return repr((settings.events, settings.professions))
@@ -617,16 +617,21 @@ def tables_for(settings: Settings) -> TriggerEvents:
     """The events and professions tables as a book's settings extend them, built once per
     process for the same settings: the ranking, the drafts' tact and the contact search
     read the same tables, and building them costs some 25 ms."""
-    key = _settings_key(settings)
+    key = tables_key(settings)
     found = _TABLES.get(key)
     return found if found is not None else _keep(
         key, TriggerEvents(settings.events, settings.professions))
+
+
+def known_tables(settings: Settings) -> TriggerEvents | None:
+    """The tables this process already built or adopted for `settings`, if any."""
+    return _TABLES.get(tables_key(settings))
 
 
 def adopt_tables(settings: Settings, tables: TriggerEvents) -> TriggerEvents:
     """The process's tables for `settings`: those it already built, else `tables` (read
     back from a cache, where unpickling them costs a fifth of building them), kept so that
     `tables_for` answers with the same object."""
-    key = _settings_key(settings)
+    key = tables_key(settings)
     found = _TABLES.get(key)
     return found if found is not None else _keep(key, tables)

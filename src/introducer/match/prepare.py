@@ -7,9 +7,12 @@ from its cache (`book/cache.py`), the preparation of the same bytes on the same 
 is read from a second entry; it is written the first time a book is read back from
 its cache unchanged, so a book read once, or being edited, never pays for it. The
 entry holds the knowledge tables too (`TriggerEvents`, built from the package's YAML):
-reading them back costs 4 ms, building them 23. A third entry keeps the index's feature
-blocks for the day (`feature_blocks_of`), written the first time the index is built on
-a book read back from its cache.
+reading them back costs 4 ms, building them 23. The tables depend on the book's
+settings and this code alone, so they have an entry of their own as well (`tables`,
+written whenever they are built): the two runs after an edit of the contacts, which
+prepare afresh, read them back. A further entry keeps the index's feature blocks for
+the day (`feature_blocks_of`), written the first time the index is built on a book read
+back from its cache.
 """
 
 from __future__ import annotations
@@ -21,8 +24,20 @@ import pickle
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeGuard, TypeVar
 
-from introducer.book.cache import installed_fingerprint, origin_of, read_entry, store
-from introducer.book.knowledge import TriggerEvents, adopt_tables
+from introducer.book.cache import (
+    code_key,
+    installed_fingerprint,
+    origin_of,
+    read_entry,
+    store,
+)
+from introducer.book.knowledge import (
+    TriggerEvents,
+    adopt_tables,
+    known_tables,
+    tables_for,
+    tables_key,
+)
 from introducer.book.model import Book
 from introducer.match import ahead
 from introducer.match.history import NO_HISTORY, HistoryView
@@ -50,9 +65,27 @@ def prepare_book(book: Book, *, today: dt.date,
         origin, "prepared", prepared_key(origin, today),
         load=lambda data: _load(data, book), holds=_is_prepared,
         missing="no prepared book; rebuilding it",
-        build=lambda: PreparedBook(book, today=today, halfway=ahead.start),
+        build=lambda: _prepared_afresh(book, origin, today),
         dump=lambda value: _dump(value, book))
     return prepared if history is NO_HISTORY else prepared.with_history(history)
+
+
+def _prepared_afresh(book: Book, origin: Origin, today: dt.date) -> PreparedBook:
+    """The book prepared for `today`, its knowledge tables read back from their own entry
+    when it holds them (the preparation then takes the process's, `tables_for`)."""
+    settings = book.settings
+    if known_tables(settings) is None:
+        key = hashlib.sha256(b"tables %d\0" % FORMAT + code_key()
+                             + tables_key(settings).encode()).digest()
+        adopt_tables(settings, _kept_beside(
+            origin, "tables", key, load=pickle.loads, holds=_is_tables,
+            missing="no knowledge tables; rebuilding them", build=lambda: tables_for(settings),
+            dump=lambda tables: pickle.dumps(tables, protocol=5), always=True))
+    return PreparedBook(book, today=today, halfway=ahead.start)
+
+
+def _is_tables(found: object) -> TypeGuard[TriggerEvents]:
+    return isinstance(found, TriggerEvents)
 
 
 def feature_blocks_of(prepared: PreparedBook) -> list[Block]:
@@ -84,9 +117,11 @@ def feature_blocks_of(prepared: PreparedBook) -> list[Block]:
 
 def _kept_beside(origin: Origin, kind: str, key: bytes, *, load: Callable[[bytes], object],
                  holds: Callable[[object], TypeGuard[T]], missing: str,
-                 build: Callable[[], T], dump: Callable[[T], bytes]) -> T:
+                 build: Callable[[], T], dump: Callable[[T], bytes], always: bool = False
+                 ) -> T:
     """The value the entry of `kind` beside the book's holds under `key`, else `build()`'s,
-    written there when the book came back from its cache (its second command)."""
+    written there when the book came back from its cache (its second command), or
+    `always`."""
     target = origin.beside(kind)
     found = read_entry(target, key, origin.tell, load)
     if holds(found):
@@ -95,7 +130,7 @@ def _kept_beside(origin: Origin, kind: str, key: bytes, *, load: Callable[[bytes
     if found is not None:
         origin.tell(f"cache: {target} holds {missing}")
     value = build()
-    if origin.hit:
+    if origin.hit or always:
         store(target, key, value, dump, origin.tell)
     return value
 

@@ -85,6 +85,47 @@ def test_the_child_reads_the_floor_the_parent_published() -> None:
     meeting.close()
 
 
+def waited_for(publish: float | None) -> tuple[float, list[int]]:
+    """A child forked before the parent has a floor waits for one (`wait_for_floor`), then
+    takes jobs from the last: the floor it started at and the jobs it took, while the
+    parent publishes `publish` after a pause (or never, taking every job itself)."""
+    meeting = forked.Meeting(6)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        meeting.wait_for_floor()
+        started = meeting.floor
+        taken = [job for job in range(5, -1, -1) if meeting.back(job)]
+        os.write(write_end, f"{started!r};{','.join(map(str, taken))}".encode())
+        os._exit(0)
+    os.close(write_end)
+    time.sleep(0.05)
+    if publish is None:
+        mine = [job for job in range(6) if meeting.front(job)]
+        assert mine == list(range(6))
+    else:
+        meeting.floor = publish
+    deadline = time.monotonic() + 10
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:  # pragma: no cover - a child that never left
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            pytest.fail("the child still waits")
+        time.sleep(0.01)
+    with os.fdopen(read_end, "rb") as pipe:
+        started, taken = pipe.read().decode().split(";")
+    meeting.close()
+    return float(started), [int(job) for job in taken.split(",") if job]
+
+
+def test_a_child_forked_before_the_floor_starts_at_the_first_published() -> None:
+    assert waited_for(40.25) == (40.25, [5, 4, 3, 2, 1, 0])
+
+
+def test_a_child_waiting_for_a_floor_leaves_when_the_parent_took_every_job() -> None:
+    assert waited_for(None) == (float("-inf"), [])
+
+
 def test_a_lock_that_fails_leaves_every_job_to_the_parent(
         monkeypatch: pytest.MonkeyPatch) -> None:
     meeting = forked.Meeting(5)

@@ -24,6 +24,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import IO
 
@@ -85,6 +86,12 @@ class Meeting:
                 return True
         except OSError:  # the lock failed: the parent does the rest
             return False
+
+    def wait_for_floor(self, pause: float = 0.001) -> None:
+        """In the child: wait until the parent has published a floor, or has taken every
+        job (then `back` refuses the child any)."""
+        while self.floor == -np.inf and self._counters[0] < self.jobs:
+            time.sleep(pause)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

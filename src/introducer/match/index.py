@@ -200,6 +200,8 @@ def _sifted(jobs: list[Job], sift: Sift, lowest: float, meeting: forked.Meeting
     above the diagonal); in block order, after the number of the first and the highest
     floor sifted at."""
     taken: list[tuple[int, IntArray, IntArray, FloatArray, float]] = []
+    if lowest == -np.inf:
+        meeting.wait_for_floor()  # else it would keep every pair of its first blocks
     highest = lowest
     number = len(jobs) - 1
     while number >= 0 and meeting.back(number):
@@ -609,12 +611,25 @@ class PairIndex:
         pieces = _pieces(right)
         jobs = [(left, pieces, start, stop) for start, stop in _row_blocks(left, right)]
 
+        # The child is forked before the list has a floor, and waits for the first the
+        # parent publishes (`forked.Meeting.wait_for_floor`), which it does as soon as
+        # its list is full, in the middle of its first block: where the child used to be
+        # forked only once that whole block was scored, a quarter of a second later at
+        # 100k contacts, with the other core idle meanwhile.
+        meeting: list[forked.Meeting] = []
+
+        def publish() -> None:
+            if meeting:
+                meeting[0].floor = shortlist.floor
+
         def score(found: Candidates) -> None:
             self._score_into(shortlist, found, self._upper_bound, self._exact,
-                             self._rough_bound)
+                             self._rough_bound, publish)
 
         done = 0
-        while done < len(jobs) and not shortlist.floor > -np.inf:
+        while (shortlist.keep is None and done < len(jobs)
+               and not shortlist.floor > -np.inf):
+            # Without a list to fill there is never a floor: no child is worth forking.
             found = _block_pairs(*jobs[done])
             if found is not None:
                 score(found)
@@ -640,17 +655,21 @@ class PairIndex:
             known[0] = max(known[0], most)
             return kept, most
 
-        self._scored_jobs(shortlist, jobs[done:], lowest, sift, score)
+        self._scored_jobs(shortlist, jobs[done:], lowest, sift, score, meeting)
 
     def _scored_jobs(self, shortlist: Shortlist, jobs: list[Job], lowest: float,
-                     sift: Sift, score: Callable[[Candidates], None]) -> None:
+                     sift: Sift, score: Callable[[Candidates], None],
+                     meeting: list[forked.Meeting] | None = None) -> None:
         """Every job's pairs through `score`, in order, some of them multiplied on the idle
         core: the child keeps only the pairs `sift` keeps (those whose bound attains the
         list's floor as the parent last published it, `lowest` at least: at most the floor
         by the time they are scored, since it only rises) and the most the others reach,
         which the parent records as scoring would have dropped them. So the list and its
-        ceiling are what one process gives, wherever the two met."""
+        ceiling are what one process gives, wherever the two met. The meeting, if any, is
+        put in `meeting` for `score` to publish the floor as it rises."""
         shared = _shared(jobs, sift, lowest, self.size)
+        if shared is not None and meeting is not None:
+            meeting.append(shared[1])
         mine = 0  # the blocks done here, from the first
         sifted = None
         try:
@@ -665,6 +684,8 @@ class PairIndex:
                 sifted = _Sifted.of(shared[0].result(), len(jobs))
         finally:
             if shared is not None:
+                if meeting:
+                    meeting.clear()
                 shared[0].cancel()
                 shared[1].close()
         if sifted is not None and sifted.start != mine:
@@ -704,12 +725,14 @@ class PairIndex:
         bound: Callable[[Candidates], FloatArray],
         exact: Callable[[Candidates], Candidates],
         rough: Callable[[Candidates], FloatArray] | None = None,
+        added: Callable[[], None] | None = None,
     ) -> None:
         """Exact totals for the pairs that could still make the shortlist, likeliest first.
 
         Pairs are scored in chunks by their upper bound, best first; each chunk raises
         the shortlist's floor, and pairs whose bound falls below it are dropped unscored.
         `rough`, a cheaper and looser bound, drops most of those before `bound` is paid.
+        `added` is called after each chunk is added (the floor may have risen).
         """
         if shortlist.keep is None:
             shortlist.add(exact(found))
@@ -729,6 +752,8 @@ class PairIndex:
             else:
                 head, remaining = remaining, remaining[:0]
             shortlist.add(exact(found.subset(head)))
+            if added is not None:
+                added()
 
     @staticmethod
     def _hopeful(shortlist: Shortlist, found: Candidates, rough: FloatArray,

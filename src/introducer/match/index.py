@@ -627,9 +627,9 @@ class PairIndex:
                              self._rough_bound, publish)
 
         done = 0
-        while (shortlist.keep is None and done < len(jobs)
-               and not shortlist.floor > -np.inf):
-            # Without a list to fill there is never a floor: no child is worth forking.
+        # Without a list to fill there is never a floor: no child is worth forking, and
+        # every block is scored here.
+        while shortlist.keep is None and done < len(jobs):
             found = _block_pairs(*jobs[done])
             if found is not None:
                 score(found)

@@ -18,7 +18,7 @@ import dataclasses
 import math
 import struct
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +64,7 @@ class PlainPairs:
         """The list as if nothing were left out of it (the best list its pairs make)."""
         return dataclasses.replace(self, ceiling=-math.inf, unreached=-math.inf)
 
-    def subset(self, kept: Iterator[int] | Sequence[int]) -> PlainPairs:
+    def subset(self, kept: Iterable[int]) -> PlainPairs:
         """The pairs at positions `kept`, in that order."""
         at = list(kept)
         return PlainPairs([self.first[k] for k in at], [self.second[k] for k in at],
